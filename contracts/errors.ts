@@ -1,0 +1,26 @@
+/** Error codes shared by the API and the web client. One place maps each to an HTTP status (gateway/errors.ts). */
+export const ERROR_CODES = [
+  'bad_request',
+  'invalid_coordinates',
+  'outside_area',
+  'invalid_bbox',
+  'invalid_tile',
+  'unknown_layer',
+  'unknown_kind',
+  'invalid_geometry',
+  'not_found',
+  'unauthenticated',
+  'forbidden',
+  'locked',
+  'rate_limited',
+  'conflict',
+  'payload_too_large',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The body of every error response: a code a program can branch on and a message a person can act on. */
+export interface ApiErrorBody {
+  error: { code: ErrorCode; message: string; requestId?: string; details?: unknown };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Harbin's administrative extent (all 18 districts and counties) with a small margin, in WGS-84. */
+export const HARBIN_BOUNDS = { west: 125.3, south: 44.0, east: 130.2, north: 46.7 } as const;
+
+const finite = (what: string) =>
+  z.coerce
+    .number({ error: `${what} must be a finite number (not empty, NaN or Infinity)` })
+    .refine((v) => Number.isFinite(v), { message: `${what} must be a finite number (not empty, NaN or Infinity)` });
+
+export const lonSchema = finite('lon').refine((v) => v >= -180 && v <= 180, { message: 'lon must be between -180 and 180' });
+export const latSchema = finite('lat').refine((v) => v >= -90 && v <= 90, { message: 'lat must be between -90 and 90' });
+
+/** A WGS-84 point given as `lon` and `lat` query parameters. */
+export const pointQuery = z.object({ lon: lonSchema, lat: latSchema });
+export type PointQuery = z.infer<typeof pointQuery>;
+
+/** Largest bbox edge accepted for listing queries, in degrees (about 110 km north-south). */
+export const MAX_BBOX_DEGREES = 1;
+
+/** `bbox=west,south,east,north` in WGS-84; inverted or oversized boxes are rejected with a reason. */
+export const bboxSchema = z.string({ error: 'bbox is required as west,south,east,north' }).transform((s, ctx) => {
+  const parts = s.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p))) {
+    ctx.addIssue({ code: 'custom', message: 'bbox must be four finite numbers: west,south,east,north' });
+    return z.NEVER;
+  }
+  const [west, south, east, north] = parts as [number, number, number, number];
+  if (west < -180 || east > 180 || south < -90 || north > 90) {
+    ctx.addIssue({ code: 'custom', message: 'bbox must lie within -180..180 longitude and -90..90 latitude' });
+    return z.NEVER;
+  }
+  if (west >= east || south >= north) {
+    ctx.addIssue({ code: 'custom', message: 'bbox is inverted or empty: west must be < east and south < north' });
+    return z.NEVER;
+  }
+  if (east - west > MAX_BBOX_DEGREES || north - south > MAX_BBOX_DEGREES) {
+    ctx.addIssue({ code: 'custom', message: `bbox is too large: each side must be at most ${MAX_BBOX_DEGREES} degree` });
+    return z.NEVER;
+  }
+  return { west, south, east, north };
+});
+export type Bbox = { west: number; south: number; east: number; north: number };
+
+export interface NamedCode {
+  code: string;
+  name: string;
+}
+
+/** Point → administrative units and unit-grid cell. */
+export interface LocateResult {
+  lon: number;
+  lat: number;
+  /** `grid`: inside a unit-grid cell; `district`: inside Harbin but outside the gridded streets; `outside`: not in Harbin. */
+  coverage: 'grid' | 'district' | 'outside';
+  district: NamedCode | null;
+  street: NamedCode | null;
+  gridCode: string | null;
+  community: string | null;
+  owner: string | null;
+  message?: string;
+}
+
+export interface GridCellSummary {
+  code: string;
+  streetCode: string;
+  districtAdcode: string;
+  owner: string;
+  areaM2: number;
+}
+
+/** Kinds of facility that `nearest` and the map know, mapped to the POI categories of the base data. */
+export const FACILITY_KINDS = {
+  hospital: ['medical_hospital'],
+  fire_station: ['fire_station'],
+  police: ['police'],
+  shelter: ['shelter_small', 'shelter_bunker_civil_defence', 'open_space_stadium'],
+  school: ['education_school', 'education_college', 'education_university', 'education_kindergarten'],
+  government: ['government'],
+  fuel_station: ['hazard_fuel_station'],
+} as const satisfies Record<string, readonly string[]>;
+export type FacilityKind = keyof typeof FACILITY_KINDS;
+export const facilityKindSchema = z.enum(Object.keys(FACILITY_KINDS) as [FacilityKind, ...FacilityKind[]], {
+  error: `kind must be one of ${Object.keys(FACILITY_KINDS).join(', ')}`,
+});

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Every setting the platform reads, with its default, in one place. See `.env.example`. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  CITY_DATA_DIR: z.string().default(path.resolve(ROOT, '..', 'shared', 'harbin')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_DIST: z.string().default(path.join(ROOT, 'dist', 'web')),
+});
+
+export type Config = Readonly<z.infer<typeof schema>> & { readonly root: string };
+
+const KNOWN_PREFIXES = ['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'CITY_DATA_DIR', 'LOG_LEVEL', 'WEB_DIST'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(KNOWN_PREFIXES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
+  const cfg = parsed.data;
+  if (!existsSync(cfg.CITY_DATA_DIR)) throw new Error(`CITY_DATA_DIR ${cfg.CITY_DATA_DIR} does not exist`);
+  return Object.freeze({ ...cfg, root: ROOT });
+}
+
+/** A connection string with its password replaced, safe to log. */
+export function redactUrl(url: string | undefined): string {
+  if (!url) return 'embedded';
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}

@@ -1,0 +1,76 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import type { ApiErrorBody, ErrorCode } from '../../contracts';
+
+/** HTTP status of every error code: the only place where that mapping lives. */
+export const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_coordinates: 400,
+  outside_area: 422,
+  invalid_bbox: 400,
+  invalid_tile: 400,
+  unknown_layer: 404,
+  unknown_kind: 400,
+  invalid_geometry: 422,
+  not_found: 404,
+  unauthenticated: 401,
+  forbidden: 403,
+  locked: 423,
+  rate_limited: 429,
+  conflict: 409,
+  payload_too_large: 413,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The one error type handlers throw; its message is shown to the caller, so it must say what was wrong. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** Parses untrusted input with a schema, turning a failure into a 400 that lists every problem. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode = 'bad_request'): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+  throw new AppError(code, problems.join('; '), { issues: problems });
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('not_found', `no such endpoint: ${req.method} ${req.path}`));
+};
+
+/** Maps every error to its status and a JSON body; unexpected errors are logged and answered without internals. */
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  const requestId = String(req.id ?? '');
+  let code: ErrorCode = 'internal';
+  let message = 'internal error; the request id identifies it in the server log';
+  let details: unknown;
+  if (err instanceof AppError) {
+    ({ code, message, details } = err);
+  } else if (isBodyParserError(err)) {
+    code = err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
+    message = err.type === 'entity.too.large' ? 'request body is too large' : `request body is not valid JSON: ${err.message}`;
+  } else {
+    req.log?.error({ err }, 'unhandled error');
+  }
+  const body: ApiErrorBody = { error: { code, message, requestId, ...(details !== undefined ? { details } : {}) } };
+  if (!res.headersSent) res.status(STATUS[code]).json(body);
+};
+
+function isBodyParserError(err: unknown): err is { type: string; message: string } {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'type' in err &&
+    typeof (err as { type: unknown }).type === 'string' &&
+    'status' in err
+  );
+}

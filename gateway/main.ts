@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+import pino from 'pino';
+import { createApp } from './app';
+import { loadConfig, redactUrl } from './config';
+import { Readiness } from './deps';
+import { startPlatform } from './startup';
+
+async function main() {
+  const cfg = loadConfig();
+  const log = pino({ level: cfg.LOG_LEVEL });
+  const readiness = new Readiness();
+  const app = createApp({ config: cfg, log, readiness });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(cfg.PORT, cfg.HOST, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : cfg.PORT;
+  log.info({ port, database: redactUrl(cfg.DATABASE_URL), city: cfg.CITY_DATA_DIR }, 'listening; starting the platform');
+
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down');
+    server.close();
+    void readiness.current?.db
+      .close()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  try {
+    const t0 = Date.now();
+    await startPlatform(cfg, log, readiness);
+    const url = `http://localhost:${port}/`;
+    process.stdout.write(
+      [
+        '',
+        `  哈尔滨城市应急指挥与数字城管平台 is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        `  Open ${url}`,
+        `  Database: ${redactUrl(cfg.DATABASE_URL)}    City data: ${cfg.CITY_DATA_DIR}`,
+        '',
+      ].join('\n') + '\n',
+    );
+  } catch (err) {
+    readiness.failure = err instanceof Error ? err.message : String(err);
+    log.fatal({ err }, 'start-up failed');
+    process.exitCode = 1;
+    server.close();
+  }
+}
+
+void main();

@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { bboxSchema, pointQuery } from '../../contracts';
+import type { AppDeps } from '../deps';
+import { AppError, parseInput } from '../http/errors';
+import { ready } from '../http/ready';
+
+const cellsQuery = z.object({ bbox: bboxSchema, limit: z.coerce.number().int().min(1).max(5000).default(1000) });
+
+/** Point → district, street and unit-grid cell; cells for a bbox. */
+export function locateRoutes({ readiness }: AppDeps): Router {
+  const r = Router();
+  r.get('/geo/locate', (req, res) => {
+    const { lon, lat } = parseInput(pointQuery, req.query, 'invalid_coordinates');
+    const result = ready(readiness).geo.locator.locate(lon, lat);
+    if (result.coverage === 'outside') {
+      throw new AppError('outside_area', `(${lon}, ${lat}) is outside Harbin: no district, street or grid cell contains it`);
+    }
+    res.json(result);
+  });
+  r.get('/geo/cells', (req, res) => {
+    const { bbox, limit } = parseInput(cellsQuery, req.query, 'invalid_bbox');
+    const cells = ready(readiness).geo.locator.cellsInBbox(bbox, limit + 1);
+    res.json({ bbox, truncated: cells.length > limit, cells: cells.slice(0, limit) });
+  });
+  return r;
+}

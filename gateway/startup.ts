@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { migrate } from '../geo/db/migrate';
+import { openDb } from '../geo/db/open';
+import type { Db } from '../geo/db/types';
+import { ensureGrid } from '../geo/grid/generate';
+import { Locator } from '../geo/grid/locate';
+import { importCity } from '../geo/import/importer';
+import { loadManifest } from '../geo/import/manifest';
+import type { Config } from './config';
+import type { GeoServices, Readiness, ReadyState } from './deps';
+
+/** Builds every in-memory service from the database. */
+export async function buildGeoServices(db: Db): Promise<GeoServices> {
+  const locator = await Locator.load(db);
+  return { locator };
+}
+
+/**
+ * Start-up: open the database, apply migrations, import the city data (skipped when unchanged), generate the
+ * grid when missing, build the services. Progress is visible through `/api/health` meanwhile.
+ */
+export async function startPlatform(cfg: Config, log: Logger, readiness: Readiness): Promise<ReadyState> {
+  readiness.step = 'opening database';
+  const db = await openDb({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATA_DIR });
+  readiness.step = 'applying migrations';
+  const applied = await migrate(db);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  readiness.step = 'importing city data';
+  const reports = await importCity(db, loadManifest(), cfg.CITY_DATA_DIR, { log: (line) => log.info(`import ${line}`) });
+  for (const r of reports)
+    for (const bad of r.rejected) log.warn({ layer: r.layer, id: bad.id, reason: bad.reason }, 'feature rejected');
+  readiness.step = 'generating unit grid';
+  const grid = await ensureGrid(db);
+  log.info(grid, 'unit grid');
+  readiness.step = 'building services';
+  const state: ReadyState = { db, geo: await buildGeoServices(db) };
+  readiness.markReady(state);
+  return state;
+}

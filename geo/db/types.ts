@@ -1,0 +1,28 @@
+/** The one interface every module uses to reach the database, whichever backend is behind it. */
+export type SqlParam = string | number | boolean | null | Date | Buffer | Uint8Array | readonly unknown[];
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  /** `postgis`: a PostgreSQL server with PostGIS; `embedded`: PGlite with PostGIS in WASM. */
+  readonly backend: 'postgis' | 'embedded';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A database failure wrapped with what was being done, so logs say more than "syntax error". */
+export class DbError extends Error {
+  constructor(
+    readonly doing: string,
+    override readonly cause: unknown,
+  ) {
+    super(`database error while ${doing}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'DbError';
+  }
+}

@@ -1,0 +1,12 @@
+/** Jest runs TypeScript through SWC; ESM-only dependencies are transformed too. */
+const esmOnly = ['flatqueue', 'flatbush', 'vt-pbf', 'pmtiles', 'opencc-js'];
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm start`: installs what the platform needs on a fresh machine, builds the web app, and starts the gateway.
+# Honours PORT, DATABASE_URL (unset: embedded PostGIS under DATA_DIR), DATA_DIR and CITY_DATA_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/setup.sh
+ensure_node_modules
+ensure_web_build
+exec npx --no-install tsx gateway/main.ts

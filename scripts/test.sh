@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the tests need on a fresh Debian 12 machine (PostgreSQL + PostGIS, Chromium, CJK fonts,
+# npm packages), starts PostgreSQL when none is running, then runs the static checks and every jest suite.
+# The suite runs against a real PostGIS (TEST_DATABASE_URL) and, for start-up/import/tiles, the embedded backend.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/setup.sh
+source scripts/lib/postgres.sh
+
+ensure_apt postgresql-15 postgresql-15-postgis-3 chromium fonts-noto-cjk
+ensure_postgres
+ensure_node_modules
+ensure_web_build
+
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-$DEFAULT_TEST_DATABASE_URL}"
+mkdir -p test-output
+
+log "typecheck, lint, format"
+npm run --silent check
+
+log "jest"
+status=0
+npx --no-install jest --ci --json --outputFile=test-output/jest.json "$@" || status=$?
+node -e '
+  const r = require("./test-output/jest.json");
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' || true
+exit $status
