@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { NamedCode } from './geo';
+
+/**
+ * What a geocoding candidate names: a point of interest, a road (one per distinct name), a 街道, a district
+ * (区/县/县级市) or a place (place labels, named water, parks and residential compounds).
+ */
+export const GEOCODE_KINDS = ['poi', 'road', 'street', 'district', 'place'] as const;
+export type GeocodeKind = (typeof GEOCODE_KINDS)[number];
+
+/** Longest accepted query, in characters (not UTF-16 units): a name, not a paragraph. */
+export const GEOCODE_MAX_QUERY_CHARS = 100;
+export const GEOCODE_MAX_LIMIT = 50;
+
+/** Query parameters repeated in the URL (`?q=a&q=b`) arrive as arrays: refuse them by name. */
+const once = (what: string) => (v: unknown, ctx: z.RefinementCtx) => {
+  if (!Array.isArray(v)) return v;
+  ctx.addIssue({ code: 'custom', message: `${what} must be given once` });
+  return z.NEVER;
+};
+
+/** `GET /api/geo/geocode?q=…&limit=10&kind=poi` */
+export const geocodeQuery = z.object({
+  q: z.preprocess(
+    once('q'),
+    z
+      .string({ error: 'q is required: the name, or part of a name, to search for' })
+      .trim()
+      .min(1, { message: 'q must not be empty' })
+      .refine((s) => Array.from(s).length <= GEOCODE_MAX_QUERY_CHARS, {
+        message: `q must be at most ${GEOCODE_MAX_QUERY_CHARS} characters`,
+      }),
+  ),
+  limit: z.preprocess(
+    once('limit'),
+    z.coerce
+      .number({ error: 'limit must be a whole number' })
+      .int({ message: 'limit must be a whole number' })
+      .min(1, { message: `limit must be between 1 and ${GEOCODE_MAX_LIMIT}` })
+      .max(GEOCODE_MAX_LIMIT, { message: `limit must be between 1 and ${GEOCODE_MAX_LIMIT}` })
+      .default(10),
+  ),
+  kind: z.preprocess(
+    once('kind'),
+    z.enum(GEOCODE_KINDS, { error: `kind must be one of ${GEOCODE_KINDS.join(', ')}` }).optional(),
+  ),
+});
+export type GeocodeQuery = z.infer<typeof geocodeQuery>;
+
+/** How a candidate matched: which of its names, through which field, and how (exact > prefix > contains). */
+export interface GeocodeMatch {
+  /** The name or alias as stored (e.g. an `alt_name` such as 哈尔滨站, or an English name). */
+  text: string;
+  field: 'name' | 'short_name' | 'alt_name' | 'name_zh' | 'name_en' | 'name_ru' | 'osm_name';
+  type: 'exact' | 'prefix' | 'contains';
+}
+
+export interface GeocodeCandidate {
+  name: string;
+  kind: GeocodeKind;
+  /** POI category, road class, place type, water/park/residential, or the district's kind. */
+  category?: string;
+  /** WGS-84. */
+  lon: number;
+  lat: number;
+  /** 0–1; exact matches score ≥ 0.7, prefix matches 0.4–0.7, partial (contains) matches below 0.4. */
+  score: number;
+  district?: NamedCode;
+  /** [west, south, east, north] of a 街道 or district, so a map can show the whole area. */
+  bbox?: [number, number, number, number];
+  matched: GeocodeMatch;
+}
+
+export interface GeocodeResponse {
+  query: string;
+  /** The query as compared: simplified Chinese, lower case, without whitespace and punctuation. */
+  normalized: string;
+  candidates: GeocodeCandidate[];
+}
+
+export interface ReverseGeocodeResult {
+  lon: number;
+  lat: number;
+  /** Nearest named road within the search radius, geodesic distance in metres; null when none is that close. */
+  road: { name: string; distanceM: number } | null;
+  street: NamedCode | null;
+  district: NamedCode;
+  gridCode: string | null;
+  /** Nearest named point of interest within 200 m; absent when there is none. */
+  poi?: { name: string; category: string; distanceM: number; lon: number; lat: number };
+}
