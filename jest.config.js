@@ -1,5 +1,14 @@
 /** Jest runs TypeScript through SWC; ESM-only dependencies are transformed too. */
-const esmOnly = ['flatqueue', 'flatbush', 'vt-pbf', 'pmtiles', 'opencc-js'];
+const esmOnly = [
+  'flatqueue',
+  'flatbush',
+  'vt-pbf',
+  'pmtiles',
+  'opencc-js',
+  'pbf',
+  '@mapbox/vector-tile',
+  '@mapbox/point-geometry',
+];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

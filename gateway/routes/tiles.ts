@@ -1,0 +1,102 @@
+import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { renderTile, TILE_LAYERS, TILE_LAYERS_BY_ID, tilePathSchema, type TileLayerDef } from '../../geo/tiles';
+import type { AppDeps } from '../deps';
+import { AppError, parseInput } from '../http/errors';
+import { ready } from '../http/ready';
+
+const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
+const TILE_PATTERN = '/tiles/{layer}/{z}/{x}/{y}.mvt';
+
+function knownLayer(id: string): TileLayerDef {
+  const layer = TILE_LAYERS_BY_ID.get(id);
+  if (!layer) {
+    const known = [...TILE_LAYERS_BY_ID.keys()];
+    throw new AppError('unknown_layer', `no tile layer "${id}"; known layers: ${known.join(', ')}`, { known });
+  }
+  return layer;
+}
+
+/** Absolute tile URL template for TileJSON: MapLibre does not resolve relative URLs inside a TileJSON document. */
+function tileUrlTemplate(req: Request, layer: TileLayerDef): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}/tiles/${layer.id}/{z}/{x}/{y}.mvt`;
+}
+
+/**
+ * A path segment with broken percent-encoding fails while the router decodes parameters, before any handler runs;
+ * it is the caller's malformed tile address, so it is answered 400, not left to become a 500.
+ */
+const badEncodingIsInvalidTile: ErrorRequestHandler = (err: unknown, req, _res, next) => {
+  if (err instanceof URIError) next(new AppError('invalid_tile', `tile path is not valid percent-encoding: ${req.originalUrl}`));
+  else next(err);
+};
+
+/**
+ * Operational vector tiles (`/tiles/{layer}/{z}/{x}/{y}.mvt`) and a TileJSON document per layer
+ * (`/tiles/{layer}.json`) that tells the map each layer's zoom range, so it over-zooms instead of asking for
+ * tiles past `maxzoom`.
+ *
+ * An empty tile is answered `204 No Content`: MapLibre treats it as a tile with no features, the status says so
+ * without a body to parse, and it carries the same Cache-Control as a full tile so the client does not ask again.
+ */
+export function tileRoutes({ readiness }: AppDeps): Router {
+  const r = Router();
+
+  r.get('/tiles/:layer/:z/:x/:file', async (req, res) => {
+    const layer = knownLayer(req.params.layer);
+    const tile = parseInput(tilePathSchema, req.params, 'invalid_tile');
+    const { db } = ready(readiness);
+    const bytes = await renderTile(db, layer, tile);
+    res.set('Cache-Control', `public, max-age=${layer.maxAgeSeconds}`);
+    if (bytes.length === 0) {
+      res.status(204).end();
+      return;
+    }
+    res.type(MVT_TYPE);
+    // `send` adds an ETag from the bytes, so a revalidation of an unchanged tile costs a 304 and no transfer.
+    res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+
+  r.get('/tiles/:file', (req, res) => {
+    const match = /^(.+)\.json$/.exec(req.params.file);
+    if (!match) throw new AppError('invalid_tile', `expected ${TILE_PATTERN} or /tiles/{layer}.json; got ${req.path}`);
+    const layer = knownLayer(match[1] ?? '');
+    res.set('Cache-Control', 'public, max-age=300');
+    res.json({
+      tilejson: '3.0.0',
+      name: layer.title,
+      scheme: 'xyz',
+      tiles: [tileUrlTemplate(req, layer)],
+      minzoom: layer.minzoom,
+      maxzoom: layer.maxzoom,
+      vector_layers: [
+        {
+          id: layer.id,
+          minzoom: layer.minzoom,
+          maxzoom: layer.maxzoom,
+          fields: Object.fromEntries(layer.properties.map((p) => [p, 'String'])),
+        },
+      ],
+    });
+  });
+
+  r.get('/tiles', (_req, res) => {
+    res.json({
+      layers: TILE_LAYERS.map((l) => ({
+        id: l.id,
+        title: l.title,
+        minzoom: l.minzoom,
+        maxzoom: l.maxzoom,
+        tilejson: `/tiles/${l.id}.json`,
+      })),
+    });
+  });
+
+  // Any other shape under /tiles is a malformed tile address, not an unknown endpoint: say what was expected.
+  r.get('/tiles/*rest', (req) => {
+    knownLayer(req.params.rest[0] ?? '');
+    throw new AppError('invalid_tile', `expected ${TILE_PATTERN} with integer z, x and y; got ${req.path}`);
+  });
+
+  r.use('/tiles', badEncodingIsInvalidTile);
+  return r;
+}
