@@ -58,6 +58,10 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   } else if (isBodyParserError(err)) {
     code = err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
     message = err.type === 'entity.too.large' ? 'request body is too large' : `request body is not valid JSON: ${err.message}`;
+  } else if (err instanceof URIError || isClientHttpError(err)) {
+    // e.g. a path parameter with broken percent-encoding, which the router rejects before any handler runs
+    code = 'bad_request';
+    message = err instanceof URIError ? `the URL is not valid percent-encoding: ${err.message}` : err.message;
   } else {
     req.log?.error({ err }, 'unhandled error');
   }
@@ -73,4 +77,11 @@ function isBodyParserError(err: unknown): err is { type: string; message: string
     typeof (err as { type: unknown }).type === 'string' &&
     'status' in err
   );
+}
+
+/** An http-errors style error (status 4xx, message safe to show) raised by Express or its parsers. */
+function isClientHttpError(err: unknown): err is { status: number; message: string } {
+  if (typeof err !== 'object' || err === null) return false;
+  const { status, expose } = err as { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
 }
