@@ -1,0 +1,92 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import {
+  nearestKindQuery,
+  nearestOptionsQuery,
+  pointQuery,
+  roadConditionIdParam,
+  roadConditionInput,
+  routeQuery,
+  type ErrorCode,
+} from '../../contracts';
+import { RoutingError, type RoutingFailure } from '../../geo/routing/errors';
+import type { RoutingService } from '../../geo/routing/service';
+import type { AppDeps, Readiness } from '../deps';
+import { AppError, parseInput } from '../http/errors';
+import { ready } from '../http/ready';
+
+/** Each routing failure as an API error; all of them are about the request, none is a server fault. */
+const FAILURE_CODE: Record<RoutingFailure, ErrorCode> = {
+  outside_area: 'outside_area',
+  far_from_road: 'outside_area',
+  unreachable: 'outside_area',
+  unknown_edge: 'not_found',
+  unknown_condition: 'not_found',
+  already_cleared: 'conflict',
+};
+
+type Handler = (req: Request, res: Response, routing: RoutingService) => Promise<void> | void;
+
+/** Runs a handler with the routing service, turning a RoutingError into the matching AppError. */
+const withRouting =
+  (readiness: Readiness, handler: Handler) =>
+  async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      await handler(req, res, ready(readiness, req).geo.routing);
+    } catch (err) {
+      next(err instanceof RoutingError ? new AppError(FAILURE_CODE[err.reason], err.message) : err);
+    }
+  };
+
+/**
+ * Drive-time routing over the road network: nearest facilities, point-to-point routes and live road
+ * conditions. The condition writes are plain handlers on their own paths, so an authorisation policy
+ * mounted in front of `/geo/road-conditions` guards them without changes here.
+ */
+export function routingRoutes({ readiness }: AppDeps): Router {
+  const r = Router();
+
+  r.get(
+    '/geo/nearest',
+    withRouting(readiness, async (req, res, routing) => {
+      const { kind } = parseInput(nearestKindQuery, { kind: req.query.kind }, 'unknown_kind');
+      const { lon, lat } = parseInput(pointQuery, req.query, 'invalid_coordinates');
+      const { k, by } = parseInput(nearestOptionsQuery, req.query);
+      const result =
+        by === 'drive' ? await routing.nearestByDrive(lon, lat, kind, k) : await routing.nearestStraight(lon, lat, kind, k);
+      res.json(result);
+    }),
+  );
+
+  r.get(
+    '/geo/route',
+    withRouting(readiness, (req, res, routing) => {
+      const { from, to } = parseInput(routeQuery, req.query, 'invalid_coordinates');
+      res.json(routing.route(from, to));
+    }),
+  );
+
+  r.get(
+    '/geo/road-conditions',
+    withRouting(readiness, async (_req, res, routing) => {
+      res.json({ conditions: await routing.listConditions() });
+    }),
+  );
+
+  r.post(
+    '/geo/road-conditions',
+    withRouting(readiness, async (req, res, routing) => {
+      const input = parseInput(roadConditionInput, req.body ?? {});
+      res.status(201).json(await routing.addCondition(input));
+    }),
+  );
+
+  r.delete(
+    '/geo/road-conditions/:id',
+    withRouting(readiness, async (req, res, routing) => {
+      const { id } = parseInput(roadConditionIdParam, req.params);
+      res.json(await routing.clearCondition(id));
+    }),
+  );
+
+  return r;
+}
