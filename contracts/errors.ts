@@ -3,6 +3,8 @@ export const ERROR_CODES = [
   'bad_request',
   'invalid_coordinates',
   'outside_area',
+  'far_from_road',
+  'unreachable',
   'invalid_bbox',
   'invalid_tile',
   'unknown_layer',

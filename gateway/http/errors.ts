@@ -7,6 +7,8 @@ export const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   invalid_coordinates: 400,
   outside_area: 422,
+  far_from_road: 422,
+  unreachable: 422,
   invalid_bbox: 400,
   invalid_tile: 400,
   unknown_layer: 404,

@@ -17,8 +17,8 @@ import { ready } from '../http/ready';
 /** Each routing failure as an API error; all of them are about the request, none is a server fault. */
 const FAILURE_CODE: Record<RoutingFailure, ErrorCode> = {
   outside_area: 'outside_area',
-  far_from_road: 'outside_area',
-  unreachable: 'outside_area',
+  far_from_road: 'far_from_road',
+  unreachable: 'unreachable',
   unknown_edge: 'not_found',
   unknown_condition: 'not_found',
   already_cleared: 'conflict',

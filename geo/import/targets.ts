@@ -48,11 +48,13 @@ export const TARGETS: Record<ManifestLayer['target'], TargetSql> = {
              props, geom
       FROM import_staging WHERE reason IS NULL`,
   },
+  // The export's `length` column is measured in Web Mercator (about 1.43 x the true length at Harbin's latitude),
+  // so the true geodesic length is computed from the geometry instead.
   road_edge: {
     clear: `DELETE FROM road_edge WHERE $1::text IS NOT NULL`,
     insert: `INSERT INTO road_edge (gid, osm_id, class_id, source, target, length_m, two_way, speed_fwd, speed_bwd, priority, geom)
       SELECT (props->>'gid')::int, (props->>'osm_id')::bigint, (props->>'class_id')::int, (props->>'source')::bigint,
-             (props->>'target')::bigint, (props->>'length')::float8, (props->>'reverse')::int = 1,
+             (props->>'target')::bigint, ST_Length(geom::geography), (props->>'reverse')::int = 1,
              (props->>'maxspeed_forward')::float8, (props->>'maxspeed_backward')::float8, (props->>'priority')::float8, geom
       FROM import_staging WHERE reason IS NULL AND $1::text IS NOT NULL`,
   },

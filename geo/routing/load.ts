@@ -17,13 +17,11 @@ interface EdgeRow {
 /**
  * Reads the directed road graph from `road_edge` (present on both backends). OSM node ids exceed 32 bits
  * but stay far below 2^53, so they travel as float8 and are exact as JavaScript numbers.
- *
- * Edge lengths are measured here on the spheroid rather than taken from `length_m`: the barefoot export's
- * `length` is a Web Mercator length, 1/cos(latitude) ≈ 1.43 times the true length at Harbin.
+ * `length_m` is the geodesic length computed at import (the export's own column is a Web Mercator length).
  */
 export async function loadRoadGraph(db: Queryable): Promise<RoadGraph> {
   const rows = await db.query<EdgeRow>(
-    `SELECT gid, class_id, source::float8 AS source, target::float8 AS target, ST_Length(geom::geography) AS length_m,
+    `SELECT gid, class_id, source::float8 AS source, target::float8 AS target, length_m,
             two_way, speed_fwd, speed_bwd,
             ST_AsGeoJSON(geom) AS g
      FROM road_edge ORDER BY gid`,

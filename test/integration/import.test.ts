@@ -60,6 +60,16 @@ describe('city data import', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('stores true geodesic edge lengths for the road graph, not the Web Mercator lengths of the export', async () => {
+    await importCity(db, manifest, CITY_DATA_DIR, { only: ['road_edge'] });
+    const [row] = await db.query<{ worst: number; mercator_ratio: number }>(`
+      SELECT max(abs(length_m - ST_Length(geom::geography))) AS worst,
+             sum(ST_Length(ST_Transform(geom, 3857))) / sum(length_m) AS mercator_ratio FROM road_edge`);
+    expect(row!.worst).toBeLessThan(0.01);
+    // 1 / cos(45.75°) ≈ 1.43: the factor the export's own column carried
+    expect(row!.mercator_ratio).toBeCloseTo(1 / Math.cos((45.75 * Math.PI) / 180), 1);
+  });
+
   describe('with a tampered copy of the city data', () => {
     let dir: string;
     beforeAll(() => {

@@ -91,7 +91,7 @@ describe('GET /api/geo/nearest', () => {
     [{ ...CENTRE, kind: 'hospital', k: 2.5 }, 400, 'bad_request', 'whole number'],
     [{ ...CENTRE, kind: 'hospital', by: 'air' }, 400, 'bad_request', 'by must be one of'],
     [{ lon: 100, lat: 30, kind: 'hospital' }, 422, 'outside_area', 'outside Harbin'],
-    [{ lon: 127.5, lat: 45.3, kind: 'hospital' }, 422, 'outside_area', 'more than 2000 m from any open road'],
+    [{ lon: 127.5, lat: 45.3, kind: 'hospital' }, 422, 'far_from_road', 'more than 2000 m from any open road'],
   ])('rejects %j with %i %s', async (query, status, code, text) => {
     const res = await request(t.app).get('/api/geo/nearest').query(query).expect(status);
     expect(res.body.error.code).toBe(code);
