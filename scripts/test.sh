@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 source scripts/lib/postgres.sh
 
-ensure_apt postgresql-15 postgresql-15-postgis-3 chromium fonts-noto-cjk
+ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk
 ensure_postgres
 ensure_node_modules
 ensure_web_build

@@ -52,5 +52,6 @@ export async function ensureGrid(db: Db, opts: { force?: boolean } = {}): Promis
     await tx.query('DELETE FROM grid_community');
     for (const stmt of statements) await tx.query(stmt);
   });
+  await db.exec('ANALYZE grid_community; ANALYZE grid_cell');
   return { status: 'generated', ...(await count()), ms: Date.now() - t0 };
 }

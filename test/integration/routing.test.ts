@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { NearestResponse, RoadCondition, RouteResponse } from '../../contracts';
 import { RoutingService } from '../../geo/routing/service';
-import { FALLBACK_KMH, ROAD_CLASS_SPEEDS, TAGGED_KMH_RANGE } from '../../geo/routing/speeds';
+import { pgRoutingEdgesSql } from '../../geo/routing/pgrouting-reference';
 import { createTestApp, type TestApp } from '../support/app';
 import { createAccount, login } from '../support/identity';
 
@@ -99,19 +99,6 @@ describe('GET /api/geo/nearest', () => {
   });
 });
 
-/**
- * pgRouting's cost on the same definition: geodesic edge length over the tagged speed when plausible, else
- * the class speed, in seconds.
- */
-function pgrEdgesSql(): string {
-  const classSpeed = `CASE class_id ${ROAD_CLASS_SPEEDS.map((s) => `WHEN ${s.classId} THEN ${s.kmh}`).join(' ')} ELSE ${FALLBACK_KMH} END`;
-  const speed = (col: string) =>
-    `(CASE WHEN ${col} BETWEEN ${TAGGED_KMH_RANGE.min} AND ${TAGGED_KMH_RANGE.max} THEN ${col} ELSE ${classSpeed} END / 3.6)`;
-  const len = 'ST_Length(geom::geography)';
-  return `SELECT gid AS id, source, target, ${len} / ${speed('speed_fwd')} AS cost,
-    CASE WHEN two_way THEN ${len} / ${speed('speed_bwd')} ELSE -1 END AS reverse_cost FROM road_edge`;
-}
-
 describe('GET /api/geo/route', () => {
   it('agrees with pgr_dijkstra node to node within 1 %', async () => {
     await t.db.query('CREATE EXTENSION IF NOT EXISTS pgrouting');
@@ -132,7 +119,7 @@ describe('GET /api/geo/route', () => {
       const b = nodes[j]!;
       const [pgr] = await t.db.query<{ agg_cost: number }>(
         `SELECT agg_cost FROM pgr_dijkstra($1, $2::bigint, $3::bigint, true) WHERE edge = -1`,
-        [pgrEdgesSql(), a.node, b.node],
+        [pgRoutingEdgesSql(), a.node, b.node],
       );
       expect(pgr).toBeDefined();
       const mine = await route(a, b);
