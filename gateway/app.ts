@@ -4,8 +4,10 @@ import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { identityOf } from './auth/identity';
 import type { AppDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/errors';
+import { httpAccessControl } from './policy/http';
 import { API_ROUTES } from './routes';
 import { STATIC_ROUTES } from './routes/static';
 
@@ -34,6 +36,8 @@ export function createApp(deps: AppDeps): express.Express {
           'img-src': ["'self'", 'data:', 'blob:'],
           'connect-src': ["'self'", 'ws:', 'wss:'],
           'style-src': ["'self'", "'unsafe-inline'"],
+          // Served over plain HTTP inside government networks: an upgrade to https would break every asset.
+          'upgrade-insecure-requests': null,
         },
       },
       // The gateway often runs on plain HTTP inside a government network; upgrade is the proxy's job.
@@ -41,6 +45,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(express.json({ limit: '1mb' }));
+  // Every /api, /tiles and /basemap request passes the access policy (data/policy.json) first.
+  app.use(httpAccessControl(identityOf(deps)));
 
   const api = express.Router();
   for (const routes of API_ROUTES) api.use(routes(deps));
