@@ -4,3 +4,9 @@
  */
 export * from './errors';
 export * from './geo';
+export * from './geocode';
+export * from './routing';
+export * from './about';
+export * from './facilities';
+export * from './identity';
+export * from './realtime';

@@ -13,11 +13,64 @@ const schema = z.object({
   CITY_DATA_DIR: z.string().default(path.resolve(ROOT, '..', 'shared', 'harbin')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().default(path.join(ROOT, 'dist', 'web')),
+  // Identity and audit (gateway/auth, gateway/audit, gateway/realtime).
+  AUDIT_HMAC_KEY: z
+    .string()
+    .min(32, 'AUDIT_HMAC_KEY must be at least 32 characters')
+    .optional()
+    .transform((v) => (v === undefined ? undefined : new Secret(v))),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ error: 'ALLOWED_ORIGINS is a comma-separated list of origins like http://host:port' }))),
+  COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  IDENTITY_SEED: z.enum(['demo', 'none']).default('demo'),
 });
+
+/** A configured secret: prints as *** in logs, JSON and inspection; `reveal()` is the only way to the value. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '***';
+  }
+  toJSON(): string {
+    return '***';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '***';
+  }
+}
 
 export type Config = Readonly<z.infer<typeof schema>> & { readonly root: string };
 
-const KNOWN_PREFIXES = ['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'CITY_DATA_DIR', 'LOG_LEVEL', 'WEB_DIST'];
+const KNOWN_PREFIXES = [
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'DATA_DIR',
+  'CITY_DATA_DIR',
+  'LOG_LEVEL',
+  'WEB_DIST',
+  'AUDIT_HMAC_KEY',
+  'ALLOWED_ORIGINS',
+  'COOKIE_SECURE',
+  'IDENTITY_SEED',
+];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const picked = Object.fromEntries(KNOWN_PREFIXES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));

@@ -1,11 +1,16 @@
 import type { Logger } from 'pino';
 import type { Db } from '../geo/db/types';
+import type { GeocodeService } from '../geo/geocode/service';
 import type { Locator } from '../geo/grid/locate';
+import type { RoutingService } from '../geo/routing/service';
+import type { Identity } from './auth/identity';
 import type { Config } from './config';
 
 /** Services built once the database is ready; routes receive them, tests build them against real backends. */
 export interface GeoServices {
   locator: Locator;
+  routing: RoutingService;
+  geocoder: GeocodeService;
 }
 
 /** What the HTTP app is built from (`createApp(deps)`), so tests can assemble it around real or in-memory parts. */
@@ -14,6 +19,8 @@ export interface AppDeps {
   log: Logger;
   /** Resolves once start-up (migrations, import, grid) has finished; routes needing data wait on `ready`. */
   readiness: Readiness;
+  /** Identity, access and audit services; built from the other deps when absent (see gateway/auth/identity.ts). */
+  identity?: Identity;
 }
 
 export interface ReadyState {

@@ -3,14 +3,21 @@ import pino from 'pino';
 import { createApp } from './app';
 import { loadConfig, redactUrl } from './config';
 import { Readiness } from './deps';
+import { attachRealtime } from './realtime/server';
 import { startPlatform } from './startup';
 
 async function main() {
   const cfg = loadConfig();
-  const log = pino({ level: cfg.LOG_LEVEL });
+  // Session cookies and credentials never reach the log.
+  const log = pino({
+    level: cfg.LOG_LEVEL,
+    redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+  });
   const readiness = new Readiness();
-  const app = createApp({ config: cfg, log, readiness });
+  const deps = { config: cfg, log, readiness };
+  const app = createApp(deps);
   const server = createServer(app);
+  const realtime = attachRealtime(server, deps);
   await new Promise<void>((resolve) => server.listen(cfg.PORT, cfg.HOST, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.PORT;
@@ -22,6 +29,7 @@ async function main() {
     shuttingDown = true;
     log.info({ signal }, 'shutting down');
     server.close();
+    void realtime.close();
     void readiness.current?.db
       .close()
       .catch(() => undefined)

@@ -2,17 +2,22 @@ import type { Logger } from 'pino';
 import { migrate } from '../geo/db/migrate';
 import { openDb } from '../geo/db/open';
 import type { Db } from '../geo/db/types';
+import { GeocodeService } from '../geo/geocode/service';
 import { ensureGrid } from '../geo/grid/generate';
 import { Locator } from '../geo/grid/locate';
 import { importCity } from '../geo/import/importer';
 import { loadManifest } from '../geo/import/manifest';
+import { RoutingService } from '../geo/routing/service';
+import { provisionDemoAccounts } from './auth/seed';
 import type { Config } from './config';
 import type { GeoServices, Readiness, ReadyState } from './deps';
 
 /** Builds every in-memory service from the database. */
 export async function buildGeoServices(db: Db): Promise<GeoServices> {
   const locator = await Locator.load(db);
-  return { locator };
+  const routing = await RoutingService.load(db);
+  const geocoder = await GeocodeService.load(db, locator);
+  return { locator, routing, geocoder };
 }
 
 /**
@@ -25,6 +30,8 @@ export async function startPlatform(cfg: Config, log: Logger, readiness: Readine
   readiness.step = 'applying migrations';
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
+  readiness.step = 'provisioning accounts';
+  await provisionDemoAccounts(db, cfg, log);
   readiness.step = 'importing city data';
   const reports = await importCity(db, loadManifest(), cfg.CITY_DATA_DIR, { log: (line) => log.info(`import ${line}`) });
   for (const r of reports)
@@ -32,6 +39,10 @@ export async function startPlatform(cfg: Config, log: Logger, readiness: Readine
   readiness.step = 'generating unit grid';
   const grid = await ensureGrid(db);
   log.info(grid, 'unit grid');
+  readiness.step = 'warming up projections';
+  // The first ST_Transform of a process loads PROJ's database (seconds on the embedded backend): pay it at start-up,
+  // not on the first map tile.
+  await db.query('SELECT ST_Transform(ST_SetSRID(ST_MakePoint(126.6, 45.75), 4326), 3857)');
   readiness.step = 'building services';
   const state: ReadyState = { db, geo: await buildGeoServices(db) };
   readiness.markReady(state);

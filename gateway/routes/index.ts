@@ -1,7 +1,24 @@
 import type { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { aboutRoutes } from './about';
+import { adminRoutes } from './admin';
+import { auditRoutes } from './audit';
+import { authRoutes } from './auth';
+import { facilitiesRoutes } from './facilities';
+import { geocodeRoutes } from './geo-geocode';
 import { healthRoutes } from './health';
 import { locateRoutes } from './geo-locate';
+import { routingRoutes } from './geo-routing';
 
 /** Every API router, mounted under `/api`. One line per capability. */
-export const API_ROUTES: ((deps: AppDeps) => Router)[] = [healthRoutes, locateRoutes];
+export const API_ROUTES: ((deps: AppDeps) => Router)[] = [
+  healthRoutes,
+  locateRoutes,
+  aboutRoutes,
+  facilitiesRoutes,
+  routingRoutes,
+  geocodeRoutes,
+  authRoutes,
+  adminRoutes,
+  auditRoutes,
+];

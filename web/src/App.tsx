@@ -2,6 +2,7 @@ import type { MapMouseEvent } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PRODUCT_NAME } from '../../contracts';
 import type { GeocodeHit } from './api/endpoints';
+import { SessionControls } from './identity/UserMenu';
 import { EMERGENCY_KINDS } from './map/facility-kinds';
 import { pickedFacility } from './map/facility-layers';
 import { INITIAL_VISIBILITY, type LayerGroupId, type LayerVisibility } from './map/layer-groups';
@@ -66,6 +67,7 @@ export function App() {
         <button type="button" className="header-button" onClick={() => setAboutOpen(true)}>
           关于
         </button>
+        <SessionControls />
       </header>
       <main className="app-main">
         <MapView onReady={setHandles} onClick={onMapClick} />

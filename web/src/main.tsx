@@ -3,6 +3,7 @@ import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { IdentityShell } from './identity/IdentityShell';
 import { registerPageFont } from './map/fonts';
 
 registerPageFont();
@@ -10,6 +11,8 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <IdentityShell>
+      <App />
+    </IdentityShell>
   </StrictMode>,
 );

@@ -1,0 +1,231 @@
+import { z } from 'zod';
+
+/**
+ * Identity and access contracts shared by the gateway and the web client. Role ids are fixed here so both
+ * sides can type them; what each role may do lives only in `data/policy.json`.
+ */
+export const ROLE_IDS = [
+  'commander', // 指挥员
+  'dispatcher', // 受理员/派遣员
+  'inspector', // 监督员
+  'handler', // 处置部门
+  'leader', // 领导
+  'planner', // 规划
+  'sysadmin', // 系统管理员
+  'auditadmin', // 审计管理员
+  'wall', // 大屏设备 (device account)
+] as const;
+export type RoleId = (typeof ROLE_IDS)[number];
+export const roleIdSchema = z.enum(ROLE_IDS, { error: `role must be one of ${ROLE_IDS.join(', ')}` });
+
+/** What kind of organisation a department is; the policy grants some actions to handlers of a kind only. */
+export const DEPARTMENT_KINDS = [
+  'command', // 指挥中心
+  'police', // 公安 110
+  'fire', // 消防 119
+  'ems', // 急救 120
+  'flood', // 防汛
+  'civil_defence', // 人防
+  'traffic', // 交警
+  'urban_mgmt', // 城管
+  'planning', // 规划
+  'it', // 信息中心 (system and audit administration)
+] as const;
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+export const departmentKindSchema = z.enum(DEPARTMENT_KINDS, { error: `kind must be one of ${DEPARTMENT_KINDS.join(', ')}` });
+
+export const ACCOUNT_KINDS = ['person', 'device'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+/** Login names: lower-case letters, digits, `.`, `_`, `-`; 3–32 characters, starting with a letter or digit. */
+export const usernameSchema = z.string({ error: 'username must be a string' }).regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, {
+  message: 'username must be 3–32 characters of a–z, 0–9, ".", "_" or "-", starting with a letter or digit',
+});
+
+/** Largest password accepted at all (the KDF input is bounded so a huge body cannot burn CPU). */
+export const MAX_PASSWORD_LENGTH = 256;
+
+export const loginRequestSchema = z.object({
+  // Any name is accepted here: an ill-formed name is answered like an unknown one (no enumeration).
+  username: z.string({ error: 'username is required' }).min(1, 'username is required').max(128, 'username is too long'),
+  password: z
+    .string({ error: 'password is required' })
+    .min(1, 'password is required')
+    .max(MAX_PASSWORD_LENGTH, `password is longer than ${MAX_PASSWORD_LENGTH} characters`),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export interface DepartmentRef {
+  id: string;
+  name: string;
+  kind: DepartmentKind;
+}
+
+/** The signed-in user as the client sees it. `actions` lists the policy actions the role may perform. */
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: RoleId;
+  roleName: string;
+  kind: AccountKind;
+  department: DepartmentRef | null;
+  gridScope: string[];
+  mustChangePassword: boolean;
+  actions: string[];
+}
+
+export interface SessionInfo {
+  /** When the session ends unless used or renewed; null for device accounts (no idle timeout). */
+  idleExpiresAt: string | null;
+  absoluteExpiresAt: string;
+}
+
+export interface LoginResponse {
+  user: SessionUser;
+  session: SessionInfo;
+}
+
+/** `GET /api/auth/session`: the session if there is one (200 either way); `notice` says why one just ended. */
+export type SessionProbe = (LoginResponse & { notice: null }) | { user: null; session: null; notice: string | null };
+
+/** One reason a password was refused, with a code a program can branch on and a message a person can act on. */
+export interface PasswordProblem {
+  code: 'too_short' | 'too_long' | 'too_few_classes' | 'contains_username' | 'common' | 'common_variant' | 'repetitive';
+  message: string;
+}
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string({ error: 'currentPassword is required' }).min(1).max(MAX_PASSWORD_LENGTH),
+  newPassword: z.string({ error: 'newPassword is required' }).min(1).max(MAX_PASSWORD_LENGTH),
+});
+
+const displayName = z.string().trim().min(1, 'displayName is required').max(64, 'displayName is at most 64 characters');
+const gridPrefix = z.string().regex(/^[0-9]{6,15}$/, 'each grid scope entry is a 6–15 digit grid/street/district code prefix');
+const departmentId = z.string().regex(/^[a-z0-9_-]{2,40}$/, 'department id is 2–40 characters of a–z, 0–9, "_" or "-"');
+
+export const createUserSchema = z.object({
+  username: usernameSchema,
+  displayName,
+  role: roleIdSchema,
+  kind: z.enum(ACCOUNT_KINDS).default('person'),
+  departmentId: departmentId.nullable().default(null),
+  gridScope: z.array(gridPrefix).max(200).default([]),
+  password: z.string({ error: 'password is required' }).min(1).max(MAX_PASSWORD_LENGTH),
+});
+export type CreateUserRequest = z.input<typeof createUserSchema>;
+
+export const updateUserSchema = z
+  .object({
+    displayName: displayName.optional(),
+    role: roleIdSchema.optional(),
+    departmentId: departmentId.nullable().optional(),
+    gridScope: z.array(gridPrefix).max(200).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change: give at least one field' });
+export type UpdateUserRequest = z.input<typeof updateUserSchema>;
+
+export const resetPasswordSchema = z.object({
+  password: z.string({ error: 'password is required' }).min(1).max(MAX_PASSWORD_LENGTH),
+});
+
+export const departmentSchema = z.object({
+  id: departmentId,
+  name: z.string().trim().min(1, 'name is required').max(64),
+  kind: departmentKindSchema,
+  hotline: z
+    .string()
+    .regex(/^[0-9-]{3,20}$/, 'hotline is 3–20 digits or "-"')
+    .nullable()
+    .default(null),
+  districtAdcode: z
+    .string()
+    .regex(/^[0-9]{6}$/, 'districtAdcode is a 6-digit GB/T 2260 code')
+    .nullable()
+    .default(null),
+});
+export const updateDepartmentSchema = departmentSchema
+  .omit({ id: true })
+  .partial()
+  .extend({ active: z.boolean().optional() })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change: give at least one field' });
+
+export interface Department extends DepartmentRef {
+  hotline: string | null;
+  districtAdcode: string | null;
+  active: boolean;
+}
+
+export interface UserSummary {
+  id: string;
+  username: string;
+  displayName: string;
+  role: RoleId;
+  kind: AccountKind;
+  departmentId: string | null;
+  gridScope: string[];
+  disabled: boolean;
+  mustChangePassword: boolean;
+  lockedUntil: string | null;
+  activeSessions: number;
+  createdAt: string;
+}
+
+export interface RoleSummary {
+  id: RoleId;
+  name: string;
+  device: boolean;
+  privileged: boolean;
+  /** Whether the system administrator may assign this role through the API (privileged roles are provisioned). */
+  grantable: boolean;
+  actions: string[];
+}
+
+/** Outcome of an audited action. */
+export const AUDIT_OUTCOMES = ['ok', 'failed', 'denied', 'locked', 'error'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export interface AuditEventView {
+  seq: number;
+  at: string;
+  userId: string | null;
+  username: string | null;
+  role: string | null;
+  action: string;
+  object: string | null;
+  outcome: AuditOutcome;
+  sourceIp: string | null;
+  requestId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export const auditQuerySchema = z.object({
+  user: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  outcome: z.enum(AUDIT_OUTCOMES).optional(),
+  from: z.iso.datetime({ offset: true, error: 'from must be an ISO 8601 date-time' }).optional(),
+  to: z.iso.datetime({ offset: true, error: 'to must be an ISO 8601 date-time' }).optional(),
+  beforeSeq: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AuditQuery = z.input<typeof auditQuerySchema>;
+
+export interface AuditPage {
+  events: AuditEventView[];
+  /** Pass as `beforeSeq` for the next (older) page; null when there is none. */
+  nextBeforeSeq: number | null;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  /** Rows checked. */
+  checked: number;
+  /** Rows purged by retention before the first remaining row (its anchor), 0 when none. */
+  anchoredThroughSeq: number;
+  lastSeq: number;
+  /** The first broken link: the row whose stored hash or link does not match, and why. */
+  firstBroken: { seq: number; reason: string } | null;
+}

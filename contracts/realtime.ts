@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+import type { SessionInfo, SessionUser } from './identity';
+
+/**
+ * The Socket.IO wire: server→client events are facts, client→server events are commands answered with an
+ * acknowledgement. Event names are `entity:verb`.
+ */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+export type AckFn<T> = (result: Ack<T>) => void;
+
+export const SESSION_END_REASONS = ['logout', 'revoked', 'expired', 'disabled', 'password_changed'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+export interface ServerToClientEvents {
+  /** The session will end for inactivity soon unless renewed (`session:renew` or `POST /api/auth/renew`). */
+  'session:expiring': (info: { idleExpiresAt: string; secondsLeft: number }) => void;
+  /** The session has ended; the server disconnects the socket right after this event. */
+  'session:ended': (info: { reason: SessionEndReason; message: string }) => void;
+}
+
+export const layerSubscribeSchema = z.object({
+  layer: z.string({ error: 'layer is required' }).regex(/^[a-z0-9_-]{1,40}$/, 'layer is an id of a–z, 0–9, "_" or "-"'),
+});
+export type LayerSubscribe = z.infer<typeof layerSubscribeSchema>;
+
+export interface ClientToServerEvents {
+  'session:whoami': (ack: AckFn<SessionUser>) => void;
+  'session:renew': (ack: AckFn<SessionInfo>) => void;
+  'layer:subscribe': (req: LayerSubscribe, ack: AckFn<{ layer: string }>) => void;
+  'layer:unsubscribe': (req: LayerSubscribe, ack: AckFn<{ layer: string }>) => void;
+}
+
+/** Names of every client→server event, so the policy file can be checked against the wire. */
+export const CLIENT_EVENTS = [
+  'session:whoami',
+  'session:renew',
+  'layer:subscribe',
+  'layer:unsubscribe',
+] as const satisfies readonly (keyof ClientToServerEvents)[];
+
+/** Socket.IO handshake `auth` payload: nothing (the session cookie is used) or device/integrator credentials. */
+export const handshakeAuthSchema = z.union([
+  z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) }).strict(),
+  z.object({}).strict(),
+]);
+
+/** The `data` of a refused connection (`connect_error.data`). */
+export interface ConnectErrorData {
+  code: ErrorCode;
+  message: string;
+}

@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { PasswordProblem } from '../../contracts/identity';
+import type { Db } from '../../geo/db/types';
+import { loadAuditKey, type AuditKey } from '../audit/key';
+import { AuditWriter } from '../audit/writer';
+import type { Config } from '../config';
+import type { AppDeps, Readiness } from '../deps';
+import { ready } from '../http/ready';
+import { loadPolicy } from '../policy/load';
+import type { Policy } from '../policy/policy';
+import { LockoutStore } from './lockout';
+import { authenticate, type LoginContext } from './login';
+import { checkPassword, loadCommonPasswords } from './password-policy';
+import type { Principal } from './principal';
+import { createLoginLimiter, type LoginLimiter } from './rate-limit';
+import { SessionStore } from './sessions';
+
+/** Identity, access and audit services, built once per app and shared by HTTP, sockets and scripts. */
+export interface Identity {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly policy: Policy;
+  readonly key: AuditKey;
+  readonly audit: AuditWriter;
+  readonly sessions: SessionStore;
+  readonly lockout: LockoutStore;
+  readonly loginLimiter: LoginLimiter;
+  /** The clock every identity decision uses (injectable so tests can cross 15-minute and 30-minute boundaries). */
+  readonly now: () => Date;
+  db(): Db;
+  login(username: string, password: string, ctx: LoginContext): Promise<{ token: string; principal: Principal }>;
+  checkPassword(password: string, username: string): PasswordProblem[];
+  cookie: { name: string; secure: boolean };
+}
+
+export interface IdentityOptions {
+  config: Config;
+  log: Logger;
+  readiness: Readiness;
+  now?: () => Date;
+  policy?: Policy;
+  key?: AuditKey;
+}
+
+export const SESSION_COOKIE = 'hb_sid';
+
+export function createIdentity(opts: IdentityOptions): Identity {
+  const now = opts.now ?? (() => new Date());
+  const policy = opts.policy ?? loadPolicy();
+  const key = opts.key ?? loadAuditKey({ configured: opts.config.AUDIT_HMAC_KEY?.reveal(), dataDir: opts.config.DATA_DIR });
+  const db = () => ready(opts.readiness).db;
+  const audit = new AuditWriter({ db, key, now, log: opts.log });
+  const sessions = new SessionStore({ db, now, policy, audit });
+  const lockout = new LockoutStore(db, () => policy.lockout);
+  const common = loadCommonPasswords();
+  return {
+    config: opts.config,
+    log: opts.log,
+    policy,
+    key,
+    audit,
+    sessions,
+    lockout,
+    loginLimiter: createLoginLimiter(policy.loginRateLimit),
+    now,
+    db,
+    login: (username, password, ctx) => authenticate({ db, now, policy, audit, sessions, lockout }, username, password, ctx),
+    checkPassword: (password, username) => checkPassword(password, username, policy.password, common),
+    cookie: { name: SESSION_COOKIE, secure: opts.config.COOKIE_SECURE },
+  };
+}
+
+const built = new WeakMap<AppDeps, Identity>();
+
+/** The identity services of an app: the ones passed in `deps.identity`, or built once for these deps. */
+export function identityOf(deps: AppDeps): Identity {
+  if (deps.identity) return deps.identity;
+  let identity = built.get(deps);
+  if (!identity) {
+    identity = createIdentity(deps);
+    built.set(deps, identity);
+  }
+  return identity;
+}

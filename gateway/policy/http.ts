@@ -1,0 +1,106 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { readCookie, clearSessionCookie } from '../auth/cookie';
+import type { Identity } from '../auth/identity';
+import { actorOf, type Principal } from '../auth/principal';
+import { AppError } from '../http/errors';
+import { ENDED_MESSAGES } from '../auth/messages';
+import { origin } from '../auth/request';
+
+/** What the access middleware learnt about a request; handlers read `req.auth.principal`. */
+export interface RequestAuth {
+  principal: Principal | null;
+  actionId: string;
+  route: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: RequestAuth;
+  }
+}
+
+/** The signed-in principal of a request from its session cookie; an ended session's cookie is cleared. */
+export async function resolveRequestPrincipal(
+  identity: Identity,
+  req: Request,
+  res: Response,
+): Promise<{ principal: Principal | null; ended: keyof typeof ENDED_MESSAGES | null }> {
+  const token = readCookie(req.headers.cookie, identity.cookie.name);
+  if (!token) return { principal: null, ended: null };
+  const check = await identity.sessions.resolveToken(token);
+  if (check.ok) return { principal: check.principal, ended: null };
+  clearSessionCookie(res, identity);
+  return { principal: null, ended: check.reason };
+}
+
+/**
+ * The HTTP side of the policy: every request under a policed prefix (/api, /tiles, /basemap) must match a
+ * route of `data/policy.json`; its action decides. Public actions pass without a session. Others need a
+ * live session whose role the action grants; a refusal is 401/403 with the reason and an audit row.
+ * Actions marked `audit: "command"` get their audit row before the handler runs: if it cannot be written,
+ * the command does not run (fail closed); the outcome is appended when the response ends.
+ */
+export function httpAccessControl(identity: Identity): RequestHandler {
+  const prefixes = identity.policy.policedPrefixes;
+  return async (req, res, next) => {
+    if (!prefixes.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
+    const match = identity.policy.httpAction(req.method, req.path);
+    if (!match)
+      throw new AppError(
+        'not_found',
+        `no such endpoint: ${req.method} ${req.path} (every endpoint is listed in data/policy.json)`,
+      );
+    const action = identity.policy.action(match.actionId);
+    if (action?.public) {
+      req.auth = { principal: null, actionId: match.actionId, route: match.route };
+      return next();
+    }
+    const { principal, ended } = await resolveRequestPrincipal(identity, req, res);
+    const decision = identity.policy.authorize(principal, match.actionId);
+    const where = { ...origin(req), object: `${req.method} ${req.path}` };
+    if (!decision.allowed || !principal) {
+      const code = decision.allowed ? 'unauthenticated' : decision.code;
+      const refusal = decision.allowed ? '请先登录' : decision.reason;
+      const reason = !principal && ended ? ENDED_MESSAGES[ended] : refusal;
+      await identity.audit
+        .append({
+          ...where,
+          action: 'access.denied',
+          outcome: 'denied',
+          actor: actorOf(principal),
+          detail: { action: match.actionId, reason },
+        })
+        .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
+      throw new AppError(code, reason, { action: match.actionId });
+    }
+    const p = principal;
+    req.auth = { principal: p, actionId: match.actionId, route: match.route };
+    if (!decision.action.passive) {
+      const idle = await identity.sessions.touch(p);
+      if (idle) res.setHeader('X-Session-Idle-Expires', idle.toISOString());
+    }
+    if (decision.action.audit === 'command') {
+      // Throws AuditWriteError (503) when the row cannot be written: the command then never runs.
+      await identity.audit.append({
+        ...where,
+        action: match.actionId,
+        outcome: 'ok',
+        actor: actorOf(p),
+        detail: { stage: 'authorised', route: match.route },
+      });
+      res.once('close', () => {
+        const outcome = !res.writableFinished ? 'error' : res.statusCode < 400 ? 'ok' : 'failed';
+        identity.audit
+          .append({
+            ...where,
+            action: match.actionId,
+            outcome,
+            actor: actorOf(p),
+            detail: { stage: 'completed', status: res.statusCode },
+          })
+          .catch((err: unknown) => req.log?.error({ err }, 'could not audit the outcome of a command'));
+      });
+    }
+    next();
+  };
+}

@@ -1,0 +1,167 @@
+import type { AccountKind, DepartmentKind, RoleId, RoleSummary } from '../../contracts/identity';
+import { ROLE_IDS } from '../../contracts/identity';
+import type { LockoutRules } from '../auth/lockout';
+import type { PasswordRules } from '../auth/password-policy';
+import { compileRoute, type RoutePattern } from './route-pattern';
+import type { ActionDef, PolicyFile } from './schema';
+
+/** What the policy needs to know about whoever asks. */
+export interface Subject {
+  role: RoleId;
+  kind: AccountKind;
+  departmentKind: DepartmentKind | null;
+  mustChangePassword: boolean;
+}
+
+export type Denial = { allowed: false; code: 'unauthenticated' | 'forbidden'; reason: string };
+export type Decision = { allowed: true; actionId: string; action: ActionDef } | (Denial & { actionId: string });
+export type CaseScopeKind = PolicyFile['caseScope'][string];
+
+export interface SessionRules {
+  idleMinutes: number | null;
+  absoluteMinutes: number;
+}
+
+/** The compiled `data/policy.json`: the one place every access decision is made. */
+export class Policy {
+  private readonly routes: { pattern: RoutePattern; actionId: string }[];
+
+  constructor(readonly file: PolicyFile) {
+    this.routes = Object.entries(file.http).map(([key, actionId]) => ({ pattern: compileRoute(key), actionId }));
+  }
+
+  roleName(role: string): string {
+    return this.file.roles[role]?.name ?? role;
+  }
+
+  isDeviceRole(role: RoleId): boolean {
+    return this.file.roles[role]?.device === true;
+  }
+
+  isPrivileged(role: RoleId): boolean {
+    return this.file.roles[role]?.privileged === true;
+  }
+
+  get lockout(): LockoutRules {
+    return this.file.lockout;
+  }
+
+  get password(): PasswordRules {
+    return this.file.password;
+  }
+
+  get loginRateLimit(): { perIp: number; windowSeconds: number } {
+    return this.file.loginRateLimit;
+  }
+
+  sessionRules(kind: AccountKind): SessionRules {
+    return this.file.sessions[kind];
+  }
+
+  /** Whether one of `grants` (role, role:departmentKind, or * for every person role) covers the subject. */
+  grants(subject: Subject, grants: readonly string[]): boolean {
+    return grants.some((g) => {
+      if (g === '*') return !this.isDeviceRole(subject.role);
+      const [role, kind] = g.split(':');
+      return role === subject.role && (kind === undefined || kind === subject.departmentKind);
+    });
+  }
+
+  action(actionId: string): ActionDef | undefined {
+    return this.file.actions[actionId];
+  }
+
+  /** Allowed, or why not: not signed in (401), or signed in without the right (403, with the reason). */
+  authorize(subject: Subject | null, actionId: string): Decision {
+    const action = this.file.actions[actionId];
+    if (!action) return { allowed: false, actionId, code: 'forbidden', reason: `未知的操作 ${actionId}（不在权限策略中）` };
+    if (action.public) return { allowed: true, actionId, action };
+    if (!subject) return { allowed: false, actionId, code: 'unauthenticated', reason: '请先登录' };
+    if (subject.mustChangePassword && !action.beforePasswordChange) {
+      return { allowed: false, actionId, code: 'forbidden', reason: '首次登录或密码被重置后须先修改密码' };
+    }
+    if (this.grants(subject, action.allow ?? [])) return { allowed: true, actionId, action };
+    const who = subject.departmentKind
+      ? `${this.roleName(subject.role)}（${subject.departmentKind}）`
+      : this.roleName(subject.role);
+    return {
+      allowed: false,
+      actionId,
+      code: 'forbidden',
+      reason: `无权限：角色「${who}」不能执行「${action.label}」（${actionId}）`,
+    };
+  }
+
+  /** The action guarding an HTTP request, or null when no policy entry covers it. HEAD is checked as GET. */
+  httpAction(method: string, path: string): { actionId: string; route: string } | null {
+    const m = method === 'HEAD' ? 'GET' : method;
+    const hit = this.routes.find((r) => r.pattern.method === m && r.pattern.test(path));
+    return hit ? { actionId: hit.actionId, route: `${hit.pattern.method} ${hit.pattern.path}` } : null;
+  }
+
+  /** Every HTTP route of the policy, compiled. */
+  get httpRoutes(): readonly { pattern: RoutePattern; actionId: string }[] {
+    return this.routes;
+  }
+
+  /** First path segments the policy covers (`/api`, `/tiles`, ...): requests elsewhere (the web app's files) are not policed. */
+  get policedPrefixes(): string[] {
+    return [...new Set(this.routes.map((r) => `/${r.pattern.path.split('/')[1]}`))];
+  }
+
+  socketAction(event: string): string | null {
+    return this.file.socket[event] ?? null;
+  }
+
+  layer(subject: Subject, layer: string): Denial | { allowed: true } {
+    const grants = this.file.layers[layer];
+    if (!grants) return { allowed: false, code: 'forbidden', reason: `未知图层 ${layer}` };
+    if (subject.mustChangePassword) return { allowed: false, code: 'forbidden', reason: '首次登录或密码被重置后须先修改密码' };
+    return this.grants(subject, grants)
+      ? { allowed: true }
+      : { allowed: false, code: 'forbidden', reason: `无权限：角色「${this.roleName(subject.role)}」不能查看图层「${layer}」` };
+  }
+
+  /** For media (later): may the subject view a camera of `group` (or an ungrouped camera)? */
+  camera(subject: Subject, group: string | null): Decision {
+    const base = this.authorize(subject, this.file.cameras.default);
+    if (!base.allowed || group === null) return base;
+    const grants = this.file.cameras.groups[group];
+    if (!grants) return { allowed: false, actionId: base.actionId, code: 'forbidden', reason: `未知的摄像机分组 ${group}` };
+    return this.grants(subject, grants)
+      ? base
+      : {
+          allowed: false,
+          actionId: base.actionId,
+          code: 'forbidden',
+          reason: `无权限：角色「${this.roleName(subject.role)}」不能调阅「${group}」分组的视频`,
+        };
+  }
+
+  caseScope(role: RoleId): CaseScopeKind {
+    return this.file.caseScope[role] ?? 'none';
+  }
+
+  /** Actions the subject may perform (for the client to show what it can do). */
+  actionsFor(subject: Subject): string[] {
+    return Object.keys(this.file.actions).filter((a) => this.authorize(subject, a).allowed);
+  }
+
+  roleSummaries(): RoleSummary[] {
+    return ROLE_IDS.map((id) => {
+      const def = this.file.roles[id]!;
+      return {
+        id,
+        name: def.name,
+        device: def.device,
+        privileged: def.privileged,
+        grantable: !def.privileged,
+        actions: Object.entries(this.file.actions)
+          .filter(
+            ([, a]) => !a.public && (a.allow ?? []).some((g) => g === id || g.startsWith(`${id}:`) || (g === '*' && !def.device)),
+          )
+          .map(([name]) => name),
+      };
+    });
+  }
+}

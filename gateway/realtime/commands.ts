@@ -1,0 +1,70 @@
+import { ZodError } from 'zod';
+import type { ErrorCode } from '../../contracts/errors';
+import { CLIENT_EVENTS, layerSubscribeSchema, type Ack } from '../../contracts/realtime';
+import type { Identity } from '../auth/identity';
+import { actorOf, sessionInfo, sessionUser, type Principal } from '../auth/principal';
+import { AppError, parseInput } from '../http/errors';
+import { layerRoom, type RealtimeSocket } from './types';
+
+type ClientEvent = (typeof CLIENT_EVENTS)[number];
+interface CommandContext {
+  identity: Identity;
+  socket: RealtimeSocket;
+  principal: Principal;
+}
+/** A command handler: untrusted arguments in, the acknowledgement's data out (or an AppError). */
+type Command = (ctx: CommandContext, args: unknown[]) => Promise<unknown>;
+
+/** Every client→server event and what it does; the policy check has already passed when these run. */
+const COMMANDS = {
+  'session:whoami': async ({ identity, principal }) => sessionUser(principal, identity.policy),
+  'session:renew': async ({ identity, principal }) => {
+    const check = await identity.sessions.resolveId(principal.sessionId);
+    if (!check.ok) throw new AppError('unauthenticated', '会话已结束，请重新登录');
+    return sessionInfo(check.principal);
+  },
+  'layer:subscribe': async ({ identity, socket, principal }, [req]) => {
+    const { layer } = parseInput(layerSubscribeSchema, req);
+    const decision = identity.policy.layer(principal, layer);
+    if (!decision.allowed) {
+      await identity.audit.append({
+        action: 'access.denied',
+        outcome: 'denied',
+        actor: actorOf(principal),
+        object: `layer ${layer}`,
+        sourceIp: socket.data.ip,
+        detail: { channel: 'socket', event: 'layer:subscribe', reason: decision.reason },
+      });
+      throw new AppError('forbidden', decision.reason);
+    }
+    await socket.join(layerRoom(layer));
+    return { layer };
+  },
+  'layer:unsubscribe': async ({ socket }, [req]) => {
+    const { layer } = parseInput(layerSubscribeSchema, req);
+    await socket.leave(layerRoom(layer));
+    return { layer };
+  },
+} satisfies Record<ClientEvent, Command>;
+
+export function errorAck(err: unknown, identity: Identity): Ack<never> {
+  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+  if (err instanceof ZodError) return { ok: false, error: { code: 'bad_request', message: err.message } };
+  identity.log.error({ err }, 'socket command failed');
+  return { ok: false, error: { code: 'internal' satisfies ErrorCode, message: 'internal error' } };
+}
+
+/** Registers every command on a socket; the acknowledgement (last argument, when a function) gets the result. */
+export function registerCommands(identity: Identity, socket: RealtimeSocket): void {
+  for (const event of CLIENT_EVENTS) {
+    socket.on(event, (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (r: Ack<unknown>) => void) : null;
+      const params = ack ? args.slice(0, -1) : args;
+      COMMANDS[event]({ identity, socket, principal: socket.data.principal }, params).then(
+        (data) => ack?.({ ok: true, data }),
+        (err: unknown) => ack?.(errorAck(err, identity)),
+      );
+    });
+  }
+}

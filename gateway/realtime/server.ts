@@ -1,0 +1,113 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { SessionEndReason } from '../../contracts/realtime';
+import { identityOf, type Identity } from '../auth/identity';
+import { ENDED_MESSAGES } from '../auth/messages';
+import { actorOf } from '../auth/principal';
+import type { AppDeps } from '../deps';
+import { socketAccessControl } from '../policy/socket';
+import { registerCommands } from './commands';
+import { handshakeAuth } from './handshake';
+import { originAllowed } from './origin';
+import { sessionRoom, type RealtimeServer, type RealtimeSocket } from './types';
+
+/** How often live sockets' sessions are re-checked (expiry, revocation by another process, disabled users). */
+export const SWEEP_MS = 500;
+/** `session:expiring` is sent this long before the idle deadline. */
+export const WARN_BEFORE_MS = 2 * 60_000;
+
+export interface Realtime {
+  io: RealtimeServer;
+  close(): Promise<void>;
+}
+
+/**
+ * The Socket.IO server on the gateway's HTTP server: Origin allow-list at the transport, session or
+ * credential authentication at the handshake, the policy on every event, and session ends (logout,
+ * revocation, expiry) turned into `session:ended` + disconnect of that session's sockets within a second.
+ */
+export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
+  const identity = identityOf(deps);
+  const allowList = deps.config.ALLOWED_ORIGINS.map((o) => new URL(o).origin);
+  const io: RealtimeServer = new Server(server, {
+    serveClient: false,
+    allowRequest: (req, cb) => cb(originAllowed(req, allowList) ? null : 'origin not allowed', originAllowed(req, allowList)),
+  });
+  io.engine.on('connection_error', (err: { req?: { headers?: { origin?: string } }; message?: string }) => {
+    deps.log.warn({ origin: err.req?.headers?.origin, reason: err.message }, 'socket connection refused');
+  });
+
+  const kick = (room: string, reason: SessionEndReason | 'unknown') => {
+    const r = reason === 'unknown' ? 'revoked' : reason;
+    io.to(room).emit('session:ended', { reason: r, message: ENDED_MESSAGES[reason] });
+    io.in(room).disconnectSockets(false);
+  };
+  const onEnded = ({ sessionId, reason }: { sessionId: string; reason: SessionEndReason }) =>
+    kick(sessionRoom(sessionId), reason);
+  identity.sessions.on('ended', onEnded);
+
+  io.use(handshakeAuth(identity));
+  io.on('connection', (socket) => {
+    void socket.join(sessionRoom(socket.data.sessionId));
+    socket.use(socketAccessControl(identity, socket, (reason) => kick(sessionRoom(socket.data.sessionId), reason)));
+    registerCommands(identity, socket);
+    socket.on('disconnect', () => endOwnedSession(identity, socket));
+  });
+
+  const timer = setInterval(
+    () => void sweep(io, identity, kick).catch((err: unknown) => deps.log.warn({ err }, 'session sweep failed')),
+    SWEEP_MS,
+  );
+  timer.unref();
+  return {
+    io,
+    close: async () => {
+      clearInterval(timer);
+      identity.sessions.off('ended', onEnded);
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+    },
+  };
+}
+
+/** A session opened by the socket's own credentials ends with the socket (logged like a logout). */
+function endOwnedSession(identity: Identity, socket: RealtimeSocket): void {
+  if (!socket.data.ownsSession) return;
+  identity.sessions
+    .end(socket.data.sessionId, 'logout', {
+      action: 'auth.logout',
+      outcome: 'ok',
+      actor: actorOf(socket.data.principal),
+      object: `session ${socket.data.sessionId}`,
+      sourceIp: socket.data.ip,
+      detail: { channel: 'socket' },
+    })
+    .catch((err: unknown) => identity.log.warn({ err }, 'could not end a socket session'));
+}
+
+/** Re-checks every connected session; ends are kicked, near idle deadlines are warned once. */
+async function sweep(
+  io: RealtimeServer,
+  identity: Identity,
+  kick: (room: string, reason: SessionEndReason | 'unknown') => void,
+): Promise<void> {
+  const sockets = [...io.of('/').sockets.values()];
+  if (!sockets.length) return;
+  const checks = await identity.sessions.resolveMany([...new Set(sockets.map((s) => s.data.sessionId))]);
+  const now = identity.now().getTime();
+  for (const socket of sockets) {
+    const check = checks.get(socket.data.sessionId);
+    if (!check) continue;
+    if (!check.ok) {
+      kick(sessionRoom(socket.data.sessionId), check.reason);
+      continue;
+    }
+    const idle = check.principal.idleExpiresAt?.getTime() ?? null;
+    if (idle !== null && idle - now <= WARN_BEFORE_MS && socket.data.warnedFor !== idle) {
+      socket.data.warnedFor = idle;
+      socket.emit('session:expiring', {
+        idleExpiresAt: new Date(idle).toISOString(),
+        secondsLeft: Math.max(0, Math.round((idle - now) / 1000)),
+      });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { auditQuerySchema } from '../../contracts/identity';
+import { auditCsv, listAuditEvents } from '../audit/query';
+import { verifyAuditChain } from '../audit/verify';
+import { identityOf } from '../auth/identity';
+import { actorOf } from '../auth/principal';
+import { origin, principalOf } from '../auth/request';
+import type { AppDeps } from '../deps';
+import { AppError, parseInput } from '../http/errors';
+
+const MAX_EXPORT = 10_000;
+const exportQuery = auditQuerySchema.omit({ limit: true, beforeSeq: true }).extend({
+  limit: z.coerce.number().int().min(1).max(MAX_EXPORT).default(MAX_EXPORT),
+});
+
+const checkRange = (q: { from?: string | undefined; to?: string | undefined }) => {
+  if (q.from && q.to && new Date(q.from) >= new Date(q.to)) throw new AppError('bad_request', 'from must be earlier than to');
+};
+
+/** The audit administrator's view: search the log, verify the hash chain, export (审计日志). */
+export function auditRoutes(deps: AppDeps): Router {
+  const identity = identityOf(deps);
+  const r = Router();
+
+  r.get('/audit/events', async (req, res) => {
+    const q = parseInput(auditQuerySchema, req.query);
+    checkRange(q);
+    res.json(await listAuditEvents(identity.db(), q));
+  });
+
+  r.post('/audit/verify', async (req, res) => {
+    const result = await verifyAuditChain(identity.db(), identity.key);
+    await identity.audit.append({
+      ...origin(req),
+      action: 'audit.verify',
+      outcome: result.ok ? 'ok' : 'failed',
+      actor: actorOf(principalOf(req)),
+      object: 'audit_event chain',
+      detail: { checked: result.checked, lastSeq: result.lastSeq, firstBroken: result.firstBroken },
+    });
+    res.json(result);
+  });
+
+  /** CSV export. The export is itself audited first: no audit row, no data (fail closed). */
+  r.get('/audit/export', async (req, res) => {
+    const q = parseInput(exportQuery, req.query);
+    checkRange(q);
+    const page = await identity.db().transaction(async (tx) => {
+      await identity.audit.appendIn(tx, {
+        ...origin(req),
+        action: 'audit.export',
+        outcome: 'ok',
+        actor: actorOf(principalOf(req)),
+        object: 'audit_event',
+        detail: { filter: { user: q.user, action: q.action, outcome: q.outcome, from: q.from, to: q.to }, limit: q.limit },
+      });
+      return listAuditEvents(tx, q);
+    });
+    const stamp = identity.now().toISOString().replace(/[:.]/g, '-');
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.csv"`);
+    res.send(auditCsv(page.events));
+  });
+
+  return r;
+}

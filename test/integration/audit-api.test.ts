@@ -1,0 +1,83 @@
+import request from 'supertest';
+import { createAccount, createIdentityTestApp, freshIp, login, type IdentityTestApp } from '../support/identity';
+
+let t: IdentityTestApp;
+let auditor: string;
+let subjectName: string;
+
+beforeAll(async () => {
+  t = await createIdentityTestApp();
+  const a = await createAccount(t.db, { role: 'auditadmin', departmentId: 'info-center' });
+  auditor = await login(t.app, a.username, a.password);
+  const u = await createAccount(t.db, { role: 'commander', departmentId: 'command-center', prefix: 'aud' });
+  subjectName = u.username;
+  await request(t.app)
+    .post('/api/auth/login')
+    .set('X-Forwarded-For', freshIp())
+    .send({ username: u.username, password: 'Bad#guess-xyz1' })
+    .expect(401);
+  await login(t.app, u.username, u.password);
+});
+afterAll(() => t.close());
+
+const get = (path: string, query: Record<string, string | number> = {}) =>
+  request(t.app).get(path).query(query).set('Cookie', auditor);
+
+describe('audit viewer API (审计管理员)', () => {
+  it('filters by user, action family and outcome, newest first', async () => {
+    const res = await get('/api/audit/events', { user: subjectName, action: 'auth' }).expect(200);
+    expect(res.body.events.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual([
+      'auth.login:ok',
+      'auth.login:failed',
+    ]);
+    expect(res.body.events[0]).toMatchObject({
+      username: subjectName,
+      role: 'commander',
+      sourceIp: expect.any(String),
+      requestId: expect.any(String),
+    });
+    const failed = await get('/api/audit/events', { user: subjectName, outcome: 'failed' }).expect(200);
+    expect(failed.body.events).toHaveLength(1);
+  });
+
+  it('filters by time and pages backwards by seq', async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await get('/api/audit/events', { from: future }).expect(200)).body.events).toEqual([]);
+    const first = await get('/api/audit/events', { limit: 2 }).expect(200);
+    expect(first.body.events).toHaveLength(2);
+    const next = await get('/api/audit/events', { limit: 2, beforeSeq: first.body.nextBeforeSeq }).expect(200);
+    expect(next.body.events[0].seq).toBeLessThan(first.body.events[1].seq);
+  });
+
+  it.each([
+    [{ from: 'yesterday' }, 'from must be an ISO 8601'],
+    [{ limit: 0 }, 'limit'],
+    [{ limit: 501 }, 'limit'],
+    [{ outcome: 'maybe' }, 'outcome'],
+    [{ from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }, 'from must be earlier than to'],
+  ])('rejects %j with 400', async (query, text) => {
+    expect((await get('/api/audit/events', query).expect(400)).body.error.message).toContain(text);
+  });
+
+  it('verifies the chain on request and records that it did', async () => {
+    const res = await request(t.app).post('/api/audit/verify').set('Cookie', auditor).expect(200);
+    expect(res.body).toMatchObject({ ok: true, firstBroken: null });
+    expect(res.body.checked).toBeGreaterThan(0);
+    const [last] = (await get('/api/audit/events', { action: 'audit.verify', limit: 1 }).expect(200)).body.events;
+    expect(last.detail).toMatchObject({ checked: res.body.checked });
+  });
+
+  it('exports CSV, auditing the export before any data leaves', async () => {
+    const res = await get('/api/audit/export', { user: subjectName }).expect(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="audit-.*\.csv"/);
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('seq,at,username,role,action,object,outcome,sourceIp,requestId,detail');
+    expect(lines.length).toBe(3);
+    const [exp] = (await get('/api/audit/events', { action: 'audit.export', limit: 1 }).expect(200)).body.events;
+    expect(exp.detail.filter).toMatchObject({ user: subjectName });
+  });
+});

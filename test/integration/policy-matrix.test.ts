@@ -1,0 +1,230 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
+import { io as connect, type Socket } from 'socket.io-client';
+import request from 'supertest';
+import type { DepartmentKind, RoleId } from '../../contracts/identity';
+import type { Ack } from '../../contracts/realtime';
+import type { Subject } from '../../gateway/policy/policy';
+import { compileRoute } from '../../gateway/policy/route-pattern';
+import { attachRealtime, type Realtime } from '../../gateway/realtime/server';
+import { API_ROUTES } from '../../gateway/routes';
+import { STATIC_ROUTES } from '../../gateway/routes/static';
+import { createAccount, createIdentityTestApp, login, type IdentityTestApp, type TestAccount } from '../support/identity';
+
+/** The principals of the matrix: every role, and handlers of the department kinds the policy names. */
+const PRINCIPALS: { label: string; role: RoleId; departmentId: string | null; kind: DepartmentKind | null }[] = [
+  { label: 'commander', role: 'commander', departmentId: 'command-center', kind: 'command' },
+  { label: 'dispatcher', role: 'dispatcher', departmentId: 'command-center', kind: 'command' },
+  { label: 'inspector', role: 'inspector', departmentId: 'urban-mgmt', kind: 'urban_mgmt' },
+  { label: 'handler:traffic', role: 'handler', departmentId: 'traffic-police', kind: 'traffic' },
+  { label: 'handler:urban_mgmt', role: 'handler', departmentId: 'urban-mgmt', kind: 'urban_mgmt' },
+  { label: 'handler:police', role: 'handler', departmentId: 'police-110', kind: 'police' },
+  { label: 'handler:civil_defence', role: 'handler', departmentId: 'civil-defence', kind: 'civil_defence' },
+  { label: 'leader', role: 'leader', departmentId: 'command-center', kind: 'command' },
+  { label: 'planner', role: 'planner', departmentId: 'planning', kind: 'planning' },
+  { label: 'sysadmin', role: 'sysadmin', departmentId: 'info-center', kind: 'it' },
+  { label: 'auditadmin', role: 'auditadmin', departmentId: 'info-center', kind: 'it' },
+  { label: 'wall', role: 'wall', departmentId: 'command-center', kind: 'command' },
+];
+
+let t: IdentityTestApp;
+let target: TestAccount;
+const cookies = new Map<string, string>();
+
+beforeAll(async () => {
+  t = await createIdentityTestApp();
+  target = await createAccount(t.db, { role: 'commander', departmentId: 'command-center', prefix: 'target' });
+  for (const p of PRINCIPALS) {
+    const acct = await createAccount(t.db, {
+      role: p.role,
+      departmentId: p.departmentId,
+      gridScope: p.role === 'inspector' ? ['230103'] : [],
+    });
+    cookies.set(p.label, await login(t.app, acct.username, acct.password));
+  }
+}, 120_000);
+afterAll(() => t.close());
+
+const subject = (p: (typeof PRINCIPALS)[number]): Subject => ({
+  role: p.role,
+  kind: p.role === 'wall' ? 'device' : 'person',
+  departmentKind: p.kind,
+  mustChangePassword: false,
+});
+
+/** Every route the app registers: [METHOD, path], with use-mounted middleware as [USE, prefix]. */
+function registeredRoutes(): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (router: Router, prefix: string) => {
+    for (const layer of router.stack as { route?: { path: string; methods: Record<string, boolean> }; rawPath?: string }[]) {
+      if (layer.route) {
+        for (const m of Object.keys(layer.route.methods).filter((m) => m !== '_all'))
+          out.push([m.toUpperCase(), prefix + layer.route.path]);
+      } else if (layer.rawPath) out.push(['USE', prefix + layer.rawPath]);
+    }
+  };
+  for (const routes of API_ROUTES) walk(routes(t.deps), '/api');
+  for (const routes of STATIC_ROUTES) walk(routes(t.deps), '');
+  return out;
+}
+
+/** A concrete path for a pattern: parameters become a real user id (so admin routes find their target) or `a/b`. */
+const sample = (path: string) => path.replace(/:[A-Za-z_]\w*/g, target.id).replace(/\*[A-Za-z_]\w*/g, 'a/b');
+
+describe('every route is in the policy, and every policy route exists', () => {
+  it('has a policy entry for each registered Express route (a new route without one fails here)', () => {
+    const missing = registeredRoutes()
+      .filter(([m, p]) =>
+        m === 'USE' ? !t.identity.policy.httpAction('GET', `${p}/x`) : !t.identity.policy.httpAction(m, sample(p)),
+      )
+      .map(([m, p]) => `${m} ${p}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('has no policy route that nothing serves', () => {
+    const routes = registeredRoutes();
+    const stale = t.identity.policy.httpRoutes
+      .filter(({ pattern }) => {
+        const path = sample(pattern.path);
+        return !routes.some(([m, p]) =>
+          m === 'USE'
+            ? path.startsWith(`${p}/`) && pattern.method === 'GET'
+            : m === pattern.method && compileRoute(`${m} ${p}`).test(path),
+        );
+      })
+      .map(({ pattern }) => `${pattern.method} ${pattern.path}`);
+    expect(stale).toEqual([]);
+  });
+
+  it('answers a path outside the policy with 404 before any handler runs', async () => {
+    const res = await request(t.app).get('/api/admin/secret-backdoor').set('Cookie', cookies.get('sysadmin')!).expect(404);
+    expect(res.body.error.message).toContain('data/policy.json');
+  });
+});
+
+const httpCells = () => t.identity.policy.httpRoutes.filter(({ actionId }) => !t.identity.policy.action(actionId)?.public);
+/** Cells checked, for the report. */
+const tally = { httpAllowed: 0, httpDenied: 0, socketAllowed: 0, socketDenied: 0 };
+afterAll(() =>
+  console.log(
+    `policy matrix: HTTP ${tally.httpAllowed} allowed + ${tally.httpDenied} denied cells; sockets ${tally.socketAllowed} allowed + ${tally.socketDenied} denied cells`,
+  ),
+);
+
+async function call(method: string, path: string, cookie?: string) {
+  const req = request(t.app)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete' | 'put'](path);
+  if (cookie) req.set('Cookie', cookie);
+  return method === 'GET' ? req : req.send({});
+}
+
+describe('HTTP: the generated role × route matrix', () => {
+  it('lets anyone reach the public routes and nobody anonymous reach the others (401)', async () => {
+    for (const { pattern, actionId } of t.identity.policy.httpRoutes) {
+      if (pattern.method === 'POST' && pattern.path === '/api/auth/login') continue;
+      const res = await call(pattern.method, sample(pattern.path));
+      const isPublic = t.identity.policy.action(actionId)?.public === true;
+      expect([`${pattern.method} ${pattern.path}`, isPublic ? ![401, 403].includes(res.status) : res.status === 401]).toEqual([
+        `${pattern.method} ${pattern.path}`,
+        true,
+      ]);
+    }
+  });
+
+  it.each(PRINCIPALS.map((p) => [p.label, p] as const))(
+    'enforces every cell for %s: allowed → handled, denied → 403 with the reason',
+    async (_label, p) => {
+      const cookie = cookies.get(p.label)!;
+      for (const { pattern, actionId } of httpCells()) {
+        const allowed = t.identity.policy.authorize(subject(p), actionId).allowed;
+        const res = await call(pattern.method, sample(pattern.path), cookie);
+        const cell = `${p.label} ${pattern.method} ${pattern.path}`;
+        tally[allowed ? 'httpAllowed' : 'httpDenied']++;
+        if (allowed) {
+          expect([cell, res.status]).not.toEqual([cell, 401]);
+          expect([cell, res.status]).not.toEqual([cell, 403]);
+          expect([cell, res.status < 500]).toEqual([cell, true]);
+          expect(String(res.body?.error?.message ?? '')).not.toContain('data/policy.json');
+        } else {
+          expect([cell, res.status]).toEqual([cell, 403]);
+          expect(res.body.error.code).toBe('forbidden');
+          expect(res.body.error.message).toContain(t.identity.policy.action(actionId)!.label);
+          expect(res.body.error.details).toEqual({ action: actionId });
+        }
+      }
+    },
+  );
+
+  it('audits every denial with the user, role, action and request id', async () => {
+    const res = await request(t.app).get('/api/audit/events').set('Cookie', cookies.get('sysadmin')!).expect(403);
+    const [row] = await t.db.query<{ role: string; outcome: string; object: string; detail: string }>(
+      `SELECT role, outcome, object, detail FROM audit_event WHERE action = 'access.denied' AND request_id = $1`,
+      [String(res.headers['x-request-id'])],
+    );
+    expect(row).toMatchObject({ role: 'sysadmin', outcome: 'denied', object: 'GET /api/audit/events' });
+    expect(JSON.parse(row!.detail)).toMatchObject({ action: 'audit.read' });
+  });
+});
+
+describe('sockets: the same matrix for events and layers', () => {
+  let server: Server;
+  let realtime: Realtime;
+  let url: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    server = createServer(t.app);
+    realtime = attachRealtime(server, t.deps);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await realtime.close();
+  });
+
+  const open = (cookie: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      const s = connect(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+      sockets.push(s);
+      s.once('connect', () => resolve(s));
+      s.once('connect_error', reject);
+    });
+  const emit = <T>(s: Socket, event: string, ...args: unknown[]) =>
+    new Promise<Ack<T>>((resolve) => (s.emit as (e: string, ...a: unknown[]) => void)(event, ...args, resolve));
+
+  it.each(PRINCIPALS.map((p) => [p.label, p] as const))('enforces every event and layer cell for %s', async (_label, p) => {
+    const s = await open(cookies.get(p.label)!);
+    for (const [event, actionId] of Object.entries(t.identity.policy.file.socket)) {
+      const allowed = t.identity.policy.authorize(subject(p), actionId).allowed;
+      const ack = await emit(s, event, ...(event.startsWith('layer:') ? [{ layer: 'grid' }] : []));
+      tally[allowed ? 'socketAllowed' : 'socketDenied']++;
+      expect([p.label, event, ack.ok]).toEqual([p.label, event, allowed]);
+      if (!ack.ok) {
+        expect(ack.error.code).toBe('forbidden');
+        expect(ack.error.message).toContain(t.identity.policy.action(actionId)!.label);
+      }
+    }
+    if (!t.identity.policy.authorize(subject(p), 'map.view').allowed) return;
+    for (const layer of Object.keys(t.identity.policy.file.layers)) {
+      const allowed = t.identity.policy.layer(subject(p), layer).allowed;
+      const ack = await emit(s, 'layer:subscribe', { layer });
+      tally[allowed ? 'socketAllowed' : 'socketDenied']++;
+      expect([p.label, layer, ack.ok]).toEqual([p.label, layer, allowed]);
+      if (!ack.ok) expect(ack.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining(layer) });
+    }
+  });
+
+  it('refuses unknown events and malformed commands with a reason', async () => {
+    const s = await open(cookies.get('commander')!);
+    expect(await emit(s, 'case:explode')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await emit(s, 'layer:subscribe', { layer: 'NOT A LAYER!' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await emit(s, 'layer:subscribe', { layer: 'unknown_layer' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import { useEffect, type ReactNode } from 'react';
+import { AdminPage } from '../admin/AdminPage';
+import { AuditPage } from '../admin/AuditPage';
+import { ExpiryWarning } from './ExpiryWarning';
+import { LoginPage } from './LoginPage';
+import { goTo, useCurrentPage } from './pages';
+import { PasswordDialog } from './PasswordDialog';
+import { SessionProvider, useSession } from './session';
+
+/**
+ * The login gate around the command platform. Accounts that must change their password get only that;
+ * signed-in users the page the address names (the map by default; 用户/角色/部门管理 and 审计日志 for the
+ * roles the policy grants them) with the expiry warning on top. Visitors get the login page for `#login`
+ * and the protected pages, and — unless `requireLogin` — the map, whose base data is public (the same
+ * rule as the API's: open data reads need no session, everything else does).
+ */
+export function IdentityShell({ children, requireLogin = false }: { children: ReactNode; requireLogin?: boolean }) {
+  return (
+    <SessionProvider>
+      <Gate requireLogin={requireLogin}>{children}</Gate>
+    </SessionProvider>
+  );
+}
+
+function Gate({ children, requireLogin }: { children: ReactNode; requireLogin: boolean }) {
+  const { state, can } = useSession();
+  const page = useCurrentPage();
+  const signedIn = state.status === 'signed-in';
+  useEffect(() => {
+    if (signedIn && page === 'login') goTo('map');
+  }, [signedIn, page]);
+  if (state.status === 'loading') {
+    return (
+      <div className="login-page">
+        <p className="login-card muted">正在检查登录状态…</p>
+      </div>
+    );
+  }
+  if (state.status === 'anonymous') {
+    // A session that just ended (logout, revocation, timeout) lands on the login form with the reason.
+    const login = requireLogin || page !== 'map' || state.notice !== null;
+    return login ? <LoginPage notice={state.notice} backToMap={!requireLogin} /> : <>{children}</>;
+  }
+  if (state.user.mustChangePassword) return <PasswordDialog forced />;
+  const content =
+    page === 'admin' && can('user.read') ? <AdminPage /> : page === 'audit' && can('audit.read') ? <AuditPage /> : children;
+  return (
+    <>
+      {content}
+      <ExpiryWarning />
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import { useEffect, useState } from 'react';
+
+/** Pages of the signed-in shell, addressed by hash so they can be linked and left with Back. */
+export type PageId = 'map' | 'login' | 'admin' | 'audit';
+
+export const PAGES: { id: PageId; label: string; hash: string; action: string | null }[] = [
+  { id: 'map', label: '指挥一张图', hash: '', action: null },
+  { id: 'login', label: '登录', hash: '#login', action: null },
+  { id: 'admin', label: '用户/角色/部门管理', hash: '#admin', action: 'user.read' },
+  { id: 'audit', label: '审计日志', hash: '#audit', action: 'audit.read' },
+];
+
+const pageOf = (hash: string): PageId => PAGES.find((p) => p.hash && p.hash === hash)?.id ?? 'map';
+
+export function goTo(page: PageId): void {
+  const hash = PAGES.find((p) => p.id === page)?.hash ?? '';
+  if (hash) window.location.hash = hash;
+  else {
+    window.history.pushState(null, '', window.location.pathname + window.location.search);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  }
+}
+
+export function useCurrentPage(): PageId {
+  const [page, setPage] = useState(() => pageOf(window.location.hash));
+  useEffect(() => {
+    const sync = () => setPage(pageOf(window.location.hash));
+    window.addEventListener('hashchange', sync);
+    return () => window.removeEventListener('hashchange', sync);
+  }, []);
+  return page;
+}

@@ -1,0 +1,131 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { SessionInfo, SessionUser } from '../../../contracts/identity';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../contracts/realtime';
+import { call, clientEvents, messageOf, noContent } from './client';
+import { loginResponseSchema, sessionInfoSchema, sessionProbeSchema } from './schemas';
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'anonymous'; notice: string | null }
+  | { status: 'signed-in'; user: SessionUser; session: SessionInfo };
+
+export type RealtimeStatus = 'offline' | 'connecting' | 'connected';
+
+export interface SessionApi {
+  state: SessionState;
+  /** The live connection that delivers session ends (and, later, operational updates). */
+  realtime: RealtimeStatus;
+  login(username: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+  /** Extends the idle deadline (续期). */
+  renew(): Promise<void>;
+  /** Re-reads the session from the server (after a password change, or when a deadline passed). */
+  refresh(): Promise<void>;
+  changePassword(currentPassword: string, newPassword: string): Promise<void>;
+  /** Forgets why the last session ended (the visitor goes on without signing in). */
+  dismiss(): void;
+  /** Whether the signed-in role may perform a policy action (for showing menus; the server decides). */
+  can(action: string): boolean;
+}
+
+const SessionContext = createContext<SessionApi | null>(null);
+
+export function useSession(): SessionApi {
+  const api = useContext(SessionContext);
+  if (!api) throw new Error('useSession must be used inside <SessionProvider>');
+  return api;
+}
+
+/** The signed-in user for components that only render when signed in. */
+export function useSignedIn(): { user: SessionUser; session: SessionInfo } {
+  const { state } = useSession();
+  if (state.status !== 'signed-in') throw new Error('useSignedIn outside a signed-in page');
+  return state;
+}
+
+/**
+ * Holds the session: read at start (`GET /api/auth/session`), set by login, cleared by logout, by a 401 from
+ * any call, or by the server's `session:ended` on the socket (logout elsewhere, revocation, expiry).
+ */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const [realtime, setRealtime] = useState<RealtimeStatus>('offline');
+
+  const ended = useCallback((notice: string | null) => setState({ status: 'anonymous', notice }), []);
+
+  const refresh = useCallback(async () => {
+    try {
+      const probe = await call('GET', '/api/auth/session', sessionProbeSchema);
+      if (probe.user) setState({ status: 'signed-in', user: probe.user, session: probe.session });
+      else ended(probe.notice);
+    } catch (err) {
+      ended(messageOf(err));
+    }
+  }, [ended]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    clientEvents.idle = (idleExpiresAt) =>
+      setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s));
+    clientEvents.unauthenticated = (message) => ended(message);
+    return () => {
+      clientEvents.idle = null;
+      clientEvents.unauthenticated = null;
+    };
+  }, [ended]);
+
+  const signedInAs = state.status === 'signed-in' ? state.user.id : null;
+  useEffect(() => {
+    if (!signedInAs) return;
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ withCredentials: true });
+    setRealtime('connecting');
+    socket.on('connect', () => setRealtime('connected'));
+    socket.on('disconnect', () => setRealtime('offline'));
+    // A refused handshake may mean the session ended before the socket was up: ask the server.
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      setRealtime('offline');
+      if (err.data?.code === 'unauthenticated') void refresh();
+    });
+    socket.on('session:ended', ({ message }) => ended(message));
+    socket.on('session:expiring', ({ idleExpiresAt }) =>
+      setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s)),
+    );
+    return () => {
+      socket.disconnect();
+      setRealtime('offline');
+    };
+  }, [signedInAs, ended, refresh]);
+
+  const api = useMemo<SessionApi>(
+    () => ({
+      state,
+      realtime,
+      async login(username, password) {
+        const res = await call('POST', '/api/auth/login', loginResponseSchema, { username, password });
+        setState({ status: 'signed-in', ...res });
+      },
+      async logout() {
+        await call('POST', '/api/auth/logout', noContent).catch(() => undefined);
+        ended('已退出登录');
+      },
+      async renew() {
+        const session = await call('POST', '/api/auth/renew', sessionInfoSchema);
+        setState((s) => (s.status === 'signed-in' ? { ...s, session } : s));
+      },
+      refresh,
+      async changePassword(currentPassword, newPassword) {
+        await call('POST', '/api/auth/password', noContent, { currentPassword, newPassword });
+        await refresh();
+      },
+      dismiss: () => setState((s) => (s.status === 'anonymous' ? { status: 'anonymous', notice: null } : s)),
+      can: (action) => state.status === 'signed-in' && state.user.actions.includes(action),
+    }),
+    [state, realtime, refresh, ended],
+  );
+
+  return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
+}
