@@ -29,9 +29,9 @@ export default defineConfig({
   server: {
     // The Host header is kept, so URLs the gateway writes into responses (TileJSON tile URLs) point back here.
     proxy: Object.fromEntries(
-      ['/api', '/tiles', '/basemap'].map((prefix) => [
+      ['/api', '/tiles', '/basemap', '/socket.io'].map((prefix) => [
         prefix,
-        { target: process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080', changeOrigin: false },
+        { target: process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080', changeOrigin: false, ws: prefix === '/socket.io' },
       ]),
     ),
   },
