@@ -20,6 +20,10 @@ export async function createTestApp(): Promise<TestApp> {
   const readiness = new Readiness();
   const state: ReadyState = { db, geo: await buildGeoServices(db) };
   readiness.markReady(state);
-  const app = createApp({ config: loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), log: pino({ level: 'silent' }), readiness });
+  const app = createApp({
+    config: loadConfig({ ...process.env, LOG_LEVEL: 'silent' }),
+    log: pino({ level: 'silent' }),
+    readiness,
+  });
   return { app, state, db, close: () => db.close() };
 }
