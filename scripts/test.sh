@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 source scripts/lib/postgres.sh
 
-ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk
+ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk ffmpeg
 ensure_postgres
 ensure_node_modules
+bash scripts/mediasoup/build-worker.sh
 ensure_web_build
 
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-$DEFAULT_TEST_DATABASE_URL}"

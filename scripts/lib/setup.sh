@@ -21,7 +21,10 @@ ensure_apt() {
 ensure_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing npm packages"
-    npm ci --no-audit --no-fund --loglevel=error
+    # mediasoup's own install step downloads a prebuilt worker (or meson's dependencies) and fails offline; with
+    # MEDIASOUP_WORKER_BIN set it skips itself, and scripts/mediasoup/build-worker.sh builds the worker instead.
+    MEDIASOUP_WORKER_BIN="${MEDIASOUP_WORKER_BIN:-built-by-scripts/mediasoup/build-worker.sh}" \
+      npm ci --no-audit --no-fund --loglevel=error
   fi
 }
 
