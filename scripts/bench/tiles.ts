@@ -17,6 +17,12 @@ const CASES = [
 
 /** A dynamic operational tile over HTTP against the bare SQL that builds it, over a 3 × 3 block of central tiles. */
 export async function benchTiles(b: BenchBackend, report: Report): Promise<void> {
+  if (b.name === 'postgis') {
+    report.note(
+      'Tiles over HTTP: the client runs in the same Node process and event loop as the gateway, so the HTTP figure ' +
+        'also carries the client side of each request (request, response parsing); the bare-SQL reference does not.',
+    );
+  }
   for (const { layer, z } of CASES) {
     const [cx, cy] = tileOf(126.63, 45.76, z);
     const tiles = [-1, 0, 1].flatMap((dx) => [-1, 0, 1].map((dy) => [cx + dx, cy + dy] as const));
