@@ -130,7 +130,15 @@ describe('identity UI', () => {
     await page.getByLabel('用户').fill(account('sysadmin').username);
     await page.getByLabel('操作').fill('user.create');
     await page.getByRole('button', { name: '查询' }).click();
-    await page.locator('.audit-table tbody tr', { hasText: 'user.create' }).first().waitFor();
+    // The unfiltered list may already hold user.create rows: wait until the filtered answer has replaced it.
+    await page.waitForFunction(
+      () => {
+        const cells = [...document.querySelectorAll('.audit-table tbody tr td:nth-child(5)')];
+        return cells.length > 0 && cells.every((td) => td.textContent === 'user.create');
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
     const actions = await page.locator('.audit-table tbody tr td:nth-child(5)').allTextContents();
     expect(actions.length).toBeGreaterThan(0);
     expect(new Set(actions)).toEqual(new Set(['user.create']));
