@@ -4,7 +4,19 @@ import { createApp } from './app';
 import { loadConfig, redactUrl } from './config';
 import { Readiness } from './deps';
 import { attachRealtime } from './realtime/server';
+import { readSeed } from './auth/seed';
 import { startPlatform } from './startup';
+
+/** The demo accounts and their published passwords, printed only while the demo seed is on. */
+function demoLoginLines(seed: 'demo' | 'none'): string[] {
+  if (seed !== 'demo') return [];
+  const users = readSeed();
+  return [
+    '',
+    '  Demo logins (demo data only; set IDENTITY_SEED=none in production):',
+    ...users.map((u) => `    ${u.username.padEnd(18)} ${u.password.padEnd(22)} ${u.displayName}`),
+  ];
+}
 
 async function main() {
   const cfg = loadConfig();
@@ -49,6 +61,7 @@ async function main() {
         `  哈尔滨城市应急指挥与数字城管平台 is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
         `  Open ${url}`,
         `  Database: ${redactUrl(cfg.DATABASE_URL)}    City data: ${cfg.CITY_DATA_DIR}`,
+        ...demoLoginLines(cfg.IDENTITY_SEED),
         '',
       ].join('\n') + '\n',
     );

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { VectorTile } from '@mapbox/vector-tile';
@@ -6,6 +6,7 @@ import { PbfReader } from 'pbf';
 import type { Db } from '../../geo/db/types';
 import { renderTileById } from '../../geo/tiles';
 import { openTestDb } from '../support/db';
+import { ROOT } from '../support/env';
 import { startGateway, type GatewayProcess } from '../support/gateway-process';
 
 /**
@@ -79,6 +80,15 @@ describe('the embedded backend (PGlite)', () => {
     const [cells] = await truth.query<{ n: number }>('SELECT count(*)::int AS n FROM grid_cell');
     expect(body).toMatchObject({ status: 'ok', database: 'embedded', grid: { cells: cells!.n } });
     expect(await outputUntil(gateway!, /unit grid/, 15_000)).toMatch(/import district\s+imported/);
+  });
+
+  it('prints the URL and the demo logins when it is ready', async () => {
+    const out = await outputUntil(gateway!, /Demo logins/, 15_000);
+    expect(out).toContain(`Open http://localhost:${gateway!.port}/`);
+    const demo = JSON.parse(readFileSync(path.join(ROOT, 'data', 'demo', 'users.json'), 'utf8')) as {
+      users: { username: string; password: string }[];
+    };
+    for (const u of demo.users) expect(out).toContain(`${u.username.padEnd(18)} ${u.password}`);
   });
 
   it('locates a central point in the same grid cell as PostGIS', async () => {
