@@ -31,10 +31,18 @@ export interface SealedAuditRow extends AuditRow {
  * equally and any change of any field (including seq, time and prev_hash) changes the hash.
  */
 export function canonicalRow(row: AuditRow): string {
-  return JSON.stringify([
-    'harbin-audit-v1',
+  // JSON.stringify writes the Date as its ISO string, the stored text of `at`.
+  return JSON.stringify(['harbin-audit-v1', ...auditRowValues(row)]);
+}
+
+/**
+ * A row's fields in the one fixed order shared by the hash (`canonicalRow`) and the table's columns
+ * (`seq, at, user_id, username, role, action, object, outcome, source_ip, request_id, detail, key_id, prev_hash`).
+ */
+export function auditRowValues(row: AuditRow): [number, Date, ...(string | null)[]] {
+  return [
     row.seq,
-    row.at.toISOString(),
+    row.at,
     row.userId,
     row.username,
     row.role,
@@ -46,7 +54,25 @@ export function canonicalRow(row: AuditRow): string {
     row.detail,
     row.keyId,
     row.prevHash,
-  ]);
+  ];
+}
+
+/** An `audit_event` row as the database returns it (bigint seq may arrive as text). */
+export interface StoredAuditRow {
+  seq: number | string;
+  at: Date | string;
+  user_id: string | null;
+  username: string | null;
+  role: string | null;
+  action: string;
+  object: string | null;
+  outcome: AuditOutcome;
+  source_ip: string | null;
+  request_id: string | null;
+  detail: string;
+  key_id: string;
+  prev_hash: string;
+  hash: string;
 }
 
 /** hash = HMAC-SM3(key, canonical row + prev_hash). */

@@ -1,5 +1,6 @@
 import type { AuditEventView, AuditOutcome, AuditPage } from '../../contracts/identity';
 import type { Queryable, SqlParam } from '../../geo/db/types';
+import type { StoredAuditRow } from './chain';
 
 export interface AuditFilter {
   user?: string | undefined;
@@ -11,19 +12,8 @@ export interface AuditFilter {
   limit: number;
 }
 
-interface Row {
-  seq: number | string;
-  at: Date | string;
-  user_id: string | null;
-  username: string | null;
-  role: string | null;
-  action: string;
-  object: string | null;
-  outcome: AuditOutcome;
-  source_ip: string | null;
-  request_id: string | null;
-  detail: string;
-}
+/** The columns the viewer reads: the stored row without its chain fields. */
+type Row = Omit<StoredAuditRow, 'key_id' | 'prev_hash' | 'hash'>;
 
 /** Newest first, filtered by user (login-name prefix), action (exact or family, e.g. `auth`), outcome and time. */
 export async function listAuditEvents(db: Queryable, f: AuditFilter): Promise<AuditPage> {

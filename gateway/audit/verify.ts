@@ -1,24 +1,9 @@
 import type { ChainVerification } from '../../contracts/identity';
 import type { Db, Queryable } from '../../geo/db/types';
-import { anchorMac, GENESIS_HASH, sealRow, type AuditRow } from './chain';
+import { anchorMac, GENESIS_HASH, sealRow, type AuditRow, type StoredAuditRow } from './chain';
 import type { AuditKey } from './key';
 
-interface StoredRow {
-  seq: number | string;
-  at: Date | string;
-  user_id: string | null;
-  username: string | null;
-  role: string | null;
-  action: string;
-  object: string | null;
-  outcome: string;
-  source_ip: string | null;
-  request_id: string | null;
-  detail: string;
-  key_id: string;
-  prev_hash: string;
-  hash: string;
-}
+type StoredRow = StoredAuditRow;
 
 const SELECT_BATCH = `SELECT seq, at, user_id, username, role, action, object, outcome, source_ip, request_id, detail,
   key_id, prev_hash, hash FROM audit_event WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2`;
@@ -32,7 +17,7 @@ function toRow(r: StoredRow): AuditRow {
     role: r.role,
     action: r.action,
     object: r.object,
-    outcome: r.outcome as AuditRow['outcome'],
+    outcome: r.outcome,
     sourceIp: r.source_ip,
     requestId: r.request_id,
     detail: r.detail,

@@ -3,7 +3,7 @@ import type { AuditOutcome } from '../../contracts/identity';
 import type { Db, Queryable } from '../../geo/db/types';
 import { DbError } from '../../geo/db/types';
 import { AppError } from '../http/errors';
-import { canonicalJson, sealRow, type SealedAuditRow } from './chain';
+import { auditRowValues, canonicalJson, sealRow, type SealedAuditRow } from './chain';
 import type { AuditKey } from './key';
 import { sanitizeDetail, sanitizeText } from './sanitize';
 
@@ -75,22 +75,7 @@ export class AuditWriter {
         keyId: this.deps.key.id,
         prevHash: head.hash,
       });
-      await tx.query(INSERT, [
-        row.seq,
-        row.at,
-        row.userId,
-        row.username,
-        row.role,
-        row.action,
-        row.object,
-        row.outcome,
-        row.sourceIp,
-        row.requestId,
-        row.detail,
-        row.keyId,
-        row.prevHash,
-        row.hash,
-      ]);
+      await tx.query(INSERT, [...auditRowValues(row), row.hash]);
       await tx.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [row.seq, row.hash]);
       await tx.query('RESET ROLE');
       return row;
