@@ -10,3 +10,4 @@ export * from './about';
 export * from './facilities';
 export * from './identity';
 export * from './realtime';
+export * from './incidents';
