@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { SessionInfo, SessionUser } from './identity';
+import type { Change, ChangesCatchUp, ChangesSubscribe, ModeState } from './incidents';
 
 /**
  * The Socket.IO wire: server→client events are facts, client→server events are commands answered with an
@@ -17,7 +18,17 @@ export interface ServerToClientEvents {
   'session:expiring': (info: { idleExpiresAt: string; secondsLeft: number }) => void;
   /** The session has ended; the server disconnects the socket right after this event. */
   'session:ended': (info: { reason: SessionEndReason; message: string }) => void;
+  /** A committed change on a subscribed layer and area, in sequence order per gateway. */
+  change: (change: Change) => void;
+  /** The system mode changed: sent to every connected client at once. */
+  'mode:changed': (state: ModeState) => void;
+  /** Heartbeat every `HEAD_INTERVAL_MS`: the newest committed sequence. A client that hears nothing for
+   * `STALE_AFTER_MS` shows its connection as stale. */
+  'changes:head': (head: { seq: number; at: string }) => void;
 }
+
+export const HEAD_INTERVAL_MS = 2000;
+export const STALE_AFTER_MS = 10_000;
 
 export const layerSubscribeSchema = z.object({
   layer: z.string({ error: 'layer is required' }).regex(/^[a-z0-9_-]{1,40}$/, 'layer is an id of a–z, 0–9, "_" or "-"'),
@@ -29,6 +40,8 @@ export interface ClientToServerEvents {
   'session:renew': (ack: AckFn<SessionInfo>) => void;
   'layer:subscribe': (req: LayerSubscribe, ack: AckFn<{ layer: string }>) => void;
   'layer:unsubscribe': (req: LayerSubscribe, ack: AckFn<{ layer: string }>) => void;
+  /** Subscribe to layers and areas of the change log; answered with the changes missed since `since`. */
+  'changes:subscribe': (req: ChangesSubscribe, ack: AckFn<ChangesCatchUp>) => void;
 }
 
 /** Names of every client→server event, so the policy file can be checked against the wire. */
@@ -37,6 +50,7 @@ export const CLIENT_EVENTS = [
   'session:renew',
   'layer:subscribe',
   'layer:unsubscribe',
+  'changes:subscribe',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Socket.IO handshake `auth` payload: nothing (the session cookie is used) or device/integrator credentials. */

@@ -44,6 +44,8 @@ export function createApp(deps: AppDeps): express.Express {
       hsts: false,
     }),
   );
+  // Agency webhooks are signed over their exact bytes: their bodies stay raw (and are parsed by the feed route).
+  app.use('/api/feeds', express.raw({ type: () => true, limit: '256kb' }));
   app.use(express.json({ limit: '1mb' }));
   // Every /api, /tiles and /basemap request passes the access policy (data/policy.json) first.
   app.use(httpAccessControl(identityOf(deps)));

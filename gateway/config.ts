@@ -34,6 +34,15 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   IDENTITY_SEED: z.enum(['demo', 'none']).default('demo'),
+  // Emergency command feeds (gateway/feeds) and scale-out (gateway/realtime).
+  FEED_KEYS_FILE: z.string().default(path.join(ROOT, 'data', 'demo', 'feed-keys.json')),
+  MQTT_URL: z.string().url({ error: 'MQTT_URL is a broker URL like mqtt://127.0.0.1:1883' }).optional(),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1884),
+  REDIS_URL: z.string().url({ error: 'REDIS_URL is a URL like redis://127.0.0.1:6379' }).optional(),
+  DEMO_UNITS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 /** A configured secret: prints as *** in logs, JSON and inspection; `reveal()` is the only way to the value. */
@@ -70,6 +79,11 @@ const KNOWN_PREFIXES = [
   'ALLOWED_ORIGINS',
   'COOKIE_SECURE',
   'IDENTITY_SEED',
+  'FEED_KEYS_FILE',
+  'MQTT_URL',
+  'MQTT_PORT',
+  'REDIS_URL',
+  'DEMO_UNITS',
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

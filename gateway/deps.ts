@@ -4,7 +4,9 @@ import type { GeocodeService } from '../geo/geocode/service';
 import type { Locator } from '../geo/grid/locate';
 import type { RoutingService } from '../geo/routing/service';
 import type { Identity } from './auth/identity';
+import { ChangeHub } from './changes/hub';
 import type { Config } from './config';
+import type { CommandServices } from './incidents/services';
 
 /** Services built once the database is ready; routes receive them, tests build them against real backends. */
 export interface GeoServices {
@@ -26,11 +28,14 @@ export interface AppDeps {
 export interface ReadyState {
   db: Db;
   geo: GeoServices;
+  command: CommandServices;
 }
 
 export class Readiness {
   private state: ReadyState | null = null;
   step = 'starting';
+  /** Committed changes on their way to realtime clients; exists before start-up so the socket server can attach. */
+  readonly changes = new ChangeHub();
   failure: string | null = null;
 
   get current(): ReadyState | null {

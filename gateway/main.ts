@@ -6,6 +6,7 @@ import { Readiness } from './deps';
 import { attachRealtime } from './realtime/server';
 import { readSeed } from './auth/seed';
 import { startPlatform } from './startup';
+import { startMqttBridge, type MqttBridge } from './feeds/mqtt';
 
 /** The demo accounts and their published passwords, printed only while the demo seed is on. */
 function demoLoginLines(seed: 'demo' | 'none'): string[] {
@@ -35,6 +36,7 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : cfg.PORT;
   log.info({ port, database: redactUrl(cfg.DATABASE_URL), city: cfg.CITY_DATA_DIR }, 'listening; starting the platform');
 
+  let mqttBridge: MqttBridge | null = null;
   let shuttingDown = false;
   const shutdown = (signal: string) => {
     if (shuttingDown) return;
@@ -42,8 +44,11 @@ async function main() {
     log.info({ signal }, 'shutting down');
     server.close();
     void realtime.close();
-    void readiness.current?.db
-      .close()
+    const state = readiness.current;
+    void Promise.resolve()
+      .then(() => mqttBridge?.close())
+      .then(() => state?.command.ingest.flush())
+      .then(() => state?.db.close())
       .catch(() => undefined)
       .finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
@@ -54,6 +59,11 @@ async function main() {
   try {
     const t0 = Date.now();
     await startPlatform(cfg, log, readiness);
+    // Gauges and unit positions: a broker problem is reported and leaves everything else running.
+    mqttBridge = await startMqttBridge(cfg, readiness, log).catch((err: unknown) => {
+      log.error({ err }, 'MQTT streams unavailable (gauges, unit positions); the rest of the platform runs');
+      return null;
+    });
     const url = `http://localhost:${port}/`;
     process.stdout.write(
       [

@@ -10,7 +10,10 @@ import { loadManifest } from '../geo/import/manifest';
 import { RoutingService } from '../geo/routing/service';
 import { provisionDemoAccounts } from './auth/seed';
 import type { Config } from './config';
+import type { ChangeHub } from './changes/hub';
 import type { GeoServices, Readiness, ReadyState } from './deps';
+import { seedDemoUnits } from './incidents/units';
+import { buildCommandServices } from './incidents/services';
 
 /** Builds every in-memory service from the database. */
 export async function buildGeoServices(db: Db): Promise<GeoServices> {
@@ -18,6 +21,12 @@ export async function buildGeoServices(db: Db): Promise<GeoServices> {
   const routing = await RoutingService.load(db);
   const geocoder = await GeocodeService.load(db, locator);
   return { locator, routing, geocoder };
+}
+
+/** Every service of a ready gateway over an opened, migrated and imported database. */
+export async function buildReadyState(db: Db, cfg: Config, log: Logger, hub: ChangeHub): Promise<ReadyState> {
+  const geo = await buildGeoServices(db);
+  return { db, geo, command: buildCommandServices(db, geo, hub, log, cfg.FEED_KEYS_FILE) };
 }
 
 /**
@@ -44,7 +53,11 @@ export async function startPlatform(cfg: Config, log: Logger, readiness: Readine
   // not on the first map tile.
   await db.query('SELECT ST_Transform(ST_SetSRID(ST_MakePoint(126.6, 45.75), 4326), 3857)');
   readiness.step = 'building services';
-  const state: ReadyState = { db, geo: await buildGeoServices(db) };
+  if (cfg.DEMO_UNITS) {
+    const units = await seedDemoUnits(db);
+    if (units) log.info({ units }, 'demo units placed at their stations');
+  }
+  const state = await buildReadyState(db, cfg, log, readiness.changes);
   readiness.markReady(state);
   return state;
 }

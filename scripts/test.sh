@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the tests need on a fresh Debian 12 machine (PostgreSQL + PostGIS, Chromium, CJK fonts,
-# npm packages), starts PostgreSQL when none is running, then runs the static checks and every jest suite.
+# `npm test`: installs what the tests need on a fresh Debian 12 machine (PostgreSQL + PostGIS, Redis, Mosquitto,
+# Chromium, CJK fonts, ffmpeg, npm packages), starts PostgreSQL, Redis and Mosquitto when they are not running, then
+# runs the static checks and every jest suite.
 # The suite runs against a real PostGIS (TEST_DATABASE_URL) and, for start-up/import/tiles, the embedded backend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 source scripts/lib/postgres.sh
 
-ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk ffmpeg
+ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk ffmpeg redis-server mosquitto
 ensure_postgres
+ensure_redis
+ensure_mosquitto
 ensure_node_modules
 bash scripts/mediasoup/build-worker.sh
 ensure_web_build
 
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-$DEFAULT_TEST_DATABASE_URL}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+export TEST_MQTT_URL="${TEST_MQTT_URL:-mqtt://127.0.0.1:1883}"
 mkdir -p test-output
 
 log "typecheck, lint, format"

@@ -1,10 +1,12 @@
 import { ZodError } from 'zod';
 import type { ErrorCode } from '../../contracts/errors';
+import { changesSubscribeSchema } from '../../contracts/incidents';
 import { CLIENT_EVENTS, layerSubscribeSchema, type Ack } from '../../contracts/realtime';
 import type { Identity } from '../auth/identity';
 import { actorOf, sessionInfo, sessionUser, type Principal } from '../auth/principal';
 import { AppError, parseInput } from '../http/errors';
-import { layerRoom, type RealtimeSocket } from './types';
+import { changesSince } from '../changes/log';
+import { changeRooms, layerRoom, type RealtimeSocket } from './types';
 
 type ClientEvent = (typeof CLIENT_EVENTS)[number];
 interface CommandContext {
@@ -44,6 +46,20 @@ const COMMANDS = {
     const { layer } = parseInput(layerSubscribeSchema, req);
     await socket.leave(layerRoom(layer));
     return { layer };
+  },
+  // Joins the change rooms first and reads the log after, so nothing falls between replay and live events
+  // (what arrives both ways is dropped by the client by sequence).
+  'changes:subscribe': async ({ identity, socket, principal }, [req]) => {
+    const sub = parseInput(changesSubscribeSchema, req);
+    for (const layer of sub.layers) {
+      const decision = identity.policy.layer(principal, layer);
+      if (!decision.allowed) throw new AppError('forbidden', decision.reason);
+    }
+    for (const room of socket.rooms) if (room.startsWith('changes:')) await socket.leave(room);
+    await socket.join(sub.layers.flatMap((layer) => changeRooms.subscription(layer, sub.areas)));
+    const db = identity.db();
+    if (sub.since === null) return { changes: [], head: (await changesSince(db, 0, [], [])).head, reset: false };
+    return changesSince(db, sub.since, sub.layers, sub.areas);
   },
 } satisfies Record<ClientEvent, Command>;
 

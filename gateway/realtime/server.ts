@@ -1,6 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import type { SessionEndReason } from '../../contracts/realtime';
+import { TOPIC_LAYER, type Change } from '../../contracts/incidents';
+import { HEAD_INTERVAL_MS, type SessionEndReason } from '../../contracts/realtime';
+import { changeHead } from '../changes/log';
 import { identityOf, type Identity } from '../auth/identity';
 import { ENDED_MESSAGES } from '../auth/messages';
 import { actorOf } from '../auth/principal';
@@ -9,7 +13,7 @@ import { socketAccessControl } from '../policy/socket';
 import { registerCommands } from './commands';
 import { handshakeAuth } from './handshake';
 import { originAllowed } from './origin';
-import { sessionRoom, type RealtimeServer, type RealtimeSocket } from './types';
+import { changeRooms, sessionRoom, type RealtimeServer, type RealtimeSocket } from './types';
 
 /** How often live sockets' sessions are re-checked (expiry, revocation by another process, disabled users). */
 export const SWEEP_MS = 500;
@@ -33,6 +37,14 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     serveClient: false,
     allowRequest: (req, cb) => cb(originAllowed(req, allowList) ? null : 'origin not allowed', originAllowed(req, allowList)),
   });
+  // Several gateway processes behind one URL: the Redis adapter carries every broadcast to the others' clients.
+  const redis = deps.config.REDIS_URL ? new Redis(deps.config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+  const redisSub = redis?.duplicate() ?? null;
+  if (redis && redisSub) {
+    for (const c of [redis, redisSub])
+      c.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'redis adapter connection'));
+    io.adapter(createAdapter(redis, redisSub));
+  }
   io.engine.on('connection_error', (err: { req?: { headers?: { origin?: string } }; message?: string }) => {
     deps.log.warn({ origin: err.req?.headers?.origin, reason: err.message }, 'socket connection refused');
   });
@@ -54,19 +66,47 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     socket.on('disconnect', () => endOwnedSession(identity, socket));
   });
 
+  const unsubscribe = deps.readiness.changes.subscribe((changes) => broadcast(io, changes));
+
   const timer = setInterval(
     () => void sweep(io, identity, kick).catch((err: unknown) => deps.log.warn({ err }, 'session sweep failed')),
     SWEEP_MS,
   );
   timer.unref();
+  // The heartbeat goes only to this process's own clients, from the database: a wall that stops hearing it
+  // has lost its gateway or the gateway its database.
+  const heartbeat = setInterval(() => {
+    const state = deps.readiness.current;
+    if (!state || io.of('/').sockets.size === 0) return;
+    changeHead(state.db).then(
+      (seq) => io.local.emit('changes:head', { seq, at: new Date().toISOString() }),
+      (err: unknown) => deps.log.warn({ err }, 'change-log head unavailable; heartbeat skipped'),
+    );
+  }, HEAD_INTERVAL_MS);
+  heartbeat.unref();
   return {
     io,
     close: async () => {
       clearInterval(timer);
+      clearInterval(heartbeat);
+      unsubscribe();
       identity.sessions.off('ended', onEnded);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await Promise.all([redis?.quit().catch(() => undefined), redisSub?.quit().catch(() => undefined)]);
     },
   };
+}
+
+/** Committed changes to their subscribers (through the adapter, to every gateway process); modes to everyone. */
+function broadcast(io: RealtimeServer, changes: readonly Change[]): void {
+  for (const change of changes) {
+    if (change.topic === 'mode') {
+      if (change.mode) io.emit('mode:changed', change.mode);
+      continue;
+    }
+    const layer = TOPIC_LAYER[change.topic];
+    if (layer) io.to(changeRooms.of(layer, change.district)).emit('change', change);
+  }
 }
 
 /** A session opened by the socket's own credentials ends with the socket (logged like a logout). */

@@ -1,9 +1,10 @@
 import type { Server, Socket } from 'socket.io';
 import type { RoleId } from '../../contracts/identity';
+import type { ChangeLayer } from '../../contracts/incidents';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/realtime';
 import type { Principal } from '../auth/principal';
 
-/** No server-to-server events yet (one gateway process); a cluster adapter would add them here. */
+/** No server-to-server events of our own: the Redis adapter carries the broadcasts between gateway processes. */
 export type InterServerEvents = Record<string, never>;
 
 export interface SocketData {
@@ -25,3 +26,17 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 /** Room of every socket of one session: revocation disconnects the whole room. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const layerRoom = (layer: string) => `layer:${layer}`;
+
+/**
+ * Change-log rooms: a change of a layer goes to `changes:<layer>:*` (whole-city subscribers) and to its
+ * district's room, or to `changes:<layer>:citywide` for entities without one (units on the move); an area
+ * subscriber joins its districts' rooms and the city-wide one.
+ */
+export const changeRooms = {
+  of: (layer: ChangeLayer, district: string | null): string[] => [
+    `changes:${layer}:*`,
+    `changes:${layer}:${district ?? 'citywide'}`,
+  ],
+  subscription: (layer: ChangeLayer, areas: readonly string[]): string[] =>
+    areas.length ? [...areas.map((a) => `changes:${layer}:${a}`), `changes:${layer}:citywide`] : [`changes:${layer}:*`],
+};

@@ -9,6 +9,9 @@ import { geocodeRoutes } from './geo-geocode';
 import { healthRoutes } from './health';
 import { locateRoutes } from './geo-locate';
 import { routingRoutes } from './geo-routing';
+import { feedRoutes } from './feeds';
+import { incidentRoutes } from './incidents';
+import { modeRoutes } from './mode';
 
 /** Every API router, mounted under `/api`. One line per capability. */
 export const API_ROUTES: ((deps: AppDeps) => Router)[] = [
@@ -21,4 +24,7 @@ export const API_ROUTES: ((deps: AppDeps) => Router)[] = [
   authRoutes,
   adminRoutes,
   auditRoutes,
+  feedRoutes,
+  incidentRoutes,
+  modeRoutes,
 ];

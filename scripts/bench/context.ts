@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createApp } from '../../gateway/app';
 import { loadConfig } from '../../gateway/config';
 import { Readiness, type ReadyState } from '../../gateway/deps';
-import { buildGeoServices } from '../../gateway/startup';
+import { buildReadyState } from '../../gateway/startup';
 import type { Db } from '../../geo/db/types';
 
 /** One backend under test: its database, the services built on it, and the real HTTP app listening on loopback. */
@@ -17,14 +17,12 @@ export interface BenchBackend {
 }
 
 export async function serveBackend(name: BenchBackend['name'], db: Db): Promise<BenchBackend> {
-  const state: ReadyState = { db, geo: await buildGeoServices(db) };
   const readiness = new Readiness();
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const log = pino({ level: 'silent' });
+  const state: ReadyState = await buildReadyState(db, config, log, readiness.changes);
   readiness.markReady(state);
-  const app = createApp({
-    config: loadConfig({ ...process.env, LOG_LEVEL: 'silent' }),
-    log: pino({ level: 'silent' }),
-    readiness,
-  });
+  const app = createApp({ config, log, readiness });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

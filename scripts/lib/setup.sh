@@ -39,3 +39,26 @@ ensure_web_build() {
     npx --no-install vite build --config web/vite.config.ts --logLevel warn
   fi
 }
+
+# A TCP port on loopback accepts connections.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Redis on 127.0.0.1:6379 (the Socket.IO adapter when several gateways serve one URL; the scale-out tests).
+ensure_redis() {
+  port_open 6379 && return 0
+  log "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 20); do port_open 6379 && return 0; sleep 0.25; done
+  log "Redis did not start"; return 1
+}
+
+# Mosquitto on 127.0.0.1:1883 (flood gauges and unit positions; the MQTT integration tests).
+ensure_mosquitto() {
+  port_open 1883 && return 0
+  log "starting Mosquitto"
+  local conf="${TMPDIR:-/tmp}/harbin-mosquitto.conf"
+  printf 'listener 1883 127.0.0.1\nallow_anonymous true\npersistence false\n' >"$conf"
+  mosquitto -d -c "$conf"
+  for _ in $(seq 1 20); do port_open 1883 && return 0; sleep 0.25; done
+  log "Mosquitto did not start"; return 1
+}

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import { createApp } from '../../gateway/app';
 import { loadConfig } from '../../gateway/config';
 import { Readiness, type ReadyState } from '../../gateway/deps';
-import { buildGeoServices } from '../../gateway/startup';
+import { buildReadyState } from '../../gateway/startup';
 import type { Db } from '../../geo/db/types';
 import { openTestDb } from './db';
 
@@ -18,12 +18,10 @@ export interface TestApp {
 export async function createTestApp(): Promise<TestApp> {
   const db = await openTestDb();
   const readiness = new Readiness();
-  const state: ReadyState = { db, geo: await buildGeoServices(db) };
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const log = pino({ level: 'silent' });
+  const state: ReadyState = await buildReadyState(db, config, log, readiness.changes);
   readiness.markReady(state);
-  const app = createApp({
-    config: loadConfig({ ...process.env, LOG_LEVEL: 'silent' }),
-    log: pino({ level: 'silent' }),
-    readiness,
-  });
+  const app = createApp({ config, log, readiness });
   return { app, state, db, close: () => db.close() };
 }

@@ -19,3 +19,7 @@ export function adminUrl(url = testDatabaseUrl()): string {
   u.pathname = '/postgres';
   return u.toString();
 }
+
+/** The real Redis and MQTT broker (Mosquitto) of the scale-out and stream tests; `npm test` starts both. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';

@@ -26,13 +26,19 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the real gateway (`tsx gateway/main.ts`) as a child process and waits until `/api/health` says ok.
- * `env` adds to the parent's environment; pass `DATABASE_URL: ''` for the embedded backend.
+ * `env` adds to the parent's environment; pass `DATABASE_URL: ''` for the embedded backend. `fixedPort` restarts a
+ * gateway where its clients expect it.
  */
-export async function startGateway(env: Record<string, string>, timeoutMs = 120_000): Promise<GatewayProcess> {
-  const port = await freePort();
+export async function startGateway(
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+  fixedPort?: number,
+): Promise<GatewayProcess> {
+  const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'gateway/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // No embedded MQTT broker unless a test asks for one: parallel gateways would contend for its port.
+    env: { ...process.env, LOG_LEVEL: 'warn', MQTT_PORT: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

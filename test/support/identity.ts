@@ -9,7 +9,7 @@ import { hashPassword } from '../../gateway/auth/kdf';
 import { insertUser } from '../../gateway/auth/users';
 import { loadConfig } from '../../gateway/config';
 import { Readiness, type AppDeps, type ReadyState } from '../../gateway/deps';
-import { buildGeoServices } from '../../gateway/startup';
+import { buildReadyState } from '../../gateway/startup';
 import type { Db } from '../../geo/db/types';
 import { openTestDb } from './db';
 
@@ -36,10 +36,10 @@ export interface IdentityTestApp {
 export async function createIdentityTestApp(opts: { clock?: TestClock } = {}): Promise<IdentityTestApp> {
   const db = await openTestDb();
   const readiness = new Readiness();
-  const state: ReadyState = { db, geo: await buildGeoServices(db) };
-  readiness.markReady(state);
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const log = pino({ level: 'silent' });
+  const state: ReadyState = await buildReadyState(db, config, log, readiness.changes);
+  readiness.markReady(state);
   const clock = opts.clock ?? new TestClock();
   const identity = createIdentity({ config, log, readiness, now: clock.now });
   const deps: AppDeps = { config, log, readiness, identity };

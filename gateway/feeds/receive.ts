@@ -1,0 +1,60 @@
+import type { ErrorCode } from '../../contracts/errors';
+import type { FeedAck, FeedSource } from '../../contracts/incidents';
+import type { ReadyState } from '../deps';
+import { AppError } from '../http/errors';
+import { locateReport } from '../incidents/locate';
+import { FeedRejection, type RejectionKind } from './adapter';
+import { FEED_ADAPTERS, parseNative } from './adapters';
+import { recordDeadLetter } from './dead-letters';
+
+/** The API error of each rejection kind: all are the sender's fault (4xx), none is retried as is. */
+const REJECTION_CODE: Record<RejectionKind, ErrorCode> = {
+  malformed: 'bad_request',
+  bad_time: 'bad_request',
+  bad_coordinates: 'invalid_coordinates',
+  outside_area: 'outside_area',
+  unknown_code: 'bad_request',
+  missing_location: 'bad_request',
+};
+
+/** Turns a rejection into a dead letter and the 4xx that names it. */
+export async function reject(
+  state: ReadyState,
+  source: string,
+  transport: 'http' | 'mqtt',
+  payload: string,
+  err: FeedRejection,
+  sourceId: string | null = null,
+): Promise<never> {
+  const id = await recordDeadLetter(state.db, { source, sourceId, code: err.kind, reason: err.message, transport, payload });
+  throw new AppError(REJECTION_CODE[err.kind], `${err.kind}: ${err.message}`, { kind: err.kind, deadLetterId: id });
+}
+
+/**
+ * One agency record through the pipeline: validate and normalise (the source's adapter) → locate (geocode
+ * if needed; district, street, grid) → persist, fuse and log (group commit). Resolves once durable; a
+ * rejection is kept as a dead letter and thrown as a 4xx AppError.
+ */
+export async function receiveRecord(
+  state: ReadyState,
+  source: FeedSource,
+  body: unknown,
+  raw: string,
+  transport: 'http' | 'mqtt',
+): Promise<FeedAck> {
+  let report;
+  let place;
+  try {
+    report = parseNative(FEED_ADAPTERS[source], body);
+    place = locateReport(report, state.geo.locator, state.geo.geocoder);
+  } catch (err) {
+    if (err instanceof FeedRejection) return reject(state, source, transport, raw, err, report?.sourceId ?? null);
+    throw err;
+  }
+  try {
+    return await state.command.ingest.submit({ report, place, native: body, transport });
+  } catch {
+    // Not acknowledged: the sender keeps the record and retries.
+    throw new AppError('unavailable', 'the record could not be stored just now; it was not accepted, retry later');
+  }
+}

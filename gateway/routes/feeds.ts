@@ -1,0 +1,69 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { FEED_SOURCES, type FeedSource } from '../../contracts/incidents';
+import type { AppDeps } from '../deps';
+import { FeedRejection } from '../feeds/adapter';
+import { listDeadLetters } from '../feeds/dead-letters';
+import { reject, receiveRecord } from '../feeds/receive';
+import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../feeds/signature';
+import { AppError, parseInput } from '../http/errors';
+import { ready } from '../http/ready';
+
+const sourceParam = z.object({
+  source: z.enum(FEED_SOURCES, { error: `unknown feed source; the sources are ${FEED_SOURCES.join(', ')}` }),
+});
+const deadLetterQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  source: z.string().max(40).optional(),
+});
+
+/**
+ * Agency webhooks: `POST /api/feeds/{source}` with the raw JSON body signed per source (HMAC-SHA256, see
+ * data/feeds/README.md). 201 for a new record, 200 for a redelivery, both only once the record is durable;
+ * 4xx with the reason otherwise (and a dead letter for records from an authenticated source).
+ */
+export function feedRoutes({ readiness }: AppDeps): Router {
+  const r = Router();
+
+  r.get('/feeds/dead-letters', async (req, res) => {
+    const { db } = ready(readiness, req);
+    const { limit, source } = parseInput(deadLetterQuery, req.query);
+    res.json({ deadLetters: await listDeadLetters(db, limit, source) });
+  });
+
+  r.post('/feeds/:source', async (req, res) => {
+    const state = ready(readiness, req);
+    const { source } = parseInput(sourceParam, req.params, 'not_found') as { source: FeedSource };
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const secret = state.command.keys.secretOf(source);
+    if (!secret) throw new AppError('unavailable', `no secret is configured for feed ${source}`);
+    const check = checkSignature(secret, req.get(TIMESTAMP_HEADER), req.get(SIGNATURE_HEADER), raw, Date.now());
+    if (!check.ok) throw new AppError('unauthenticated', check.message);
+    const text = raw.toString('utf8');
+    if (!req.is('application/json')) {
+      await reject(
+        state,
+        source,
+        'http',
+        text,
+        new FeedRejection('malformed', 'send the record as Content-Type: application/json'),
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      await reject(
+        state,
+        source,
+        'http',
+        text,
+        new FeedRejection('malformed', `the body is not JSON: ${(err as Error).message}`),
+      );
+    }
+    const ack = await receiveRecord(state, source, body, text, 'http');
+    res.status(ack.created ? 201 : 200).json(ack);
+  });
+
+  return r;
+}

@@ -1,0 +1,107 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  dispatchInput,
+  incidentIdParam,
+  incidentListQuery,
+  incidentTransitionInput,
+  mergeInput,
+  OPEN_STATES,
+  splitInput,
+  unitStatusInput,
+  type IncidentListResponse,
+  type IncidentState,
+  type UnitListResponse,
+} from '../../contracts/incidents';
+import { principalOf } from '../auth/request';
+import { changeHead } from '../changes/log';
+import type { AppDeps } from '../deps';
+import { AppError, parseInput } from '../http/errors';
+import { ready } from '../http/ready';
+import { commandKpis } from '../incidents/kpis';
+import { incidentIds, loadIncidents } from '../incidents/store';
+import { listUnits } from '../incidents/units';
+
+const unitIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a unit id is 1–64 letters, digits, "_" or "-"') });
+
+/**
+ * Incidents, units and the wall's KPIs. Lists carry the change-log head read before them, so a client that
+ * applies every change after it misses nothing.
+ */
+export function incidentRoutes({ readiness }: AppDeps): Router {
+  const r = Router();
+
+  r.get('/incidents', async (req, res) => {
+    const { db } = ready(readiness, req);
+    const { status, limit } = parseInput(incidentListQuery, req.query);
+    const states: readonly IncidentState[] =
+      status === 'open' ? OPEN_STATES : status === 'all' ? [...OPEN_STATES, 'resolved', 'closed', 'cancelled'] : [status];
+    const seq = await changeHead(db);
+    const body: IncidentListResponse = { incidents: await loadIncidents(db, await incidentIds(db, states, limit)), seq };
+    res.json(body);
+  });
+
+  r.get('/incidents/:id', async (req, res) => {
+    const { db } = ready(readiness, req);
+    const { id } = parseInput(incidentIdParam, req.params);
+    const [incident] = await loadIncidents(db, [id]);
+    if (!incident) throw new AppError('not_found', `no such incident: #${id}`);
+    res.json(incident);
+  });
+
+  r.get('/incidents/:id/recommendations', async (req, res) => {
+    const { command } = ready(readiness, req);
+    const { id } = parseInput(incidentIdParam, req.params);
+    res.json(await command.commands.recommend(id));
+  });
+
+  r.post('/incidents/:id/transition', async (req, res) => {
+    const { command } = ready(readiness, req);
+    const { id } = parseInput(incidentIdParam, req.params);
+    const { action, note } = parseInput(incidentTransitionInput, req.body ?? {});
+    if (action === 'dispatch') throw new AppError('bad_request', 'dispatch has its own endpoint');
+    res.json(await command.commands.transition(id, action, principalOf(req).username, note ?? null));
+  });
+
+  r.post('/incidents/:id/dispatch', async (req, res) => {
+    const { command } = ready(readiness, req);
+    const { id } = parseInput(incidentIdParam, req.params);
+    const { unitIds, note } = parseInput(dispatchInput, req.body ?? {});
+    res.json(await command.commands.dispatch(id, unitIds, principalOf(req).username, note ?? null));
+  });
+
+  r.post('/incidents/:id/split', async (req, res) => {
+    const { command } = ready(readiness, req);
+    const { id } = parseInput(incidentIdParam, req.params);
+    const { recordId } = parseInput(splitInput, req.body ?? {});
+    res.json(await command.commands.split(id, recordId, principalOf(req).username));
+  });
+
+  r.post('/incidents/:id/merge', async (req, res) => {
+    const { command } = ready(readiness, req);
+    const { id } = parseInput(incidentIdParam, req.params);
+    const { incidentId } = parseInput(mergeInput, req.body ?? {});
+    res.json(await command.commands.merge(id, incidentId, principalOf(req).username));
+  });
+
+  r.get('/units', async (req, res) => {
+    const { db } = ready(readiness, req);
+    const seq = await changeHead(db);
+    const body: UnitListResponse = { units: await listUnits(db), seq };
+    res.json(body);
+  });
+
+  r.post('/units/:id/status', async (req, res) => {
+    const { command } = ready(readiness, req);
+    const { id } = parseInput(unitIdParam, req.params);
+    const { status, note } = parseInput(unitStatusInput, req.body ?? {});
+    res.json(await command.commands.unitStatus(id, status, principalOf(req).username, note ?? null));
+  });
+
+  r.get('/command/kpis', async (req, res) => {
+    const { db } = ready(readiness, req);
+    res.json(await commandKpis(db));
+  });
+
+  return r;
+}

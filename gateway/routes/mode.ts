@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import { modeChangeInput } from '../../contracts/incidents';
+import { principalOf } from '../auth/request';
+import type { AppDeps } from '../deps';
+import { parseInput } from '../http/errors';
+import { ready } from '../http/ready';
+import { latestGaugeReadings } from '../feeds/gauge-writer';
+import { changeMode, readMode } from '../modes/service';
+
+/**
+ * The system mode — read by every signed-in client, changed only by a leader (the policy), audited as a command —
+ * and the flood gauges' latest readings.
+ */
+export function modeRoutes({ readiness }: AppDeps): Router {
+  const r = Router();
+
+  r.get('/mode', async (req, res) => {
+    const { db, command } = ready(readiness, req);
+    res.json({ state: await readMode(db), profiles: command.profiles });
+  });
+
+  r.post('/mode', async (req, res) => {
+    const { db } = ready(readiness, req);
+    const input = parseInput(modeChangeInput, req.body ?? {});
+    res.json(await changeMode(db, readiness.changes, input, principalOf(req).username));
+  });
+
+  r.get('/gauges', async (req, res) => {
+    const { db, command } = ready(readiness, req);
+    res.json({ gauges: await latestGaugeReadings(db, command.stations) });
+  });
+
+  return r;
+}
