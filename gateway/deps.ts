@@ -42,8 +42,17 @@ export class Readiness {
     return this.state;
   }
 
+  private readonly waiters: ((state: ReadyState) => void)[] = [];
+
   markReady(state: ReadyState): void {
     this.state = state;
     this.step = 'ready';
+    for (const w of this.waiters.splice(0)) w(state);
+  }
+
+  /** Resolves with the services once start-up has finished (at once when it has). */
+  whenReady(): Promise<ReadyState> {
+    const state = this.state;
+    return state ? Promise.resolve(state) : new Promise((resolve) => this.waiters.push(resolve));
   }
 }

@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { Change } from '../../contracts/incidents';
 
 /**
- * Committed changes, handed from the writers (feeds, commands, modes) to the realtime server. Writers publish
- * only after commit; the realtime server, when attached, fans them out to subscribed clients.
+ * Committed changes, announced by the writers of this process (feeds, commands, modes) right after commit. The
+ * realtime server takes it as a signal to read the change log at once (other processes' commits reach it by
+ * NOTIFY); tools and tests may listen too.
  */
 export class ChangeHub {
   private readonly emitter = new EventEmitter();

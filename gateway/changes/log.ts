@@ -12,6 +12,13 @@ export async function lockChangeLog(tx: Queryable): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
 }
 
+/** NOTIFY channel that wakes every gateway's change tail; the server delivers it only if the transaction commits. */
+export const CHANGES_CHANNEL = 'harbin_changes';
+
+async function notifyCommit(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT pg_notify('${CHANGES_CHANNEL}', '')`);
+}
+
 export interface ChangeInput {
   topic: ChangeTopic;
   entity: string;
@@ -52,6 +59,7 @@ export async function appendChanges(tx: Queryable, items: readonly ChangeInput[]
       items.map((i) => JSON.stringify(i.payload)),
     ],
   );
+  await notifyCommit(tx);
   return rows.map(toChange).sort((a, b) => a.seq - b.seq);
 }
 
@@ -61,6 +69,16 @@ export async function insertChange(tx: Queryable, seq: number, item: ChangeInput
     `INSERT INTO change_log (seq, topic, entity, district, payload) VALUES ($1, $2, $3, $4, $5::jsonb)
      RETURNING seq, topic, at, district, payload`,
     [seq, item.topic, item.entity, item.district, JSON.stringify(item.payload)],
+  );
+  await notifyCommit(tx);
+  return rows.map(toChange);
+}
+
+/** Every change after `seq`, in order, at most `limit`. */
+export async function changesAfter(db: Queryable, seq: number, limit: number): Promise<Change[]> {
+  const rows = await db.query<ChangeRow>(
+    'SELECT seq, topic, at, district, payload FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+    [seq, limit],
   );
   return rows.map(toChange);
 }

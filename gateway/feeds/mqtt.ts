@@ -74,8 +74,10 @@ export async function startMqttBridge(cfg: Config, readiness: Readiness, log: Lo
     void handleMessage(readiness, stations, packet.topic, packet.payload as Buffer, log).finally(() => done());
   };
   client.on('error', (err) => log.warn({ err: err.message }, 'mqtt client error'));
-  const share = cfg.MQTT_URL ? '$share/harbin-gateways/' : '';
-  await client.subscribeAsync([`${share}${GAUGE_TOPIC_FILTER}`, `${share}${AVL_TOPIC_FILTER}`], { qos: 1 });
+  // Every gateway takes every message (writes are idempotent: one reading per station and time, a position only
+  // when newer, one record per source id). A shared subscription would split the load, but brokers keep routing
+  // shares to offline persistent sessions, where the messages wait unseen.
+  await client.subscribeAsync([GAUGE_TOPIC_FILTER, AVL_TOPIC_FILTER], { qos: 1 });
   log.info({ url: url.replace(/\/\/[^@]*@/, '//***@') }, 'subscribed to gauge and AVL streams');
   const brokerPort = server ? ((server.address() as { port: number }).port ?? null) : null;
   return {
@@ -88,12 +90,18 @@ export async function startMqttBridge(cfg: Config, readiness: Readiness, log: Lo
   };
 }
 
+/** How long an external broker keeps a stopped gateway's session (and its queued messages). */
+export const SESSION_EXPIRY_S = 3600;
+
 async function connectGateway(url: string, keys: FeedKeys, cfg: Config, external: boolean): Promise<MqttClient> {
-  // A fixed client id with a persistent session: messages that arrive while the gateway is down are kept.
-  const clientId = `harbin-gw-${hostname()}-${cfg.PORT}`.slice(0, 23);
+  // A fixed client id per host and port with a persistent session: what arrives while the gateway is down (a crash,
+  // a restart) is delivered when it is back. On an external broker the session expires after SESSION_EXPIRY_S
+  // (MQTT 5), so gateways that are gone for good do not collect messages for ever.
+  const clientId = `harbin-gw-${hostname()}-${cfg.PORT}`;
   return mqtt.connectAsync(url, {
-    clientId: external ? clientId : `${keys.mqtt.gateway.username}-${cfg.PORT}`.slice(0, 23),
+    clientId,
     clean: false,
+    ...(external ? { protocolVersion: 5 as const, properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
     username: keys.mqtt.gateway.username,
     password: keys.mqtt.gateway.password,
     reconnectPeriod: 1000,

@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import { TOPIC_LAYER, type Change } from '../../contracts/incidents';
 import { HEAD_INTERVAL_MS, type SessionEndReason } from '../../contracts/realtime';
 import { changeHead } from '../changes/log';
+import { ChangeTail } from '../changes/tail';
 import { identityOf, type Identity } from '../auth/identity';
 import { ENDED_MESSAGES } from '../auth/messages';
 import { actorOf } from '../auth/principal';
@@ -66,7 +67,19 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     socket.on('disconnect', () => endOwnedSession(identity, socket));
   });
 
-  const unsubscribe = deps.readiness.changes.subscribe((changes) => broadcast(io, changes));
+  // Changes go out from the change log, followed by every process for its own clients (see ChangeTail): the
+  // Redis adapter carries session ends and kicks between processes, never a change twice.
+  let tail: ChangeTail | null = null;
+  let closed = false;
+  const unsubscribe = deps.readiness.changes.subscribe(() => tail?.poke());
+  const tailStarted = deps.readiness
+    .whenReady()
+    .then(async (state) => {
+      if (closed) return;
+      tail = await ChangeTail.start(state.db, deps.log);
+      tail.subscribe((changes) => broadcast(io, changes));
+    })
+    .catch((err: unknown) => deps.log.error({ err }, 'change tail could not start; clients only get replays'));
 
   const timer = setInterval(
     () => void sweep(io, identity, kick).catch((err: unknown) => deps.log.warn({ err }, 'session sweep failed')),
@@ -87,9 +100,12 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   return {
     io,
     close: async () => {
+      closed = true;
       clearInterval(timer);
       clearInterval(heartbeat);
       unsubscribe();
+      await tailStarted;
+      await tail?.stop();
       identity.sessions.off('ended', onEnded);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await Promise.all([redis?.quit().catch(() => undefined), redisSub?.quit().catch(() => undefined)]);
@@ -97,15 +113,15 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   };
 }
 
-/** Committed changes to their subscribers (through the adapter, to every gateway process); modes to everyone. */
+/** Committed changes to this process's subscribers, in sequence order; mode changes to all its clients. */
 function broadcast(io: RealtimeServer, changes: readonly Change[]): void {
   for (const change of changes) {
     if (change.topic === 'mode') {
-      if (change.mode) io.emit('mode:changed', change.mode);
+      if (change.mode) io.local.emit('mode:changed', change.mode);
       continue;
     }
     const layer = TOPIC_LAYER[change.topic];
-    if (layer) io.to(changeRooms.of(layer, change.district)).emit('change', change);
+    if (layer) io.local.to(changeRooms.of(layer, change.district)).emit('change', change);
   }
 }
 

@@ -24,6 +24,12 @@ export async function openEmbedded(dataDir: string): Promise<Db> {
     async exec(sql) {
       await pg.exec(sql);
     },
+    async listen(channel, onNotify) {
+      const unlisten = await pg.listen(channel, () => onNotify());
+      return async () => {
+        await unlisten();
+      };
+    },
     close: () => pg.close(),
   };
   return db;

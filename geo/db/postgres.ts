@@ -1,4 +1,4 @@
-import { Pool, types } from 'pg';
+import { Client, Pool, types } from 'pg';
 import type { Db, Queryable, SqlParam } from './types';
 
 // bigint and numeric arrive as strings by default; counts and sums here fit in a double.
@@ -37,6 +37,30 @@ export async function openPostgres(url: string, opts: { statementTimeoutMs?: num
     },
     async exec(sql) {
       await pool.query(sql);
+    },
+    async listen(channel, onNotify) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+      let stopped = false;
+      let client: Client | null = null;
+      const connect = async (): Promise<void> => {
+        if (stopped) return;
+        const c = new Client({ connectionString: url });
+        c.on('notification', (msg) => msg.channel === channel && onNotify());
+        c.on('error', () => {
+          // Reconnect after a lost connection; meanwhile the caller's polling covers the gap.
+          client = null;
+          void c.end().catch(() => undefined);
+          setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+        });
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+        client = c;
+      };
+      await connect();
+      return async () => {
+        stopped = true;
+        await (client as Client | null)?.end().catch(() => undefined);
+      };
     },
     close: () => pool.end(),
   };

@@ -35,7 +35,9 @@ export async function startGateway(
   fixedPort?: number,
 ): Promise<GatewayProcess> {
   const port = fixedPort ?? (await freePort());
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'gateway/main.ts'], {
+  // tsx as a loader in this very process (not its CLI, which runs the script in a second process): a signal sent to
+  // `child` reaches the gateway itself, so SIGKILL tests kill what they mean to.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
     cwd: ROOT,
     // No embedded MQTT broker unless a test asks for one: parallel gateways would contend for its port.
     env: { ...process.env, LOG_LEVEL: 'warn', MQTT_PORT: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
