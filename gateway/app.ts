@@ -34,7 +34,8 @@ export function createApp(deps: AppDeps): express.Express {
           // MapLibre runs its worker from a blob: URL and decodes tiles in it.
           'worker-src': ["'self'", 'blob:'],
           'img-src': ["'self'", 'data:', 'blob:'],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          // data: — deck.gl loads its generated icon atlases through fetch.
+          'connect-src': ["'self'", 'ws:', 'wss:', 'data:'],
           'style-src': ["'self'", "'unsafe-inline'"],
           // Served over plain HTTP inside government networks: an upgrade to https would break every asset.
           'upgrade-insecure-requests': null,

@@ -1,6 +1,7 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { AdminPage } from '../admin/AdminPage';
 import { AuditPage } from '../admin/AuditPage';
+import { WallPage } from '../wall/WallPage';
 import { ExpiryWarning } from './ExpiryWarning';
 import { LoginPage } from './LoginPage';
 import { goTo, useCurrentPage } from './pages';
@@ -9,10 +10,10 @@ import { SessionProvider, useSession } from './session';
 
 /**
  * The login gate around the command platform. Accounts that must change their password get only that;
- * signed-in users the page the address names (the map by default; 用户/角色/部门管理 and 审计日志 for the
- * roles the policy grants them) with the expiry warning on top. Visitors get the login page for `#login`
- * and the protected pages, and — unless `requireLogin` — the map, whose base data is public (the same
- * rule as the API's: open data reads need no session, everything else does).
+ * signed-in users the page the address names (the map by default, 指挥大屏 for wall devices; 指挥大屏,
+ * 用户/角色/部门管理 and 审计日志 for the roles the policy grants them) with the expiry warning on top.
+ * Visitors get the login page for `#login` and the protected pages, and — unless `requireLogin` — the map,
+ * whose base data is public (the same rule as the API's: open data reads need no session, everything else does).
  */
 export function IdentityShell({ children, requireLogin = false }: { children: ReactNode; requireLogin?: boolean }) {
   return (
@@ -26,9 +27,18 @@ function Gate({ children, requireLogin }: { children: ReactNode; requireLogin: b
   const { state, can } = useSession();
   const page = useCurrentPage();
   const signedIn = state.status === 'signed-in';
+  // Wall device accounts land on 指挥大屏 (once per sign-in: they may still open the map from the menu).
+  const wallDevice = signedIn && state.user.role === 'wall' && can('incident.read');
+  const landed = useRef(false);
   useEffect(() => {
-    if (signedIn && page === 'login') goTo('map');
-  }, [signedIn, page]);
+    if (!signedIn) {
+      landed.current = false;
+      return;
+    }
+    if (page === 'login') goTo(wallDevice ? 'wall' : 'map');
+    else if (!landed.current && wallDevice && page === 'map') goTo('wall');
+    landed.current = true;
+  }, [signedIn, wallDevice, page]);
   if (state.status === 'loading') {
     return (
       <div className="login-page">
@@ -43,7 +53,15 @@ function Gate({ children, requireLogin }: { children: ReactNode; requireLogin: b
   }
   if (state.user.mustChangePassword) return <PasswordDialog forced />;
   const content =
-    page === 'admin' && can('user.read') ? <AdminPage /> : page === 'audit' && can('audit.read') ? <AuditPage /> : children;
+    page === 'wall' && can('incident.read') ? (
+      <WallPage />
+    ) : page === 'admin' && can('user.read') ? (
+      <AdminPage />
+    ) : page === 'audit' && can('audit.read') ? (
+      <AuditPage />
+    ) : (
+      children
+    );
   return (
     <>
       {content}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 
 /** Pages of the signed-in shell, addressed by hash so they can be linked and left with Back. */
-export type PageId = 'map' | 'login' | 'admin' | 'audit';
+export type PageId = 'map' | 'wall' | 'login' | 'admin' | 'audit';
 
 export const PAGES: { id: PageId; label: string; hash: string; action: string | null }[] = [
   { id: 'map', label: '指挥一张图', hash: '', action: null },
+  { id: 'wall', label: '指挥大屏', hash: '#wall', action: 'incident.read' },
   { id: 'login', label: '登录', hash: '#login', action: null },
   { id: 'admin', label: '用户/角色/部门管理', hash: '#admin', action: 'user.read' },
   { id: 'audit', label: '审计日志', hash: '#audit', action: 'audit.read' },

@@ -12,10 +12,15 @@ export type SessionState =
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected';
 
+/** The one Socket.IO connection of the signed-in session, typed with the wire contract. */
+export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
 export interface SessionApi {
   state: SessionState;
   /** The live connection that delivers session ends (and, later, operational updates). */
   realtime: RealtimeStatus;
+  /** That connection, for pages that subscribe to live data (null when signed out); it reconnects by itself. */
+  socket: RealtimeSocket | null;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
   /** Extends the idle deadline (续期). */
@@ -51,6 +56,7 @@ export function useSignedIn(): { user: SessionUser; session: SessionInfo } {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const [realtime, setRealtime] = useState<RealtimeStatus>('offline');
+  const [socket, setSocket] = useState<RealtimeSocket | null>(null);
 
   const ended = useCallback((notice: string | null) => setState({ status: 'anonymous', notice }), []);
 
@@ -81,7 +87,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signedInAs = state.status === 'signed-in' ? state.user.id : null;
   useEffect(() => {
     if (!signedInAs) return;
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ withCredentials: true });
+    // Reconnects on its own, at most 2 s apart, so that a wall is back soon after a gateway restarts.
+    const socket: RealtimeSocket = io({
+      withCredentials: true,
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 2000,
+    });
+    let retry: number | undefined;
+    setSocket(socket);
     setRealtime('connecting');
     socket.on('connect', () => setRealtime('connected'));
     socket.on('disconnect', () => setRealtime('offline'));
@@ -89,13 +103,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
       setRealtime('offline');
       if (err.data?.code === 'unauthenticated') void refresh();
+      // A gateway that is still starting refuses the handshake ("unavailable"); Socket.IO does not retry a refused
+      // handshake by itself, so try again shortly.
+      else if (!socket.active) retry = window.setTimeout(() => socket.connect(), 2000);
     });
     socket.on('session:ended', ({ message }) => ended(message));
     socket.on('session:expiring', ({ idleExpiresAt }) =>
       setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s)),
     );
     return () => {
+      window.clearTimeout(retry);
       socket.disconnect();
+      setSocket(null);
       setRealtime('offline');
     };
   }, [signedInAs, ended, refresh]);
@@ -104,6 +123,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       state,
       realtime,
+      socket,
       async login(username, password) {
         const res = await call('POST', '/api/auth/login', loginResponseSchema, { username, password });
         setState({ status: 'signed-in', ...res });
@@ -124,7 +144,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       dismiss: () => setState((s) => (s.status === 'anonymous' ? { status: 'anonymous', notice: null } : s)),
       can: (action) => state.status === 'signed-in' && state.user.actions.includes(action),
     }),
-    [state, realtime, refresh, ended],
+    [state, realtime, socket, refresh, ended],
   );
 
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;

@@ -1,0 +1,242 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { PRODUCT_NAME } from '../../../contracts';
+import type { Incident, ModeProfile } from '../../../contracts/incidents';
+import { useSession } from '../identity/session';
+import { UserMenu } from '../identity/UserMenu';
+import { AlertSound, type AlertSoundSpec, type SoundState } from './alert-sound';
+import { wallApi } from './api';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { rankIncidents, rankPriority } from './feed-state';
+import { dateTime, useNow } from './format';
+import { IncidentDetail } from './IncidentDetail';
+import { IncidentQueue } from './IncidentQueue';
+import { KpiBar, useCommandKpis } from './KpiBar';
+import { MapErrorBoundary } from './MapErrorBoundary';
+import { ModeBand } from './ModeBand';
+import { ModeSwitchDialog } from './ModeSwitchDialog';
+import { useCommandFeed } from './useCommandFeed';
+import { WallMap } from './WallMap';
+import './wall.css';
+
+/** Viewports at least this wide get the 4K wall layout (3840×2160); narrower ones the desktop layout. */
+const WALL_QUERY = '(min-width: 3000px)';
+/** How long a new incident at or above the mode's alert priority flashes (unless it leaves 新警情 sooner). */
+const ALERT_FLASH_MS = 60_000;
+/** Used until the mode profiles are loaded. */
+const FALLBACK_ALERT_PRIORITY = 8;
+const FALLBACK_SOUND: AlertSoundSpec = { pattern: 'two-tone', frequencyHz: 880, onMs: 250, offMs: 150, repeats: 3 };
+
+export type WallLayout = 'wall' | 'desktop';
+
+/**
+ * 指挥大屏: the mode band, KPIs, the incident queue, the live map of incidents and units, and the detail of the
+ * selected incident, kept current over the session's socket. Sized for a 3840×2160 wall or a desktop screen.
+ */
+export function WallPage() {
+  const { socket, can } = useSession();
+  const layout = useWallLayout();
+  const scale = layout === 'wall' ? 2 : 1;
+  const { feed, profiles, connection, lastHeardAt, socketConnected, arrivals, error, applyModeState } = useCommandFeed(socket, {
+    units: can('unit.read'),
+    gauges: can('gauge.read'),
+  });
+  const now = useNow(1000);
+  const profile: ModeProfile | null = profiles.find((p) => p.id === feed.mode?.mode) ?? null;
+
+  const queue = useMemo(() => rankIncidents(feed.incidents.values(), profile), [feed.incidents, profile]);
+  const units = useMemo(() => [...feed.units.values()].sort((a, b) => a.id.localeCompare(b.id)), [feed.units]);
+  const gauges = useMemo(() => [...feed.gauges.values()], [feed.gauges]);
+  const kpis = useCommandKpis(feed.incidents, feed.units);
+
+  // Alerting: appeared live within the last minute, still 新警情, at or above the mode's alert priority.
+  const threshold = profile?.alertPriority ?? FALLBACK_ALERT_PRIORITY;
+  const alertKey = [...arrivals]
+    .filter(([id, at]) => {
+      const inc = feed.incidents.get(id);
+      return now - at < ALERT_FLASH_MS && inc?.status === 'new' && rankPriority(inc, profile) >= threshold;
+    })
+    .map(([id]) => id)
+    .join(',');
+  const alerting = useMemo<ReadonlySet<number>>(() => new Set(alertKey ? alertKey.split(',').map(Number) : []), [alertKey]);
+
+  const sound = useAlertSound();
+  const announced = useRef(new Set<number>());
+  useEffect(() => {
+    let fresh = false;
+    for (const id of alerting) {
+      if (announced.current.has(id)) continue;
+      announced.current.add(id);
+      fresh = true;
+    }
+    if (fresh) sound.play(profile?.alertSound ?? FALLBACK_SOUND);
+  }, [alerting, profile, sound]);
+
+  // Selection: from the queue (the map flies there) or from the map.
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [focus, setFocus] = useState<{ id: number; n: number } | null>(null);
+  const selectFromQueue = useCallback((id: number) => {
+    setSelectedId(id);
+    setFocus((f) => ({ id, n: (f?.n ?? 0) + 1 }));
+  }, []);
+  const closeDetail = useCallback(() => setSelectedId(null), []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setSelectedId(null);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // The selected incident stays in view after it leaves the list, read once more for its final state.
+  const live = selectedId === null ? null : (feed.incidents.get(selectedId) ?? null);
+  const [held, setHeld] = useState<Incident | null>(null);
+  useEffect(() => {
+    if (live) setHeld(live);
+  }, [live]);
+  useEffect(() => {
+    if (selectedId === null || live) return;
+    let disposed = false;
+    wallApi.incident(selectedId).then(
+      (inc) => !disposed && setHeld(inc),
+      () => undefined,
+    );
+    return () => {
+      disposed = true;
+    };
+  }, [selectedId, live]);
+  const selected = live ?? (held?.id === selectedId ? held : null);
+
+  const [switching, setSwitching] = useState(false);
+  const canSwitch = can('mode.change');
+
+  return (
+    <div
+      className={`wall wall-${layout}${selected ? ' with-detail' : ''}`}
+      data-testid="wall-page"
+      data-layout={layout}
+      data-ready={String(feed.loaded)}
+    >
+      <header className="app-header wall-header">
+        <h1>{PRODUCT_NAME}</h1>
+        <span className="app-subtitle">指挥大屏</span>
+        <span className="wall-clock" aria-label="当前时间">
+          {dateTime(now)}
+        </span>
+        <ConnectionIndicator state={connection} lastHeardAt={lastHeardAt} socketConnected={socketConnected} now={now} />
+        <SoundToggle state={sound.state} onUnlock={sound.unlock} onMute={sound.setMuted} />
+        <UserMenu current="wall" />
+      </header>
+      <ModeBand mode={feed.mode} profile={profile} onSwitch={canSwitch ? () => setSwitching(true) : null} />
+      <KpiBar kpis={kpis} mode={feed.mode} />
+      <div className="wall-body">
+        <IncidentQueue
+          incidents={queue}
+          profile={profile}
+          selectedId={selectedId}
+          alerting={alerting}
+          now={now}
+          onSelect={selectFromQueue}
+        />
+        <section className="wall-map" aria-label="警情与力量分布图">
+          <MapErrorBoundary>
+            <WallMap
+              incidents={queue}
+              units={units}
+              gauges={gauges}
+              selectedId={selectedId}
+              alerting={alerting}
+              now={now}
+              scale={scale}
+              showGrid={profile?.defaultLayers.includes('grid') ?? false}
+              focus={focus}
+              onSelect={setSelectedId}
+            />
+          </MapErrorBoundary>
+          {error && (
+            <div className="wall-error" role="alert">
+              {error}
+            </div>
+          )}
+          {!feed.loaded && !error && <div className="wall-loading">正在加载警情数据…</div>}
+        </section>
+        {selected && (
+          <IncidentDetail
+            incident={selected}
+            finished={!live}
+            units={feed.units}
+            queue={queue}
+            profile={profile}
+            now={now}
+            canCommand={can('incident.command')}
+            canDispatch={can('incident.dispatch')}
+            onClose={closeDetail}
+            onSelect={setSelectedId}
+          />
+        )}
+      </div>
+      {switching && <ModeSwitchDialog current={feed.mode} onChanged={applyModeState} onClose={() => setSwitching(false)} />}
+    </div>
+  );
+}
+
+function useWallLayout(): WallLayout {
+  const [wide, setWide] = useState(() => window.matchMedia(WALL_QUERY).matches);
+  useEffect(() => {
+    const query = window.matchMedia(WALL_QUERY);
+    const sync = () => setWide(query.matches);
+    sync();
+    query.addEventListener('change', sync);
+    return () => query.removeEventListener('change', sync);
+  }, []);
+  return wide ? 'wall' : 'desktop';
+}
+
+interface SoundApi {
+  state: SoundState;
+  unlock: () => void;
+  setMuted: (muted: boolean) => void;
+  play: (spec: AlertSoundSpec) => void;
+}
+
+/** The page's alert sound; the first click or key press anywhere unlocks it (browsers need a gesture). */
+function useAlertSound(): SoundApi {
+  const [sound] = useState(() => new AlertSound());
+  const [state, setState] = useState<SoundState>(sound.state);
+  useEffect(() => {
+    const unsubscribe = sound.subscribe(setState);
+    const onGesture = () => {
+      if (sound.state === 'locked') void sound.unlock();
+    };
+    document.addEventListener('pointerdown', onGesture, true);
+    document.addEventListener('keydown', onGesture, true);
+    return () => {
+      unsubscribe();
+      document.removeEventListener('pointerdown', onGesture, true);
+      document.removeEventListener('keydown', onGesture, true);
+    };
+  }, [sound]);
+  useEffect(() => () => sound.close(), [sound]);
+  return useMemo(
+    () => ({
+      state,
+      unlock: () => void sound.unlock(),
+      setMuted: (muted: boolean) => sound.setMuted(muted),
+      play: (spec: AlertSoundSpec) => sound.play(spec),
+    }),
+    [sound, state],
+  );
+}
+
+function SoundToggle({ state, onUnlock, onMute }: { state: SoundState; onUnlock: () => void; onMute: (m: boolean) => void }) {
+  const label = state === 'locked' ? '点击启用声音' : state === 'on' ? '声音：开' : '声音：关';
+  return (
+    <button
+      type="button"
+      className={`header-button wall-sound ${state}`}
+      data-testid="wall-sound"
+      data-state={state}
+      title={state === 'locked' ? '浏览器需要一次点击才允许播放告警音' : '新的高优先级警情到达时播放告警音'}
+      onClick={() => (state === 'locked' ? onUnlock() : onMute(state === 'on'))}
+    >
+      {label}
+    </button>
+  );
+}

@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'react';
+
+/** Time formats of the wall: clock times in Beijing time, ages and ETAs as m:ss. */
+
+const TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+const DATE_TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+export function clockTime(iso: string | number | Date): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : TIME.format(d);
+}
+
+export function dateTime(iso: string | number | Date): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : DATE_TIME.format(d);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Seconds as `m:ss`, or `h:mm:ss` from an hour. */
+export function minSec(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
+
+/** Age of something that happened at `iso`, at `now`. */
+export function age(iso: string, now: number): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? '—' : minSec((now - t) / 1000);
+}
+
+export function distance(m: number): string {
+  return m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${Math.round(m)} 米`;
+}
+
+/** The current time, re-read every `intervalMs` (re-renders the caller). */
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
