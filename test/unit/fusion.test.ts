@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import type { FeedSource, IncidentCategory } from '../../contracts/incidents';
+import { fuse, loadFusionRules, pairScore, type FusionCandidate, type FusionProbe } from '../../gateway/incidents/fusion';
+
+/**
+ * Fusion decisions against the rules of data/fusion-rules.json (500 m, 30 min, threshold 0.6, weights
+ * 0.45 / 0.3 / 0.25): the truth table of merge / keep apart, and properties of the score.
+ */
+const rules = loadFusionRules();
+const T0 = new Date('2026-11-20T02:00:00Z');
+const HERE = { lon: 126.63, lat: 45.76 };
+/** Metres east of HERE. */
+const east = (m: number) => ({ lon: HERE.lon + m / (111_320 * Math.cos((HERE.lat * Math.PI) / 180)), lat: HERE.lat });
+const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
+
+const probe = (source: FeedSource, category: IncidentCategory, m = 0, min = 0): FusionProbe => ({
+  source,
+  category,
+  ...east(m),
+  reportedAt: minutes(min),
+});
+const candidate = (incidentId: number, source: FeedSource, category: IncidentCategory, m = 0, min = 0): FusionCandidate => ({
+  incidentId,
+  ...probe(source, category, m, min),
+});
+const sourcesFrom = (cands: FusionCandidate[]) => (id: number) =>
+  new Set(cands.filter((c) => c.incidentId === id).map((c) => c.source));
+
+describe('fusion truth table', () => {
+  const cases: [string, FusionProbe, FusionCandidate[], number | null][] = [
+    ['crash to 120 beside a 110 crash', probe('120', 'injury', 50, 2), [candidate(1, '110', 'traffic_crash')], 1],
+    ['fire to 120 beside a 119 fire', probe('120', 'injury', 80, 3), [candidate(1, '119', 'fire')], 1],
+    ['same category, different agencies', probe('traffic', 'traffic_crash', 100, 5), [candidate(1, '110', 'traffic_crash')], 1],
+    ['incompatible categories at the same spot', probe('airdefense', 'siren_fault', 0, 0), [candidate(1, '119', 'fire')], null],
+    [
+      'the same agency twice (its own system merges its calls)',
+      probe('110', 'traffic_crash', 10, 1),
+      [candidate(1, '110', 'traffic_crash')],
+      null,
+    ],
+    ['600 m apart', probe('120', 'injury', 600, 1), [candidate(1, '110', 'traffic_crash')], null],
+    ['45 minutes apart', probe('120', 'injury', 10, 45), [candidate(1, '110', 'traffic_crash')], null],
+    // Compatible but weak: 0.45·(1−400/500) + 0.3·(1−25/30) + 0.25·0.6 = 0.09 + 0.05 + 0.15 = 0.29 < 0.6.
+    ['far, late and weakly compatible', probe('traffic', 'congestion', 400, 25), [candidate(1, '110', 'traffic_crash')], null],
+    [
+      'the nearer of two incidents',
+      probe('120', 'injury', 300, 0),
+      [candidate(1, '110', 'traffic_crash', 0, 0), candidate(2, '119', 'fire', 320, 0)],
+      2,
+    ],
+  ];
+  it.each(cases)('%s', (_name, p, cands, expected) => {
+    const match = fuse(rules, p, cands, sourcesFrom(cands));
+    expect(match?.incidentId ?? null).toBe(expected);
+    if (match) {
+      expect(match.score).toBeGreaterThanOrEqual(0.6);
+      expect(match.reason).toMatch(/相距 \d+ 米、相隔 [\d.]+ 分钟/);
+    }
+  });
+
+  it('scores a report at the same place and time with the same category 1', () => {
+    expect(pairScore(rules, probe('110', 'fire'), probe('119', 'fire'))!.score).toBeCloseTo(1, 6);
+  });
+
+  it('computes the score from the weights: 250 m, 15 min, injury~crash (0.9)', () => {
+    // 0.45·0.5 + 0.3·0.5 + 0.25·0.9 = 0.225 + 0.15 + 0.225 = 0.6
+    const s = pairScore(rules, probe('120', 'injury', 250, 15), probe('110', 'traffic_crash'))!;
+    expect(s.distanceM).toBeCloseTo(250, 0);
+    expect(s.score).toBeCloseTo(0.6, 2);
+  });
+});
+
+describe('fusion score properties', () => {
+  const cats: IncidentCategory[] = ['traffic_crash', 'injury', 'fire', 'medical', 'crime', 'flood', 'waterlogging'];
+  it('never rises with distance or time gap, and is symmetric', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...cats),
+        fc.constantFrom(...cats),
+        fc.integer({ min: 0, max: 450 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 1, max: 4 }),
+        (a, b, m, dm, min, dmin) => {
+          const base = pairScore(rules, probe('110', a, m, min), probe('120', b));
+          const further = pairScore(rules, probe('110', a, m + dm, min), probe('120', b));
+          const later = pairScore(rules, probe('110', a, m, min + dmin), probe('120', b));
+          const swapped = pairScore(rules, probe('120', b), probe('110', a, m, min));
+          if (!base) return further === null && later === null;
+          if (further) expect(further.score).toBeLessThanOrEqual(base.score + 1e-12);
+          if (later) expect(later.score).toBeLessThanOrEqual(base.score + 1e-12);
+          expect(swapped!.score).toBeCloseTo(base.score, 9);
+          return true;
+        },
+      ),
+    );
+  });
+});
