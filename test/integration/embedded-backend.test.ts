@@ -7,7 +7,11 @@ import type { Db } from '../../geo/db/types';
 import { renderTileById } from '../../geo/tiles';
 import { openTestDb } from '../support/db';
 import { ROOT } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { freePort, startGateway, type GatewayProcess } from '../support/gateway-process';
+import mqtt from 'mqtt';
+import type { FeedAck } from '../../contracts/incidents';
+import { encodeGauge } from '../../scripts/scenario/encoders';
+import { FEED_KEYS, freshScene, offset, report, signedHeaders } from '../support/feeds';
 
 /**
  * The whole platform on the embedded backend (PGlite + PostGIS in WASM, no server): started as a real process with
@@ -21,14 +25,19 @@ const FIRST_START_MS = 900_000;
 
 let dataDir: string;
 let gateway: GatewayProcess | undefined;
+let mqttPort: number;
 let firstStartMs = 0;
 let truth: Db;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'harbin-embedded-'));
   truth = await openTestDb();
+  mqttPort = await freePort();
   const t0 = Date.now();
-  gateway = await startGateway({ DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'info' }, FIRST_START_MS);
+  gateway = await startGateway(
+    { DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'info', MQTT_PORT: String(mqttPort) },
+    FIRST_START_MS,
+  );
   firstStartMs = Date.now() - t0;
 }, FIRST_START_MS + 30_000);
 
@@ -131,12 +140,66 @@ describe('the embedded backend (PGlite)', () => {
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_tile');
   });
 
+  it('takes signed agency records and fuses them, and gauge readings through its own MQTT broker', async () => {
+    const s = freshScene();
+    const acks: FeedAck[] = [];
+    for (const r of [
+      report('119', 'fire', s, s.at),
+      report('120', 'injury', offset(s, 60, 0), new Date(s.at.getTime() + 60_000)),
+    ]) {
+      const body = JSON.stringify(r.payload);
+      const res = await fetch(`${gateway!.url}/api/feeds/${r.truth.source}`, {
+        method: 'POST',
+        headers: signedHeaders(r.truth.source, body),
+        body,
+      });
+      expect(res.status).toBe(201);
+      acks.push((await res.json()) as FeedAck);
+    }
+    expect(acks[1]!.incidentId).toBe(acks[0]!.incidentId);
+
+    // Only the flood-gauge login may publish readings; the embedded broker refuses unknown logins.
+    await expect(
+      mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+        username: 'nobody',
+        password: 'wrong-password-1234',
+        reconnectPeriod: 0,
+      }),
+    ).rejects.toThrow(/[Bb]ad username or password|Not authorized/);
+    const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { ...FEED_KEYS.mqtt.flood, reconnectPeriod: 0 });
+    const at = new Date(Date.UTC(2026, 6, 20, 3, 0, 0));
+    await pub.publishAsync(
+      'harbin/flood/gauge/10800400',
+      JSON.stringify(encodeGauge({ stcd: '10800400', at, waterLevelM: 118.4, rainfallMm: 6 })),
+      {
+        qos: 1,
+      },
+    );
+    await pub.endAsync();
+    const login = await fetch(`${gateway!.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'zhihui.wang', password: 'Zhw#Command-7316' }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('hb_sid='))!
+      .split(';')[0]!;
+    const gauges = (await (await fetch(`${gateway!.url}/api/gauges`, { headers: { cookie } })).json()) as {
+      gauges: { stationId: string; at: string; overWarning: boolean }[];
+    };
+    expect(gauges.gauges.find((g) => g.stationId === '10800400')).toMatchObject({ at: at.toISOString(), overWarning: true });
+  });
+
   it(
     'starts again on the same data directory without re-importing, much sooner',
     async () => {
       await gateway!.stop();
       const t0 = Date.now();
-      gateway = await startGateway({ DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'info' }, FIRST_START_MS);
+      gateway = await startGateway(
+        { DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'info', MQTT_PORT: String(mqttPort) },
+        FIRST_START_MS,
+      );
       const secondStartMs = Date.now() - t0;
       // pino writes asynchronously: the last start-up lines may arrive just after the health check says ok.
       const log = await outputUntil(gateway, /unit grid/, 15_000);
