@@ -157,7 +157,7 @@ async function storeGauge(
   const station = stations.find((s) => s.stcd === reading.stationId)!;
   const report = gaugeAlarmReport(reading, station);
   if (report) {
-    const place = locateReport(report, state.geo.locator, state.geo.geocoder);
+    const place = await locateReport(report, state.geo.locator, state.geo.geocoder, state.db);
     await state.command.ingest.submit({ report, place, native: body, transport: 'mqtt' });
   }
 }

@@ -46,7 +46,7 @@ export async function receiveRecord(
   let place;
   try {
     report = parseNative(FEED_ADAPTERS[source], body);
-    place = locateReport(report, state.geo.locator, state.geo.geocoder);
+    place = await locateReport(report, state.geo.locator, state.geo.geocoder, state.db);
   } catch (err) {
     if (err instanceof FeedRejection) return reject(state, source, transport, raw, err, report?.sourceId ?? null);
     throw err;

@@ -1,4 +1,5 @@
 import type { IncidentPlace, NormalisedReport } from '../../contracts/incidents';
+import type { Queryable } from '../../geo/db/types';
 import type { GeocodeService } from '../../geo/geocode/service';
 import type { Locator } from '../../geo/grid/locate';
 import { FeedRejection } from '../feeds/adapter';
@@ -6,21 +7,53 @@ import { FeedRejection } from '../feeds/adapter';
 /** A geocoded address must match at least this well (exact or prefix matches; see contracts/geocode.ts). */
 export const MIN_GEOCODE_SCORE = 0.4;
 
-/** Pieces of an agency address worth geocoding on their own ("红军街与果戈里大街交口" → 红军街, 果戈里大街). */
+/** "黑龙江省哈尔滨市南岗区" and the like in front of an address: the place names come after it. */
+const ADMIN_PREFIX = /^(黑龙江省)?(哈尔滨市?)?([\u4e00-\u9fa5]{1,4}区)?/;
+const ROAD = '[\\u4e00-\\u9fa5]{1,12}?(?:大街|大道|道街|路|街|巷|胡同)';
+/** "友谊路与经纬街交口", "红军街和西大直街路口": two named roads that meet. */
+const JUNCTION = new RegExp(`(${ROAD})(?:与|和|、|/)(${ROAD})(?:交叉口|交口|路口|口|附近|$)`);
+
+/** Pieces of an agency address worth geocoding on their own ("红军街与西大直街交口" → 红军街, 西大直街). */
 function addressPieces(address: string): string[] {
-  const pieces = address
-    .split(/与|和|交口|交叉口|路口|附近|门前|对面|东侧|西侧|南侧|北侧|[0-9０-９]+号|[,，、\s()（）]/)
+  const bare = address.replace(ADMIN_PREFIX, '');
+  const pieces = bare
+    .split(/与|交口|交叉口|路口|附近|门前|对面|东侧|西侧|南侧|北侧|[0-9０-９]+号|[,，、\s]/)
     .map((p) => p.trim())
     .filter((p) => p.length >= 2);
-  return [address, ...pieces];
+  return [...new Set([address, bare, ...pieces])];
 }
 
 /**
- * Where a report lies: its own WGS-84 point, or else its address geocoded against the city's names; then
- * district, street and grid cell from the unit grid. A point outside Harbin, or an address no name matches,
- * is refused.
+ * Where two named roads meet (the closest points of their lines, within about 30 m), or null. The first name may
+ * carry a landmark in front ("人民广场东侧友谊路"): every ending of it is tried, the longest road name that meets the
+ * second road wins.
  */
-export function locateReport(report: NormalisedReport, locator: Locator, geocoder: GeocodeService): IncidentPlace {
+async function junctionOf(db: Queryable, address: string): Promise<{ lon: number; lat: number } | null> {
+  const m = JUNCTION.exec(address.replace(ADMIN_PREFIX, ''));
+  if (!m) return null;
+  const first = m[1]!;
+  const endings = Array.from({ length: first.length - 1 }, (_, i) => first.slice(i));
+  const [row] = await db.query<{ lon: number; lat: number }>(
+    `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (
+       SELECT ST_ClosestPoint(a.geom, b.geom) AS p, length(a.name) AS n, ST_Distance(a.geom, b.geom) AS d
+         FROM road a JOIN road b ON ST_DWithin(a.geom, b.geom, 0.0003)
+        WHERE a.name = ANY($1::text[]) AND b.name = $2 ORDER BY n DESC, d LIMIT 1) j`,
+    [endings, m[2]!],
+  );
+  return row ?? null;
+}
+
+/**
+ * Where a report lies: its own WGS-84 point, or else its address — a junction of two named roads where they meet,
+ * otherwise geocoded against the city's names; then district, street and grid cell from the unit grid. A point
+ * outside Harbin, or an address no name matches, is refused.
+ */
+export async function locateReport(
+  report: NormalisedReport,
+  locator: Locator,
+  geocoder: GeocodeService,
+  db: Queryable,
+): Promise<IncidentPlace> {
   let lon: number;
   let lat: number;
   let via: IncidentPlace['via'];
@@ -30,7 +63,9 @@ export function locateReport(report: NormalisedReport, locator: Locator, geocode
   } else {
     if (!report.address) throw new FeedRejection('missing_location', 'the record has neither coordinates nor an address');
     let best: { lon: number; lat: number; score: number } | null = null;
-    for (const piece of addressPieces(report.address)) {
+    const junction = await junctionOf(db, report.address);
+    if (junction) best = { ...junction, score: 1 };
+    for (const piece of best ? [] : addressPieces(report.address)) {
       const hit = geocoder.search(piece, { limit: 1 }).candidates[0];
       if (hit && hit.score >= MIN_GEOCODE_SCORE && (!best || hit.score > best.score)) best = hit;
       if (best && best.score >= 0.7) break;

@@ -169,6 +169,29 @@ describe('location', () => {
   });
 });
 
+describe('junction addresses', () => {
+  it.each([['南岗区友谊路与经纬街交口'], ['人民广场东侧友谊路与经纬街交口'], ['哈尔滨市友谊路和经纬街路口']])(
+    'places "%s" where the two roads cross',
+    async (address) => {
+      const s = freshScene();
+      const { payload } = report('120', 'injury', s, s.at, { addressOnly: true, address });
+      const res = await postFeed(t.app, '120', payload);
+      expect(res.status).toBe(201);
+      // Where the roads cross, computed here from their intersection rather than the closest points the code uses.
+      const [d] = await t.db.query<{ m: number }>(
+        `SELECT min(ST_Distance(r.geom::geography, x.p::geography)) AS m
+           FROM feed_record r,
+                (SELECT (ST_Dump(ST_Intersection(a.geom, b.geom))).geom AS p
+                   FROM road a JOIN road b ON ST_Intersects(a.geom, b.geom)
+                  WHERE a.name = '友谊路' AND b.name = '经纬街') x
+          WHERE r.id = $1`,
+        [(res.body as FeedAck).recordId],
+      );
+      expect(d!.m).toBeLessThan(40);
+    },
+  );
+});
+
 describe('fusion', () => {
   it('fuses a crash reported to 110, 120 and traffic police into one incident with a reason for every link', async () => {
     const s = freshScene();
