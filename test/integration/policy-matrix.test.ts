@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { DepartmentKind, RoleId } from '../../contracts/identity';
+import { CHANGE_LAYERS } from '../../contracts/incidents';
 import type { Ack } from '../../contracts/realtime';
 import type { Subject } from '../../gateway/policy/policy';
 import { compileRoute } from '../../gateway/policy/route-pattern';
@@ -195,14 +196,23 @@ describe('sockets: the same matrix for events and layers', () => {
 
   it.each(PRINCIPALS.map((p) => [p.label, p] as const))('enforces every event and layer cell for %s', async (_label, p) => {
     const s = await open(cookies.get(p.label)!);
+    // changes:subscribe is asked for a change layer the role may see, when there is one (layers are checked next).
+    const changeLayer = CHANGE_LAYERS.find((l) => t.identity.policy.layer(subject(p), l).allowed) ?? null;
+    const argsOf = (event: string): unknown[] =>
+      event.startsWith('layer:')
+        ? [{ layer: 'grid' }]
+        : event === 'changes:subscribe'
+          ? [{ layers: [changeLayer ?? 'incidents'], since: null }]
+          : [];
     for (const [event, actionId] of Object.entries(t.identity.policy.file.socket)) {
-      const allowed = t.identity.policy.authorize(subject(p), actionId).allowed;
-      const ack = await emit(s, event, ...(event.startsWith('layer:') ? [{ layer: 'grid' }] : []));
+      const actionAllowed = t.identity.policy.authorize(subject(p), actionId).allowed;
+      const allowed = actionAllowed && (event !== 'changes:subscribe' || changeLayer !== null);
+      const ack = await emit(s, event, ...argsOf(event));
       tally[allowed ? 'socketAllowed' : 'socketDenied']++;
       expect([p.label, event, ack.ok]).toEqual([p.label, event, allowed]);
       if (!ack.ok) {
         expect(ack.error.code).toBe('forbidden');
-        expect(ack.error.message).toContain(t.identity.policy.action(actionId)!.label);
+        if (!actionAllowed) expect(ack.error.message).toContain(t.identity.policy.action(actionId)!.label);
       }
     }
     if (!t.identity.policy.authorize(subject(p), 'map.view').allowed) return;
@@ -212,6 +222,11 @@ describe('sockets: the same matrix for events and layers', () => {
       tally[allowed ? 'socketAllowed' : 'socketDenied']++;
       expect([p.label, layer, ack.ok]).toEqual([p.label, layer, allowed]);
       if (!ack.ok) expect(ack.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining(layer) });
+      if ((CHANGE_LAYERS as readonly string[]).includes(layer)) {
+        const live = await emit(s, 'changes:subscribe', { layers: [layer], since: null });
+        tally[allowed ? 'socketAllowed' : 'socketDenied']++;
+        expect([p.label, `changes:${layer}`, live.ok]).toEqual([p.label, `changes:${layer}`, allowed]);
+      }
     }
   });
 
