@@ -108,7 +108,11 @@ export class IncidentCommands {
         ids,
         id,
       ]);
-      const what = `派遣 ${rows.map((r) => r.callsign).join('、')}`;
+      // A drill incident's dispatch is recorded as such: the exercise runs end to end, the log says it was one.
+      const [{ drill }] = (await tx.query<{ drill: boolean }>('SELECT drill FROM incident WHERE id = $1', [id])) as [
+        { drill: boolean },
+      ];
+      const what = `${drill ? '【演练】' : ''}派遣 ${rows.map((r) => r.callsign).join('、')}`;
       await setStatus(tx, id, next, 'dispatch', actor, note ? `${what}：${note}` : what);
       touched.units(ids);
       touched.incident(id);
