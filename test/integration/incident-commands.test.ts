@@ -189,6 +189,12 @@ describe('system mode', () => {
       `SELECT outcome FROM audit_event WHERE action = 'mode.change' ORDER BY seq DESC LIMIT 1`,
     );
     expect(audit[0]!.outcome).toBe('ok');
+    // In a drill, new incidents are drill incidents and their dispatch is logged as a drill.
+    const { scene, ack } = await openIncident('fire');
+    const [unit] = await placeUnits(t.db, [{ type: 'fire_engine', agency: '119', ...offset(scene, 200, 0) }]);
+    const d = (await post(`/api/incidents/${ack.incidentId}/dispatch`, commander, { unitIds: [unit] })).body as Incident;
+    expect(d.drill).toBe(true);
+    expect(d.steps.at(-1)!.note).toMatch(/^【演练】派遣/);
     await post('/api/mode', leader, { mode: 'daily', drill: false, reason: '演练结束' });
   });
 });
