@@ -346,6 +346,7 @@ export interface ModeProfile {
 export interface GaugeReading {
   stationId: string;
   name: string;
+  river: string;
   lon: number;
   lat: number;
   waterLevelM: number | null;

@@ -54,6 +54,7 @@ export async function latestGaugeReadings(db: Queryable, stations: readonly Gaug
       {
         stationId: s.stcd,
         name: s.name,
+        river: s.river,
         lon: s.lon,
         lat: s.lat,
         waterLevelM: level,

@@ -70,6 +70,7 @@ export function normaliseGauge(native: GaugeNative, station: GaugeStation): Gaug
   return {
     stationId: station.stcd,
     name: station.name,
+    river: station.river,
     lon: station.lon,
     lat: station.lat,
     waterLevelM,

@@ -380,6 +380,7 @@ describe('flood gauge readings (MQTT, SL 323 fields)', () => {
     expect(parse(reading)).toEqual({
       stationId: harbin.stcd,
       name: '哈尔滨',
+      river: '松花江',
       lon: harbin.lon,
       lat: harbin.lat,
       waterLevelM: 118.42,

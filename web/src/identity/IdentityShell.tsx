@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { AdminPage } from '../admin/AdminPage';
 import { AuditPage } from '../admin/AuditPage';
+import { DeadLettersPage } from '../admin/DeadLettersPage';
 import { WallPage } from '../wall/WallPage';
 import { ExpiryWarning } from './ExpiryWarning';
 import { LoginPage } from './LoginPage';
@@ -11,7 +12,7 @@ import { SessionProvider, useSession } from './session';
 /**
  * The login gate around the command platform. Accounts that must change their password get only that;
  * signed-in users the page the address names (the map by default, 指挥大屏 for wall devices; 指挥大屏,
- * 用户/角色/部门管理 and 审计日志 for the roles the policy grants them) with the expiry warning on top.
+ * 用户/角色/部门管理, 审计日志 and 被拒收的推送 for the roles the policy grants them) with the expiry warning on top.
  * Visitors get the login page for `#login` and the protected pages, and — unless `requireLogin` — the map,
  * whose base data is public (the same rule as the API's: open data reads need no session, everything else does).
  */
@@ -59,6 +60,8 @@ function Gate({ children, requireLogin }: { children: ReactNode; requireLogin: b
       <AdminPage />
     ) : page === 'audit' && can('audit.read') ? (
       <AuditPage />
+    ) : page === 'deadletters' && can('feed.dead_letters') ? (
+      <DeadLettersPage />
     ) : (
       children
     );

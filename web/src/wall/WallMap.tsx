@@ -1,10 +1,23 @@
 import type { MapMouseEvent } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GaugeReading, Incident, Unit } from '../../../contracts/incidents';
+import { facilities as fetchFacilities } from '../api/endpoints';
+import { isAbort } from '../api/http';
+import { emergencyOnly } from '../map/facility-layers';
 import { INITIAL_VISIBILITY } from '../map/layer-groups';
 import { MapView, type MapHandles } from '../map/MapView';
 import { useTileLayerVisibility } from '../map/useMapLayers';
-import { loadWallFont, pickedIncidentId, prepareMapData, wallLayers, wallTooltip } from './incident-layers';
+import {
+  loadWallFont,
+  pickedIncidentId,
+  prepareMapData,
+  WALL_FACILITY_KINDS,
+  wallFacilitiesOf,
+  wallLayers,
+  wallTooltip,
+  type WallFacility,
+} from './incident-layers';
+import type { WallLayerId } from './mode-view';
 
 interface Props {
   incidents: Incident[];
@@ -14,8 +27,8 @@ interface Props {
   alerting: ReadonlySet<number>;
   now: number;
   scale: number;
-  /** Whether the unit grid is drawn (the daily mode's layers include it). */
-  showGrid: boolean;
+  /** The layers to draw (the mode's defaults and the operator's switches, see mode-view.ts). */
+  layers: readonly WallLayerId[];
   /** Fly to this incident; `n` changes on every request, so the same incident can be asked for twice. */
   focus: { id: number; n: number } | null;
   onSelect: (id: number) => void;
@@ -24,8 +37,12 @@ interface Props {
 const PULSE_PERIOD_MS = 1400;
 const PULSE_FRAME_MS = 50;
 
-/** The Harbin map of the wall with the incident, unit and gauge layers; a click on an incident selects it. */
-export function WallMap({ incidents, units, gauges, selectedId, alerting, now, scale, showGrid, focus, onSelect }: Props) {
+/**
+ * The Harbin map of the wall with the layers asked for (unit grid, incidents, units, gauges, hospitals, fire
+ * stations); a click on an incident selects it. The selected incident is drawn even while the incident layer is off,
+ * so that the map's flight to it ends on a marker.
+ */
+export function WallMap({ incidents, units, gauges, selectedId, alerting, now, scale, layers, focus, onSelect }: Props) {
   const [handles, setHandles] = useState<MapHandles | null>(null);
   const [fontReady, setFontReady] = useState(false);
   const [pulse, setPulse] = useState(0);
@@ -37,8 +54,11 @@ export function WallMap({ incidents, units, gauges, selectedId, alerting, now, s
       .finally(() => setFontReady(true));
   }, []);
 
+  const shows = useCallback((id: WallLayerId) => layers.includes(id), [layers]);
+  const showGrid = shows('grid');
   const visibility = useMemo(() => ({ ...INITIAL_VISIBILITY, grid: showGrid }), [showGrid]);
   useTileLayerVisibility(handles, visibility);
+  const facilities = useWallFacilities(WALL_FACILITY_KINDS.some(shows));
 
   // The pulse animates only while something is alerting.
   const animating = alerting.size > 0;
@@ -55,7 +75,18 @@ export function WallMap({ incidents, units, gauges, selectedId, alerting, now, s
     return () => window.clearInterval(timer);
   }, [animating]);
 
-  const data = useMemo(() => prepareMapData(incidents, units, gauges), [incidents, units, gauges]);
+  // With the incident layer off, only the selected incident (if any) is drawn.
+  const onlyIncident = shows('incidents') ? undefined : selectedId;
+  const data = useMemo(
+    () =>
+      prepareMapData(
+        onlyIncident === undefined ? incidents : incidents.filter((i) => i.id === onlyIncident),
+        shows('units') ? units : [],
+        shows('gauges') ? gauges : [],
+        facilities.filter((f) => shows(f.kind)),
+      ),
+    [shows, onlyIncident, incidents, units, gauges, facilities],
+  );
   const nowSecond = Math.floor(now / 1000) * 1000;
 
   useEffect(() => {
@@ -90,3 +121,22 @@ export function WallMap({ incidents, units, gauges, selectedId, alerting, now, s
 
   return <MapView onReady={setHandles} onClick={onClick} />;
 }
+
+/** Hospitals and fire stations, read once when one of their layers is first shown (public base data). */
+function useWallFacilities(wanted: boolean): WallFacility[] {
+  const [list, setList] = useState<WallFacility[] | null>(null);
+  const loaded = list !== null;
+  useEffect(() => {
+    if (!wanted || loaded) return;
+    const ac = new AbortController();
+    fetchFacilities(WALL_FACILITY_KINDS, ac.signal).then(
+      (all) => setList(wallFacilitiesOf(emergencyOnly(all))),
+      // Asked again the next time a facility layer is switched on.
+      (err: unknown) => !isAbort(err) && console.warn('wall facilities:', err),
+    );
+    return () => ac.abort();
+  }, [wanted, loaded]);
+  return list ?? NO_FACILITIES;
+}
+
+const NO_FACILITIES: WallFacility[] = [];

@@ -8,10 +8,13 @@ import { wallApi } from './api';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { rankIncidents, rankPriority } from './feed-state';
 import { dateTime, useNow } from './format';
+import { GaugePanel } from './GaugePanel';
 import { IncidentDetail } from './IncidentDetail';
 import { IncidentQueue } from './IncidentQueue';
 import { KpiBar, useCommandKpis } from './KpiBar';
+import { LayerToggle } from './LayerToggle';
 import { MapErrorBoundary } from './MapErrorBoundary';
+import { toggleLayer, viewForMode, type LayerOverrides, type WallLayerId, type WallPanelId } from './mode-view';
 import { ModeBand } from './ModeBand';
 import { ModeSwitchDialog } from './ModeSwitchDialog';
 import { useCommandFeed } from './useCommandFeed';
@@ -28,24 +31,48 @@ const FALLBACK_SOUND: AlertSoundSpec = { pattern: 'two-tone', frequencyHz: 880, 
 
 export type WallLayout = 'wall' | 'desktop';
 
+const NO_OVERRIDES: LayerOverrides = {};
+
 /**
- * 指挥大屏: the mode band, KPIs, the incident queue, the live map of incidents and units, and the detail of the
- * selected incident, kept current over the session's socket. Sized for a 3840×2160 wall or a desktop screen.
+ * 指挥大屏: the mode band, KPIs, the incident queue, the live map, the flood gauges and the detail of the selected
+ * incident, kept current over the session's socket. Which layers and panels show is the current mode's profile
+ * (mode-view.ts), switching when the mode changes; operators may switch layers by hand until the next mode change.
+ * Sized for a 3840×2160 wall or a desktop screen.
  */
 export function WallPage() {
   const { socket, can } = useSession();
   const layout = useWallLayout();
   const scale = layout === 'wall' ? 2 : 1;
-  const { feed, profiles, connection, lastHeardAt, socketConnected, arrivals, error, applyModeState } = useCommandFeed(socket, {
-    units: can('unit.read'),
-    gauges: can('gauge.read'),
-  });
+  const readUnits = can('unit.read');
+  const readGauges = can('gauge.read');
+  const access = useMemo(() => ({ units: readUnits, gauges: readGauges }), [readUnits, readGauges]);
+  const { feed, profiles, connection, lastHeardAt, socketConnected, arrivals, error, applyModeState } = useCommandFeed(
+    socket,
+    access,
+  );
   const now = useNow(1000);
   const profile: ModeProfile | null = profiles.find((p) => p.id === feed.mode?.mode) ?? null;
+
+  // The operator's layer switches hold for one mode state: every mode change starts from the new profile's defaults.
+  const modeKey = feed.mode ? `${feed.mode.mode}:${feed.mode.seq}` : null;
+  const [switches, setSwitches] = useState<{ modeKey: string | null; layers: LayerOverrides }>({
+    modeKey: null,
+    layers: NO_OVERRIDES,
+  });
+  const overrides = switches.modeKey === modeKey ? switches.layers : NO_OVERRIDES;
+  const view = useMemo(() => viewForMode(profile, overrides, access), [profile, overrides, access]);
+  const flipLayer = useCallback(
+    (id: WallLayerId) => setSwitches({ modeKey, layers: toggleLayer(overrides, view.defaults, id) }),
+    [modeKey, overrides, view.defaults],
+  );
+  const resetLayers = useCallback(() => setSwitches({ modeKey, layers: NO_OVERRIDES }), [modeKey]);
+  const shows = (panel: WallPanelId) => view.panels.includes(panel);
+  const side = shows('queue') || shows('gauges');
 
   const queue = useMemo(() => rankIncidents(feed.incidents.values(), profile), [feed.incidents, profile]);
   const units = useMemo(() => [...feed.units.values()].sort((a, b) => a.id.localeCompare(b.id)), [feed.units]);
   const gauges = useMemo(() => [...feed.gauges.values()], [feed.gauges]);
+  const minute = Math.floor(now / 60_000) * 60_000;
   const kpis = useCommandKpis(feed.incidents, feed.units);
 
   // Alerting: appeared live within the last minute, still 新警情, at or above the mode's alert priority.
@@ -109,10 +136,12 @@ export function WallPage() {
 
   return (
     <div
-      className={`wall wall-${layout}${selected ? ' with-detail' : ''}`}
+      className={`wall wall-${layout}${side ? ' with-side' : ''}${selected ? ' with-detail' : ''}`}
       data-testid="wall-page"
       data-layout={layout}
       data-ready={String(feed.loaded)}
+      data-mode={feed.mode?.mode ?? ''}
+      data-panels={[...view.panels, ...(selected ? ['detail'] : [])].join(',')}
     >
       <header className="app-header wall-header">
         <h1>{PRODUCT_NAME}</h1>
@@ -125,17 +154,31 @@ export function WallPage() {
         <UserMenu current="wall" />
       </header>
       <ModeBand mode={feed.mode} profile={profile} onSwitch={canSwitch ? () => setSwitching(true) : null} />
-      <KpiBar kpis={kpis} mode={feed.mode} />
+      {shows('kpis') && (
+        <div className="wall-panel-kpis" data-testid="wall-panel-kpis">
+          <KpiBar kpis={kpis} mode={feed.mode} />
+        </div>
+      )}
       <div className="wall-body">
-        <IncidentQueue
-          incidents={queue}
-          profile={profile}
-          selectedId={selectedId}
-          alerting={alerting}
-          now={now}
-          onSelect={selectFromQueue}
-        />
-        <section className="wall-map" aria-label="警情与力量分布图">
+        {side && (
+          <div className="wall-side">
+            {shows('queue') && (
+              <div className="wall-panel-queue" data-testid="wall-panel-queue">
+                <IncidentQueue
+                  incidents={queue}
+                  profile={profile}
+                  selectedId={selectedId}
+                  alerting={alerting}
+                  now={now}
+                  onSelect={selectFromQueue}
+                />
+              </div>
+            )}
+            {shows('gauges') && <GaugePanel gauges={gauges} now={minute} />}
+          </div>
+        )}
+        <section className="wall-map" aria-label="警情与力量分布图" data-testid="wall-map" data-layers={view.layers.join(',')}>
+          <LayerToggle view={view} modeLabel={profile?.label ?? null} onToggle={flipLayer} onReset={resetLayers} />
           <MapErrorBoundary>
             <WallMap
               incidents={queue}
@@ -145,7 +188,7 @@ export function WallPage() {
               alerting={alerting}
               now={now}
               scale={scale}
-              showGrid={profile?.defaultLayers.includes('grid') ?? false}
+              layers={view.layers}
               focus={focus}
               onSelect={setSelectedId}
             />
@@ -158,18 +201,20 @@ export function WallPage() {
           {!feed.loaded && !error && <div className="wall-loading">正在加载警情数据…</div>}
         </section>
         {selected && (
-          <IncidentDetail
-            incident={selected}
-            finished={!live}
-            units={feed.units}
-            queue={queue}
-            profile={profile}
-            now={now}
-            canCommand={can('incident.command')}
-            canDispatch={can('incident.dispatch')}
-            onClose={closeDetail}
-            onSelect={setSelectedId}
-          />
+          <div className="wall-panel-detail" data-testid="wall-panel-detail">
+            <IncidentDetail
+              incident={selected}
+              finished={!live}
+              units={feed.units}
+              queue={queue}
+              profile={profile}
+              now={now}
+              canCommand={can('incident.command')}
+              canDispatch={can('incident.dispatch')}
+              onClose={closeDetail}
+              onSelect={setSelectedId}
+            />
+          </div>
         )}
       </div>
       {switching && <ModeSwitchDialog current={feed.mode} onChanged={applyModeState} onClose={() => setSwitching(false)} />}

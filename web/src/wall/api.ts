@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type {
   CommandKpis,
+  DeadLetter,
   GaugeReading,
   Incident,
   IncidentAction,
@@ -47,6 +48,17 @@ const modeSchema = z.object({ state: modeStateSchema, profiles: z.array(modeProf
 /** `POST /api/mode` answers with the new state, bare or as `{state}`. */
 const modeChangeSchema = z.union([modeStateSchema, z.object({ state: modeStateSchema }).transform((r) => r.state)]);
 const splitSchema = z.object({ from: incidentSchema, to: incidentSchema });
+const deadLetterSchema = z.custom<DeadLetter>(
+  (v) =>
+    record(v) &&
+    typeof v.id === 'number' &&
+    typeof v.source === 'string' &&
+    typeof v.code === 'string' &&
+    typeof v.receivedAt === 'string' &&
+    typeof v.payload === 'string',
+  'a dead letter',
+);
+const deadLetterListSchema = z.object({ deadLetters: z.array(deadLetterSchema) });
 
 const incidentPath = (id: number, rest = '') => `/api/incidents/${encodeURIComponent(String(id))}${rest}`;
 
@@ -68,4 +80,9 @@ export const wallApi = {
     call('POST', incidentPath(id, '/dispatch'), incidentSchema, note ? { unitIds, note } : { unitIds }),
   split: (id: number, recordId: number) => call('POST', incidentPath(id, '/split'), splitSchema, { recordId }),
   merge: (id: number, otherId: number) => call('POST', incidentPath(id, '/merge'), incidentSchema, { incidentId: otherId }),
+  /** Rejected feed deliveries, newest first (`feed.dead_letters`); `source` narrows to one sender. */
+  deadLetters: (limit: number, source?: string) => {
+    const query = new URLSearchParams({ limit: String(limit), ...(source ? { source } : {}) });
+    return call('GET', `/api/feeds/dead-letters?${query}`, deadLetterListSchema).then((r) => r.deadLetters);
+  },
 };

@@ -10,6 +10,8 @@ import {
   type Incident,
   type Unit,
 } from '../../../contracts/incidents';
+import { FACILITY_LOOK } from '../map/facility-kinds';
+import { facilityTooltip, type EmergencyFacility } from '../map/facility-layers';
 import { LABEL_FONT } from '../map/fonts';
 import { rgb } from '../map/palette';
 import {
@@ -23,7 +25,7 @@ import {
 } from './look';
 
 /**
- * deck.gl layers of the wall: gauges, units (by type, greyed when their position is stale, ringed when
+ * deck.gl layers of the wall: emergency facilities (hospitals, fire stations), gauges (red over the warning level), units (by type, greyed when their position is stale, ringed when
  * assigned), lines from the selected incident to its units, and incidents (agency colour of the first record,
  * size and intensity by priority; fused incidents get a ring, the count of their records and one satellite dot
  * per agency), with a pulsing ring round incidents that are alerting.
@@ -33,6 +35,15 @@ export const INCIDENT_LAYER_ID = 'wall-incidents';
 const INCIDENT_PREFIX = 'wall-incident';
 const UNIT_LAYER_ID = 'wall-units';
 const GAUGE_LAYER_ID = 'wall-gauges';
+const FACILITY_LAYER_ID = 'wall-facilities';
+/** The facility kinds the wall can show: the ids of their layers in the mode profiles. */
+export const WALL_FACILITY_KINDS = ['hospital', 'fire_station'] as const;
+export type WallFacilityKind = (typeof WALL_FACILITY_KINDS)[number];
+export type WallFacility = EmergencyFacility & { kind: WallFacilityKind };
+const FACILITY_GLYPHS = WALL_FACILITY_KINDS.map((k) => FACILITY_LOOK[k].glyph);
+const GAUGE_OVER: Color = [211, 47, 47, 235];
+const GAUGE_NORMAL: Color = [2, 119, 189, 210];
+const LEVEL_GLYPHS = '0123456789.-'.split('');
 
 /** Always on top of the basemap (see map/facility-layers.ts). */
 const ON_TOP = { depthCompare: 'always', depthWriteEnabled: false } as const;
@@ -52,6 +63,7 @@ export interface WallMapData {
   satellites: Satellite[];
   units: PlacedUnit[];
   gauges: GaugeReading[];
+  facilities: WallFacility[];
 }
 
 export type PlacedUnit = Unit & { lon: number; lat: number };
@@ -73,7 +85,12 @@ const leadSource = (inc: Incident): FeedSource => inc.records[0]?.source ?? inc.
 /** Radius of an incident disc in (unscaled) pixels: 8 for priority 0 up to 20 for priority 10. */
 export const incidentRadius = (inc: Incident) => 8 + Math.min(Math.max(inc.priority, 0), 10) * 1.2;
 
-export function prepareMapData(incidents: Incident[], units: Unit[], gauges: GaugeReading[]): WallMapData {
+export function prepareMapData(
+  incidents: Incident[],
+  units: Unit[],
+  gauges: GaugeReading[],
+  facilities: WallFacility[] = [],
+): WallMapData {
   // Lower priorities first, so that the most urgent are drawn on top.
   const ordered = [...incidents].sort((a, b) => a.priority - b.priority || b.id - a.id);
   const fused = ordered.filter(isFused);
@@ -87,7 +104,9 @@ export function prepareMapData(incidents: Incident[], units: Unit[], gauges: Gau
     });
   }
   const placed = units.filter((u): u is PlacedUnit => u.lon !== null && u.lat !== null);
-  return { incidents: ordered, fused, satellites, units: placed, gauges };
+  // Stations over the warning level on top of the others.
+  const stations = [...gauges].sort((a, b) => Number(a.overWarning) - Number(b.overWarning));
+  return { incidents: ordered, fused, satellites, units: placed, gauges: stations, facilities };
 }
 
 const isStale = (u: Unit, now: number) => u.staleAt !== null && Date.parse(u.staleAt) < now;
@@ -129,16 +148,45 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
   const nowSecond = Math.floor(s.now / 1000);
 
   return [
-    new ScatterplotLayer<GaugeReading>({
-      id: GAUGE_LAYER_ID,
-      data: data.gauges,
-      getPosition: (g) => [g.lon, g.lat],
-      getFillColor: (g) => (g.overWarning ? [211, 47, 47, 230] : [2, 119, 189, 200]),
-      getRadius: 5 * k,
+    new ScatterplotLayer<WallFacility>({
+      id: FACILITY_LAYER_ID,
+      data: data.facilities,
+      getPosition: (f) => [f.lon, f.lat],
+      getFillColor: (f) => withAlpha(FACILITY_LOOK[f.kind].color, 215),
+      getRadius: 6 * k,
       radiusUnits: 'pixels',
       stroked: true,
       getLineColor: WHITE,
       getLineWidth: 1.5 * k,
+      lineWidthUnits: 'pixels',
+      pickable: true,
+      parameters: ON_TOP,
+    }),
+    new TextLayer<WallFacility>({
+      id: `${FACILITY_LAYER_ID}-glyph`,
+      data: data.facilities,
+      getPosition: (f) => [f.lon, f.lat],
+      getText: (f) => FACILITY_LOOK[f.kind].glyph,
+      getSize: 8 * k,
+      getColor: WHITE,
+      fontFamily: LABEL_FONT,
+      fontWeight: 700,
+      characterSet: FACILITY_GLYPHS,
+      getTextAnchor: 'middle',
+      getAlignmentBaseline: 'center',
+      parameters: ON_TOP,
+    }),
+    // A gauge: a water-drop blue disc, red with a wider white ring once the station reaches its warning level.
+    new ScatterplotLayer<GaugeReading>({
+      id: GAUGE_LAYER_ID,
+      data: data.gauges,
+      getPosition: (g) => [g.lon, g.lat],
+      getFillColor: (g) => (g.overWarning ? GAUGE_OVER : GAUGE_NORMAL),
+      getRadius: (g) => (g.overWarning ? 8 : 6) * k,
+      radiusUnits: 'pixels',
+      stroked: true,
+      getLineColor: WHITE,
+      getLineWidth: (g) => (g.overWarning ? 2.5 : 1.5) * k,
       lineWidthUnits: 'pixels',
       pickable: true,
       parameters: ON_TOP,
@@ -276,6 +324,28 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
       getAlignmentBaseline: 'center',
       parameters: ON_TOP,
     }),
+    // The water level under every gauge, on top of everything: a station over its warning level usually carries a
+    // gauge-alarm incident drawn right over its disc.
+    new TextLayer<GaugeReading>({
+      id: `${GAUGE_LAYER_ID}-level`,
+      data: data.gauges.filter((g) => g.waterLevelM !== null),
+      getPosition: (g) => [g.lon, g.lat],
+      getText: (g) => (g.waterLevelM ?? 0).toFixed(2),
+      getSize: 11 * k,
+      getColor: WHITE,
+      getPixelOffset: [0, 18 * k],
+      background: true,
+      getBackgroundColor: (g) => (g.overWarning ? GAUGE_OVER : GAUGE_NORMAL),
+      backgroundPadding: [4 * k, 1 * k],
+      backgroundBorderRadius: 4 * k,
+      fontFamily: LABEL_FONT,
+      fontWeight: 700,
+      characterSet: LEVEL_GLYPHS,
+      getTextAnchor: 'middle',
+      getAlignmentBaseline: 'top',
+      pickable: true,
+      parameters: ON_TOP,
+    }),
   ];
 }
 
@@ -304,16 +374,23 @@ export function wallTooltip(info: PickingInfo): string | null {
     const u = info.object as Unit;
     return `${u.callsign}（${UNIT_TYPE_LABELS[u.type]}）\n${UNIT_STATUS_LABELS[u.status]}${u.incidentId !== null ? ` · 警情 #${u.incidentId}` : ''}`;
   }
-  if (info.layer.id === GAUGE_LAYER_ID) {
+  if (info.layer.id.startsWith(GAUGE_LAYER_ID)) {
     const g = info.object as GaugeReading;
     const level = g.waterLevelM !== null ? `水位 ${g.waterLevelM.toFixed(2)} 米` : '';
+    const warning = g.warningLevelM !== null ? `警戒水位 ${g.warningLevelM.toFixed(2)} 米` : '';
     const rain = g.rainfallMm !== null ? `雨量 ${g.rainfallMm} 毫米` : '';
-    return [g.name, level, rain, g.overWarning ? '超警戒' : ''].filter(Boolean).join('\n');
+    return [`水位站：${g.name}`, level, warning, rain, g.overWarning ? '超警戒' : ''].filter(Boolean).join('\n');
   }
+  if (info.layer.id === FACILITY_LAYER_ID) return facilityTooltip(info.object as WallFacility);
   return null;
 }
 
 /** Waits until the bundled font covers the marker glyphs, so that deck.gl's atlas is drawn with it. */
 export async function loadWallFont(): Promise<void> {
-  await document.fonts.load(`700 32px "${LABEL_FONT}"`, MAP_GLYPHS.join(''));
+  await document.fonts.load(`700 32px "${LABEL_FONT}"`, [...MAP_GLYPHS, ...FACILITY_GLYPHS, ...LEVEL_GLYPHS].join(''));
+}
+
+/** Keeps the hospitals and fire stations among the facilities the API returned. */
+export function wallFacilitiesOf(list: readonly EmergencyFacility[]): WallFacility[] {
+  return list.filter((f): f is WallFacility => (WALL_FACILITY_KINDS as readonly string[]).includes(f.kind));
 }
