@@ -1,13 +1,29 @@
 import type { BenchBackend } from './context';
 import { benchGrid } from './grid';
+import { benchIngest } from './ingest';
 import { benchNearestDrive, benchNearestStraight } from './nearest';
 import type { Report } from './report';
 import { benchTiles } from './tiles';
 
-/** Every benchmark section, run on each backend in turn. */
-export const BENCH_SECTIONS: { name: string; run: (b: BenchBackend, report: Report) => Promise<void> }[] = [
-  { name: 'unit grid', run: benchGrid },
-  { name: 'nearest by straight line', run: benchNearestStraight },
-  { name: 'nearest by drive time', run: benchNearestDrive },
-  { name: 'vector tiles', run: benchTiles },
+/** What a standalone section gets: the real PostGIS bench database, recreated at the start of the run. */
+export interface StandaloneContext {
+  databaseUrl: string;
+}
+
+/**
+ * A benchmark section. `per-backend` sections run on each backend in turn, on the app served in this process;
+ * `standalone` ones run once and start their own processes (a gateway, clients, reference servers).
+ * `key` names the section on the command line: `npm run bench -- ingest tiles` runs only those.
+ */
+export type BenchSection =
+  | { key: string; name: string; kind: 'per-backend'; run: (b: BenchBackend, report: Report) => Promise<void> }
+  | { key: string; name: string; kind: 'standalone'; run: (ctx: StandaloneContext, report: Report) => Promise<void> };
+
+/** Every benchmark section, in report order. */
+export const BENCH_SECTIONS: BenchSection[] = [
+  { key: 'grid', name: 'unit grid', kind: 'per-backend', run: benchGrid },
+  { key: 'nearest-straight', name: 'nearest by straight line', kind: 'per-backend', run: benchNearestStraight },
+  { key: 'nearest-drive', name: 'nearest by drive time', kind: 'per-backend', run: benchNearestDrive },
+  { key: 'tiles', name: 'vector tiles', kind: 'per-backend', run: benchTiles },
+  { key: 'ingest', name: 'ingest and live delivery', kind: 'standalone', run: benchIngest },
 ];

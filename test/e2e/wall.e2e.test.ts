@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { signFeed } from '../../gateway/feeds/signature';
 import { runScenario } from '../../scripts/scenario/run';
+import { FEED_KEYS } from '../support/feeds';
 import { launchBrowser, openPage, type PageProblems } from '../support/browser';
 import { createScratchDb } from '../support/db';
 import { OUTPUT_DIR, ROOT } from '../support/env';
@@ -108,6 +110,54 @@ it('shows the crash reported by three agencies as one incident, and a dispatch o
 
   expect(operator.problems.errors).toEqual([]);
   expect(display.problems.errors).toEqual([]);
+});
+
+it('follows a mode switch on every wall: the band, the panels and the layers of the profile', async () => {
+  const leader = await fetch(`${gateway!.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'lingdao.sun', password: 'Lds#Leader-8641' }),
+  });
+  const cookie = leader.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('hb_sid='))!
+    .split(';')[0]!;
+  const res = await fetch(`${gateway!.url}/api/mode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ mode: 'emergency', drill: true, reason: '防汛应急演练' }),
+  });
+  expect(res.status).toBe(200);
+  for (const { page } of [operator, display]) {
+    await page.locator('[data-testid=wall-mode][data-mode=emergency][data-drill=true]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=wall-panel-gauges]').waitFor({ timeout: 5000 });
+    const layers = (await page.locator('[data-testid=wall-map]').getAttribute('data-layers'))!.split(',');
+    expect(layers).toEqual(expect.arrayContaining(['incidents', 'units', 'gauges']));
+  }
+  await shot(operator.page, 'wall-desktop-emergency-drill.png');
+});
+
+it('shows operators the rejected deliveries with their reasons', async () => {
+  const body = JSON.stringify({ alarmId: 'F-BAD-1', alarmTime: '2026-13-40T99:00:00+08:00' });
+  const ts = Math.floor(Date.now() / 1000);
+  const bad = await fetch(`${gateway!.url}/api/feeds/119`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-feed-timestamp': String(ts),
+      'x-feed-signature': signFeed(FEED_KEYS.secretOf('119')!, ts, body),
+    },
+    body,
+  });
+  expect(bad.status).toBe(400);
+  await operator.page.goto(`${gateway!.url}/#deadletters`);
+  const row = operator.page.locator('[data-testid=dead-letter-row][data-source="119"]').first();
+  await row.waitFor({ timeout: 10_000 });
+  expect(await row.getAttribute('data-code')).toBe('malformed');
+  await row.locator('.dead-letter-expand').click();
+  await expect(operator.page.locator('[data-testid=dead-letter-payload]').first().textContent()).resolves.toContain('F-BAD-1');
+  await shot(operator.page, 'dead-letters.png');
+  await operator.page.goto(`${gateway!.url}/#wall`);
 });
 
 it('turns the connection indicator stale within 10 s of losing the gateway and recovers by itself', async () => {
