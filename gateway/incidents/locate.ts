@@ -15,12 +15,14 @@ const JUNCTION = new RegExp(`(${ROAD})(?:与|和|、|/)(${ROAD})(?:交叉口|交
 
 /** Pieces of an agency address worth geocoding on their own ("红军街与西大直街交口" → 红军街, 西大直街). */
 function addressPieces(address: string): string[] {
+  const split = (text: string) =>
+    text
+      .split(/与|交口|交叉口|路口|附近|门前|对面|东侧|西侧|南侧|北侧|[0-9０-９]+号|[,，、\s]/)
+      .map((p) => p.trim())
+      .filter((p) => p.length >= 2);
+  // Names often carry the city themselves ("哈尔滨市第一医院"): pieces with and without the prefix are both tried.
   const bare = address.replace(ADMIN_PREFIX, '');
-  const pieces = bare
-    .split(/与|交口|交叉口|路口|附近|门前|对面|东侧|西侧|南侧|北侧|[0-9０-９]+号|[,，、\s]/)
-    .map((p) => p.trim())
-    .filter((p) => p.length >= 2);
-  return [...new Set([address, bare, ...pieces])];
+  return [...new Set([address, bare, ...split(address), ...split(bare)])];
 }
 
 /**

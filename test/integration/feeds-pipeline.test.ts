@@ -169,6 +169,21 @@ describe('location', () => {
   });
 });
 
+describe('landmark addresses', () => {
+  it('keeps a city name that is part of the landmark ("哈尔滨市北方人民医院附近")', async () => {
+    const s = freshScene();
+    const { payload } = report('120', 'medical', s, s.at, { addressOnly: true, address: '哈尔滨市北方人民医院附近' });
+    const res = await postFeed(t.app, '120', payload);
+    expect(res.status).toBe(201);
+    const [d] = await t.db.query<{ m: number }>(
+      `SELECT ST_Distance(r.geom::geography, p.geom::geography) AS m FROM feed_record r, poi p
+        WHERE r.id = $1 AND p.name = '哈尔滨市北方人民医院'`,
+      [(res.body as FeedAck).recordId],
+    );
+    expect(d!.m).toBeLessThan(1);
+  });
+});
+
 describe('junction addresses', () => {
   it.each([['南岗区友谊路与经纬街交口'], ['人民广场东侧友谊路与经纬街交口'], ['哈尔滨市友谊路和经纬街路口']])(
     'places "%s" where the two roads cross',
