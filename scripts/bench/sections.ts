@@ -1,4 +1,5 @@
 import type { BenchBackend } from './context';
+import { benchFusion } from './fusion';
 import { benchGrid } from './grid';
 import { benchIngest } from './ingest';
 import { benchNearestDrive, benchNearestStraight } from './nearest';
@@ -26,4 +27,5 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { key: 'nearest-drive', name: 'nearest by drive time', kind: 'per-backend', run: benchNearestDrive },
   { key: 'tiles', name: 'vector tiles', kind: 'per-backend', run: benchTiles },
   { key: 'ingest', name: 'ingest and live delivery', kind: 'standalone', run: benchIngest },
+  { key: 'fusion', name: 'incident fusion', kind: 'standalone', run: benchFusion },
 ];
