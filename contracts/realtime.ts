@@ -18,8 +18,11 @@ export interface ServerToClientEvents {
   'session:expiring': (info: { idleExpiresAt: string; secondsLeft: number }) => void;
   /** The session has ended; the server disconnects the socket right after this event. */
   'session:ended': (info: { reason: SessionEndReason; message: string }) => void;
-  /** A committed change on a subscribed layer and area, in sequence order per gateway. */
-  change: (change: Change) => void;
+  /**
+   * Committed changes on a subscribed layer and area, in sequence order; one event carries every change of one
+   * read of the change log for that room, so a burst costs one frame per client, not one per change.
+   */
+  changes: (batch: Change[]) => void;
   /** The system mode changed: sent to every connected client at once. */
   'mode:changed': (state: ModeState) => void;
   /** Heartbeat every `HEAD_INTERVAL_MS`: the newest committed sequence. A client that hears nothing for

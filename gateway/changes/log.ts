@@ -12,7 +12,10 @@ export async function lockChangeLog(tx: Queryable): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
 }
 
-/** NOTIFY channel that wakes every gateway's change tail; the server delivers it only if the transaction commits. */
+/**
+ * NOTIFY channel that wakes every gateway's change tail; the server delivers it only if the transaction commits, and
+ * folds repeats within one transaction into one.
+ */
 export const CHANGES_CHANNEL = 'harbin_changes';
 
 async function notifyCommit(tx: Queryable): Promise<void> {
@@ -51,7 +54,7 @@ export async function appendChanges(tx: Queryable, items: readonly ChangeInput[]
      SELECT nextval('change_seq'), t.topic, t.entity, t.district, t.payload::jsonb
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(topic, entity, district, payload, n)
       ORDER BY t.n
-     RETURNING seq, topic, at, district, payload`,
+     RETURNING seq, topic, at, district, payload, pg_notify('${CHANGES_CHANNEL}', '') IS NULL AS notified`,
     [
       items.map((i) => i.topic),
       items.map((i) => i.entity),
@@ -59,7 +62,6 @@ export async function appendChanges(tx: Queryable, items: readonly ChangeInput[]
       items.map((i) => JSON.stringify(i.payload)),
     ],
   );
-  await notifyCommit(tx);
   return rows.map(toChange).sort((a, b) => a.seq - b.seq);
 }
 

@@ -60,7 +60,6 @@ async function writeBatch(tx: Queryable, rules: FusionRules, items: IngestItem[]
   );
   const sources = new Map<number, Set<FeedSource>>();
   for (const c of candidates.flat()) sources.set(c.incidentId, new Set(c.sources));
-  const [{ drill }] = (await tx.query<{ drill: boolean }>('SELECT drill FROM system_mode WHERE id = 1')) as [{ drill: boolean }];
 
   // Fuse in arrival order; records linked earlier in this batch are candidates for later ones.
   const linkedInBatch: FusionCandidate[] = [];
@@ -105,7 +104,6 @@ async function writeBatch(tx: Queryable, rules: FusionRules, items: IngestItem[]
       tx,
       newIds,
       opened.map((o) => items[o.index]!),
-      drill,
     );
   if (links.length) {
     await tx.query(
@@ -131,22 +129,31 @@ async function writeBatch(tx: Queryable, rules: FusionRules, items: IngestItem[]
     );
   }
 
-  // Acknowledgements: every item, new or redelivered, names its record and incident.
-  const keys = [...new Set(items.map((it) => keyOf(it.report.source, it.report.sourceId)))];
-  const rows = await tx.query<{ id: string; incident_id: string; source: string; source_id: string }>(
-    `SELECT id, incident_id, source, source_id FROM feed_record
-      WHERE (source, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-    [keys.map((k) => k.split('\u0000')[0]!), keys.map((k) => k.split('\u0000')[1]!)],
-  );
-  const byKey = new Map(rows.map((r) => [keyOf(r.source, r.source_id), r]));
+  // Acknowledgements: every item, new or redelivered, names its record and incident; only redeliveries need a read.
+  const linked = new Map(links.map((l) => [l.recordId, realId(l.incidentId)]));
   const freshSet = new Set(fresh);
+  const byKey = new Map<string, { id: number; incidentId: number }>();
+  for (const i of fresh) {
+    const key = keyOf(items[i]!.report.source, items[i]!.report.sourceId);
+    const recordId = inserted.get(key)!;
+    byKey.set(key, { id: Number(recordId), incidentId: linked.get(recordId)! });
+  }
+  const redelivered = [...new Set(items.map((it) => keyOf(it.report.source, it.report.sourceId)))].filter((k) => !byKey.has(k));
+  if (redelivered.length) {
+    const rows = await tx.query<{ id: string; incident_id: string; source: string; source_id: string }>(
+      `SELECT id, incident_id, source, source_id FROM feed_record
+        WHERE (source, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [redelivered.map((k) => k.split('\u0000')[0]!), redelivered.map((k) => k.split('\u0000')[1]!)],
+    );
+    for (const r of rows) byKey.set(keyOf(r.source, r.source_id), { id: Number(r.id), incidentId: Number(r.incident_id) });
+  }
   const acks: FeedAck[] = items.map((it, i) => {
     const row = byKey.get(keyOf(it.report.source, it.report.sourceId))!;
     return {
       source: it.report.source,
       sourceId: it.report.sourceId,
-      recordId: Number(row.id),
-      incidentId: Number(row.incident_id),
+      recordId: row.id,
+      incidentId: row.incidentId,
       created: freshSet.has(i),
     };
   });
@@ -248,11 +255,15 @@ async function fusionCandidates(
   return out;
 }
 
-/** New incidents with their opening record's summary; `recomputeIncidents` then derives the rest. */
-async function insertIncidents(tx: Queryable, ids: number[], openers: IngestItem[], drill: boolean): Promise<void> {
+/**
+ * New incidents with their opening record's summary (`recomputeIncidents` then derives the rest), marked as drill
+ * incidents while the system is in a drill.
+ */
+async function insertIncidents(tx: Queryable, ids: number[], openers: IngestItem[]): Promise<void> {
   await tx.query(
     `INSERT INTO incident (id, category, priority, title, geom, located_via, first_reported_at, last_reported_at, drill)
-     SELECT t.id, t.category, t.priority, t.title, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326), t.via, t.at, t.at, $9
+     SELECT t.id, t.category, t.priority, t.title, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326), t.via, t.at, t.at,
+            (SELECT drill FROM system_mode WHERE id = 1)
        FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::timestamptz[])
             AS t(id, category, priority, title, lon, lat, via, at)`,
     [
@@ -264,7 +275,6 @@ async function insertIncidents(tx: Queryable, ids: number[], openers: IngestItem
       openers.map((o) => o.place.lat),
       openers.map((o) => o.place.via),
       openers.map((o) => o.report.reportedAt),
-      drill,
     ],
   );
 }

@@ -113,16 +113,27 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   };
 }
 
-/** Committed changes to this process's subscribers, in sequence order; mode changes to all its clients. */
+/**
+ * Committed changes to this process's subscribers, in sequence order, as one `changes` event per room (a socket
+ * sits in the whole-city room of a layer or in its districts' rooms, never both, so it gets each change once);
+ * mode changes to all its clients.
+ */
 function broadcast(io: RealtimeServer, changes: readonly Change[]): void {
+  const byRoom = new Map<string, Change[]>();
   for (const change of changes) {
     if (change.topic === 'mode') {
       if (change.mode) io.local.emit('mode:changed', change.mode);
       continue;
     }
     const layer = TOPIC_LAYER[change.topic];
-    if (layer) io.local.to(changeRooms.of(layer, change.district)).emit('change', change);
+    if (!layer) continue;
+    for (const room of changeRooms.of(layer, change.district)) {
+      const list = byRoom.get(room);
+      if (list) list.push(change);
+      else byRoom.set(room, [change]);
+    }
   }
+  for (const [room, list] of byRoom) io.local.to(room).emit('changes', list);
 }
 
 /** A session opened by the socket's own credentials ends with the socket (logged like a logout). */

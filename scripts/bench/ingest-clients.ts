@@ -19,7 +19,7 @@ import type { FleetMode, FleetProgress, FleetReply, FleetRequest, FleetResult } 
 import { nowMs } from './stats';
 
 const SOURCE_ID = Buffer.from('"sourceId":"');
-const CHANGE_PREFIX = Buffer.from('42["change",');
+const CHANGE_PREFIX = Buffer.from('42["changes",');
 const HEADERS_END = Buffer.from('\r\n\r\n');
 const QUOTE = 0x22;
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -58,7 +58,7 @@ function onChange(client: number, buf: Buffer, t: number): void {
   }
 }
 
-/** The change object's JSON inside a Socket.IO event (`42["change",{…}]`) or a raw one (`["change",{…}]`). */
+/** The changes' JSON inside a Socket.IO event (`42["changes",[…]]`) or a raw one (`["change",{…}]`). */
 function payloadOf(buf: Buffer): string {
   if (buf.subarray(0, CHANGE_PREFIX.length).equals(CHANGE_PREFIX))
     return buf.toString('utf8', CHANGE_PREFIX.length, buf.length - 1);

@@ -44,7 +44,7 @@ async function main() {
         return;
       }
       const layer = TOPIC_LAYER[change.topic];
-      if (layer) realtime.io.local.to(changeRooms.of(layer, change.district)).emit('change', change);
+      if (layer) realtime.io.local.to(changeRooms.of(layer, change.district)).emit('changes', [change]);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });

@@ -29,11 +29,12 @@ export function postFeed(app: Express, source: FeedSource, payload: unknown) {
 
 let seq = 0;
 /**
- * A place and time no other test uses: suites share one database and fusion joins reports close in space and
- * time, so each scene gets a random day in the past year and a random point in central Harbin.
+ * A place and time no other test uses: suites share one database and fusion joins reports within 500 m and 30 min,
+ * so each scene gets a random moment in the past 20 years and a random point in central Harbin (two of a thousand
+ * scenes collide with a chance of about 1 in 40).
  */
 export function freshScene(): { at: Date; lon: number; lat: number } {
-  const day = 1 + Math.floor(Math.random() * 360);
+  const day = 1 + Math.floor(Math.random() * 20 * 365);
   const at = new Date(Date.now() - day * 86_400_000 - Math.floor(Math.random() * 86_400_000));
   at.setUTCMilliseconds(0);
   return { at, lon: 126.6 + Math.random() * 0.1, lat: 45.73 + Math.random() * 0.05 };

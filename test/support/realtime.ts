@@ -12,8 +12,12 @@ export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class WallClient {
   readonly socket: WallSocket;
   readonly applied = new Map<number, Change>();
-  /** Sequences delivered more than once (live and replayed, or twice live): dropped, but counted. */
+  /**
+   * Sequences broadcast to this client more than once: a fault. (A change that arrives both in a replay and live is
+   * the designed overlap of catch-up, dropped by sequence and not counted.)
+   */
   duplicates = 0;
+  private readonly live = new Set<number>();
   lastSeq: number;
   heads = 0;
   resets = 0;
@@ -33,16 +37,19 @@ export class WallClient {
       reconnectionDelay: 200,
       reconnectionDelayMax: 1000,
     });
-    this.socket.on('change', (c) => this.apply(c));
+    this.socket.on('changes', (batch) =>
+      batch.forEach((c) => {
+        if (this.live.has(c.seq)) this.duplicates++;
+        this.live.add(c.seq);
+        this.apply(c);
+      }),
+    );
     this.socket.on('changes:head', () => this.heads++);
     this.socket.on('connect', () => void this.subscribe());
   }
 
   private apply(c: Change): void {
-    if (this.applied.has(c.seq)) {
-      this.duplicates++;
-      return;
-    }
+    if (this.applied.has(c.seq)) return;
     this.applied.set(c.seq, c);
     this.lastSeq = Math.max(this.lastSeq, c.seq);
   }

@@ -233,9 +233,9 @@ export function useCommandFeed(socket: RealtimeSocket | null, access: FeedAccess
       subscribe();
     };
 
-    const onChange = (change: Change) => {
+    const onChanges = (batch: Change[]) => {
       heard();
-      pending.push(change);
+      pending.push(...batch);
       scheduleFlush();
     };
     const onHead = () => heard();
@@ -255,7 +255,7 @@ export function useCommandFeed(socket: RealtimeSocket | null, access: FeedAccess
     };
 
     if (socket) {
-      socket.on('change', onChange);
+      socket.on('changes', onChanges);
       socket.on('changes:head', onHead);
       socket.on('mode:changed', onMode);
       socket.on('connect', onConnect);
@@ -271,7 +271,7 @@ export function useCommandFeed(socket: RealtimeSocket | null, access: FeedAccess
       if (flushTimer !== null) window.clearTimeout(flushTimer);
       if (retryTimer !== null) window.clearTimeout(retryTimer);
       if (socket) {
-        socket.off('change', onChange);
+        socket.off('changes', onChanges);
         socket.off('changes:head', onHead);
         socket.off('mode:changed', onMode);
         socket.off('connect', onConnect);
