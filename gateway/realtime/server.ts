@@ -113,6 +113,9 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   };
 }
 
+/** A burst is sent in events of at most this many changes, so no client has to parse one huge frame. */
+export const MAX_CHANGES_PER_EVENT = 50;
+
 /**
  * Committed changes to this process's subscribers, in sequence order, as one `changes` event per room (a socket
  * sits in the whole-city room of a layer or in its districts' rooms, never both, so it gets each change once);
@@ -133,7 +136,11 @@ function broadcast(io: RealtimeServer, changes: readonly Change[]): void {
       else byRoom.set(room, [change]);
     }
   }
-  for (const [room, list] of byRoom) io.local.to(room).emit('changes', list);
+  for (const [room, list] of byRoom) {
+    for (let i = 0; i < list.length; i += MAX_CHANGES_PER_EVENT) {
+      io.local.to(room).emit('changes', list.slice(i, i + MAX_CHANGES_PER_EVENT));
+    }
+  }
 }
 
 /** A session opened by the socket's own credentials ends with the socket (logged like a logout). */

@@ -34,10 +34,13 @@ let firstMs = new Float64Array(0);
 let lastMs = new Float64Array(0);
 let seen = new Uint8Array(0);
 let capture: Map<number, string> | null = null;
+let trackedIds: readonly string[] = [];
 const totals: FleetProgress = { deliveries: 0, frames: 0, bytes: 0, closed: 0 };
 
 /** Times every tracked record named in a message, once per client. */
 function onChange(client: number, buf: Buffer, t: number): void {
+  // The frame is decoded at most once, and only when it carries a record seen here for the first time.
+  let changesOfFrame: Map<string, string> | null = null;
   let pos = buf.indexOf(SOURCE_ID);
   while (pos >= 0) {
     const start = pos + SOURCE_ID.length;
@@ -48,7 +51,11 @@ function onChange(client: number, buf: Buffer, t: number): void {
       seen[k * clientCount + client] = 1;
       if (count[k] === 0) {
         firstMs[k] = t;
-        if (capture && !capture.has(k)) capture.set(k, payloadOf(buf));
+        if (capture && !capture.has(k)) {
+          changesOfFrame ??= decodeFrame(buf);
+          const json = changesOfFrame.get(trackedIds[k]!);
+          if (json) capture.set(k, json);
+        }
       }
       count[k]!++;
       lastMs[k] = t;
@@ -58,12 +65,20 @@ function onChange(client: number, buf: Buffer, t: number): void {
   }
 }
 
-/** The changes' JSON inside a Socket.IO event (`42["changes",[…]]`) or a raw one (`["change",{…}]`). */
-function payloadOf(buf: Buffer): string {
-  if (buf.subarray(0, CHANGE_PREFIX.length).equals(CHANGE_PREFIX))
-    return buf.toString('utf8', CHANGE_PREFIX.length, buf.length - 1);
-  const parsed = JSON.parse(buf.toString('utf8')) as unknown;
-  return JSON.stringify(Array.isArray(parsed) ? parsed[1] : parsed);
+/**
+ * Each record's change in a frame — a Socket.IO batch (`42["changes",[…]]`) or a raw frame's single change
+ * (`["change",{…}]`) — as JSON, by the record's source id, for the broadcast-only replay.
+ */
+function decodeFrame(buf: Buffer): Map<string, string> {
+  const socketIo = buf.subarray(0, CHANGE_PREFIX.length).equals(CHANGE_PREFIX);
+  const parsed = JSON.parse(buf.toString('utf8', socketIo ? 2 : 0)) as unknown[];
+  const changes = (socketIo ? parsed[1] : [parsed[1]]) as { incident?: { records?: { sourceId: string }[] } }[];
+  const out = new Map<string, string>();
+  for (const change of changes) {
+    const json = JSON.stringify(change);
+    for (const r of change.incident?.records ?? []) if (!out.has(r.sourceId)) out.set(r.sourceId, json);
+  }
+  return out;
 }
 
 /** A client→server text frame: FIN, opcode 1, masked as RFC 6455 requires of clients. */
@@ -126,20 +141,32 @@ function frameParser(onMessage: (payload: Buffer, t: number) => void, onControl:
       }
     }
   };
+  // A frame split across chunks is collected as a list of chunks and joined once, when its last byte has arrived.
+  let parts: Buffer[] = [];
+  let partsLength = 0;
+  let needed = 0;
   return (chunk: Buffer, t: number) => {
     let p = 0;
     if (pending) {
-      // Complete the split frame with as few bytes of the new chunk as it needs.
-      let head = Buffer.concat([pending, chunk.subarray(0, 10)]);
-      const size = frameSize(head, 0);
-      if (!size || pending.length + chunk.length < size.total) {
-        pending = Buffer.concat([pending, chunk]);
-        return;
+      parts.push(chunk);
+      partsLength += chunk.length;
+      if (!needed) {
+        // The header (at most 10 bytes) is known as soon as the first new chunk is in.
+        const size = frameSize(Buffer.concat([pending, ...parts]), 0);
+        if (!size) return;
+        needed = size.total;
       }
-      p = size.total - pending.length;
-      head = Buffer.concat([pending, chunk.subarray(0, p)]);
+      if (pending.length + partsLength < needed) return;
+      const head = Buffer.concat([pending, ...parts]);
+      const size = frameSize(head, 0)!;
       pending = null;
+      parts = [];
+      partsLength = 0;
+      needed = 0;
       frame(head, 0, size, t);
+      // The rest of the joined bytes start the next frames.
+      chunk = head.subarray(size.total);
+      p = 0;
     }
     for (;;) {
       const size = frameSize(chunk, p);
@@ -250,6 +277,7 @@ async function connect(req: Extract<FleetRequest, { type: 'connect' }>): Promise
 
 function track(req: Extract<FleetRequest, { type: 'track' }>): void {
   index = new Map(req.sourceIds.map((id, k) => [id, k]));
+  trackedIds = req.sourceIds;
   const n = req.sourceIds.length;
   count = new Uint16Array(n);
   firstMs = new Float64Array(n);
