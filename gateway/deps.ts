@@ -34,6 +34,8 @@ export interface ReadyState {
 export class Readiness {
   private state: ReadyState | null = null;
   step = 'starting';
+  /** The MQTT streams (gauges, unit positions): `off` without a broker, `unavailable` while it cannot be reached. */
+  streams: 'starting' | 'connected' | 'unavailable' | 'off' = 'starting';
   /** Committed changes on their way to realtime clients; exists before start-up so the socket server can attach. */
   readonly changes = new ChangeHub();
   failure: string | null = null;

@@ -60,10 +60,17 @@ async function main() {
     const t0 = Date.now();
     await startPlatform(cfg, log, readiness);
     // Gauges and unit positions: a broker problem is reported and leaves everything else running.
-    mqttBridge = await startMqttBridge(cfg, readiness, log).catch((err: unknown) => {
-      log.error({ err }, 'MQTT streams unavailable (gauges, unit positions); the rest of the platform runs');
-      return null;
-    });
+    // Not awaited: a broker that is down or slow must not hold up the rest (the client keeps reconnecting).
+    void startMqttBridge(cfg, readiness, log).then(
+      (bridge) => {
+        mqttBridge = bridge;
+        if (!bridge) readiness.streams = 'off';
+      },
+      (err: unknown) => {
+        readiness.streams = 'unavailable';
+        log.error({ err }, 'MQTT streams unavailable (gauges, unit positions); the rest of the platform runs');
+      },
+    );
     const url = `http://localhost:${port}/`;
     process.stdout.write(
       [

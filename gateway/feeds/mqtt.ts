@@ -74,11 +74,14 @@ export async function startMqttBridge(cfg: Config, readiness: Readiness, log: Lo
     void handleMessage(readiness, stations, packet.topic, packet.payload as Buffer, log).finally(() => done());
   };
   client.on('error', (err) => log.warn({ err: err.message }, 'mqtt client error'));
+  client.on('offline', () => (readiness.streams = 'unavailable'));
+  client.on('connect', () => (readiness.streams = 'connected'));
   // Every gateway takes every message (writes are idempotent: one reading per station and time, a position only
   // when newer, one record per source id). A shared subscription would split the load, but brokers keep routing
   // shares to offline persistent sessions, where the messages wait unseen.
   await client.subscribeAsync([GAUGE_TOPIC_FILTER, AVL_TOPIC_FILTER], { qos: 1 });
   log.info({ url: url.replace(/\/\/[^@]*@/, '//***@') }, 'subscribed to gauge and AVL streams');
+  readiness.streams = 'connected';
   const brokerPort = server ? ((server.address() as { port: number }).port ?? null) : null;
   return {
     brokerPort,

@@ -14,6 +14,7 @@ export function healthRoutes({ readiness }: AppDeps): Router {
       status: 'ok',
       database: state.db.backend,
       grid: { cells: state.geo.locator.cellCount },
+      streams: readiness.streams,
     });
   });
   return r;

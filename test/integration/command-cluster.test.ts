@@ -5,7 +5,7 @@ import type { Db } from '../../geo/db/types';
 import { openTestDb } from '../support/db';
 import { TEST_MQTT_URL, TEST_REDIS_URL, testDatabaseUrl } from '../support/env';
 import { freshScene, offset, placeUnits, report, signedHeaders } from '../support/feeds';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { freePort, startGateway, streamsConnected, type GatewayProcess } from '../support/gateway-process';
 import { createAccount, freshIp } from '../support/identity';
 import { WallClient } from '../support/realtime';
 
@@ -61,6 +61,7 @@ function wallOn(g: GatewayProcess, since: number): WallClient {
 beforeAll(async () => {
   db = await openTestDb();
   [a, b] = await Promise.all([startGateway(env, 180_000), startGateway(env, 180_000)]);
+  await Promise.all([streamsConnected(a), streamsConnected(b)]);
   const w = await createAccount(db, { role: 'wall' });
   cookie = await loginTo(a.url, w.username, w.password);
 }, 240_000);
@@ -218,3 +219,18 @@ it('loses no acknowledged record and duplicates nothing when a gateway is killed
       `feed ran ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 }, 300_000);
+
+it('keeps taking webhooks and says so in its health when the MQTT broker cannot be reached', async () => {
+  const port = await freePort();
+  const lonely = await startGateway({ ...env, REDIS_URL: '', MQTT_URL: `mqtt://127.0.0.1:${port}` }, 180_000);
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    const health = (await (await fetch(`${lonely.url}/api/health`)).json()) as { status: string; streams: string };
+    expect(health.status).toBe('ok');
+    expect(health.streams).not.toBe('connected');
+    const s = freshScene();
+    expect((await deliver(lonely.url, '110', report('110', 'crime', s, s.at).payload)).status).toBe(201);
+  } finally {
+    await lonely.stop();
+  }
+}, 240_000);

@@ -7,7 +7,7 @@ import type { Db } from '../../geo/db/types';
 import { renderTileById } from '../../geo/tiles';
 import { openTestDb } from '../support/db';
 import { ROOT } from '../support/env';
-import { freePort, startGateway, type GatewayProcess } from '../support/gateway-process';
+import { freePort, startGateway, streamsConnected, type GatewayProcess } from '../support/gateway-process';
 import mqtt from 'mqtt';
 import type { FeedAck } from '../../contracts/incidents';
 import { encodeGauge } from '../../scripts/scenario/encoders';
@@ -166,6 +166,7 @@ describe('the embedded backend (PGlite)', () => {
         reconnectPeriod: 0,
       }),
     ).rejects.toThrow(/[Bb]ad username or password|Not authorized/);
+    await streamsConnected(gateway!);
     const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { ...FEED_KEYS.mqtt.flood, reconnectPeriod: 0 });
     const at = new Date(Date.UTC(2026, 6, 20, 3, 0, 0));
     await pub.publishAsync(

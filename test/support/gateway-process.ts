@@ -67,3 +67,16 @@ export async function startGateway(
   await stop('SIGKILL');
   throw new Error(`gateway was not ready within ${timeoutMs} ms:\n${out}`);
 }
+
+/** Resolves once the gateway's MQTT streams (gauges, unit positions) are subscribed, as `/api/health` reports. */
+export async function streamsConnected(g: GatewayProcess, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${g.url}/api/health`)).json()) as { streams?: string };
+    last = String(health.streams);
+    if (last === 'connected') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`MQTT streams of ${g.url} not connected within ${timeoutMs} ms (last: ${last})`);
+}
