@@ -3,6 +3,7 @@ import type { FeedAck, FeedSource } from '../../contracts/incidents';
 import type { ReadyState } from '../deps';
 import { AppError } from '../http/errors';
 import { locateReport } from '../incidents/locate';
+import { roadEffectOf } from '../incidents/road-effects';
 import { FeedRejection, type RejectionKind } from './adapter';
 import { FEED_ADAPTERS, parseNative } from './adapters';
 import { recordDeadLetter } from './dead-letters';
@@ -51,10 +52,19 @@ export async function receiveRecord(
     if (err instanceof FeedRejection) return reject(state, source, transport, raw, err, report?.sourceId ?? null);
     throw err;
   }
+  let ack: FeedAck;
   try {
-    return await state.command.ingest.submit({ report, place, native: body, transport });
+    ack = await state.command.ingest.submit({ report, place, native: body, transport });
   } catch {
     // Not acknowledged: the sender keeps the record and retries.
     throw new AppError('unavailable', 'the record could not be stored just now; it was not accepted, retry later');
   }
+  const effect = ack.created ? roadEffectOf(report) : null;
+  if (effect) {
+    // The record is stored whatever happens here: a point off the road network only means no road is affected.
+    await state.geo.routing
+      .addCondition(effect)
+      .catch((err: unknown) => state.command.log.warn({ err, sourceId: report.sourceId }, 'no road condition from this report'));
+  }
+  return ack;
 }

@@ -22,6 +22,7 @@ export interface CommandServices {
   ingest: GroupCommit<IngestItem, FeedAck>;
   avl: GroupCommit<AvlFix, AvlResult>;
   commands: IncidentCommands;
+  log: Logger;
 }
 
 export function buildCommandServices(db: Db, geo: GeoServices, hub: ChangeHub, log: Logger, keysFile: string): CommandServices {
@@ -34,5 +35,6 @@ export function buildCommandServices(db: Db, geo: GeoServices, hub: ChangeHub, l
     ingest: createIngestWriter(db, rules, hub, log),
     avl: createAvlWriter(db, hub, log),
     commands: new IncidentCommands(db, hub, rules, () => geo.routing),
+    log,
   };
 }

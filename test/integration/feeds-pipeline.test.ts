@@ -207,6 +207,32 @@ describe('junction addresses', () => {
   );
 });
 
+describe('road effects', () => {
+  it('turns a traffic-police closure into a road condition on the road it names, once', async () => {
+    // A road in the south-east corner of the network, away from the points other suites route between.
+    const [edge] = await t.db.query<{ gid: number; lon: number; lat: number }>(
+      `SELECT gid, ST_X(ST_LineInterpolatePoint(geom, 0.5)) AS lon, ST_Y(ST_LineInterpolatePoint(geom, 0.5)) AS lat
+         FROM road_edge WHERE ST_Y(ST_StartPoint(geom)) < 45.68 AND length_m > 80 ORDER BY gid LIMIT 1`,
+    );
+    const s = freshScene();
+    const { truth, payload } = report('traffic', 'road_closure', { lon: edge!.lon, lat: edge!.lat }, s.at, {
+      title: '道路施工封闭',
+    });
+    const res = await postFeed(t.app, 'traffic', payload);
+    expect(res.status).toBe(201);
+    const conditions = await t.state.geo.routing.listConditions();
+    const mine = conditions.find((c) => c.reason.includes(truth.sourceId));
+    try {
+      expect(mine).toMatchObject({ gid: edge!.gid, closed: true });
+      // A redelivery changes nothing.
+      expect((await postFeed(t.app, 'traffic', payload)).status).toBe(200);
+      expect((await t.state.geo.routing.listConditions()).filter((c) => c.reason.includes(truth.sourceId))).toHaveLength(1);
+    } finally {
+      if (mine) await t.state.geo.routing.clearCondition(mine.id);
+    }
+  });
+});
+
 describe('fusion', () => {
   it('fuses a crash reported to 110, 120 and traffic police into one incident with a reason for every link', async () => {
     const s = freshScene();
