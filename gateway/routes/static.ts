@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { ogcRoutes } from '../ogc/routes';
 import { basemapRoutes } from './basemap';
 import { tileRoutes } from './tiles';
 
-/** Routers mounted at the root (tiles, basemap): one line per capability. */
-export const STATIC_ROUTES: ((deps: AppDeps) => Router)[] = [tileRoutes, basemapRoutes];
+/** Routers mounted at the root (tiles, basemap, OGC API – Features): one line per capability. */
+export const STATIC_ROUTES: ((deps: AppDeps) => Router)[] = [tileRoutes, basemapRoutes, ogcRoutes];

@@ -1,0 +1,342 @@
+import { Router, type Request, type Response } from 'express';
+import { layerMetadata } from '../../geo/catalog/extent';
+import { CATALOG, CATALOG_BY_ID, CRS84, type CatalogLayer } from '../../geo/catalog/layers';
+import type { Db } from '../../geo/db/types';
+import { Cql2Error, parseCql2, type Cql2Node } from '../../geo/ogc/cql2';
+import { identityOf, type Identity } from '../auth/identity';
+import { actorOf, type Principal } from '../auth/principal';
+import { origin } from '../auth/request';
+import type { AppDeps } from '../deps';
+import { AppError } from '../http/errors';
+import { ready } from '../http/ready';
+import { resolveRequestPrincipal } from '../policy/http';
+import { queryItem, queryItems, type ItemsQuery } from './items';
+import {
+  invalidParameter,
+  parseBbox,
+  parseCrs,
+  parseDatetime,
+  parseFilterLang,
+  parseFormat,
+  parseLimit,
+  parseOffset,
+  parseProperties,
+  parseSortby,
+  queryParams,
+} from './params';
+
+const JSON_TYPE = 'application/json';
+const GEOJSON_TYPE = 'application/geo+json';
+const SCHEMA_TYPE = 'application/schema+json';
+
+/** Only the classes implemented here (sortby is offered but its conformance class is still a draft: not claimed). */
+export const CONFORMANCE = [
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter',
+  'http://www.opengis.net/spec/cql2/1.0/conf/cql2-text',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2',
+  'http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions',
+];
+
+const ITEMS_PARAMS = [
+  'f',
+  'bbox',
+  'bbox-crs',
+  'datetime',
+  'limit',
+  'offset',
+  'properties',
+  'sortby',
+  'filter',
+  'filter-lang',
+  'filter-crs',
+] as const;
+
+const base = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}/ogc`;
+
+interface Link {
+  href: string;
+  rel: string;
+  type: string;
+  title?: string;
+}
+
+/** The signed-in principal, if any: OGC routes are public in the policy, so the middleware did not resolve it. */
+async function principalOf(identity: Identity, req: Request, res: Response): Promise<Principal | null> {
+  return (await resolveRequestPrincipal(identity, req, res)).principal;
+}
+
+/** May this principal read the layer? Public layers: anyone; the others: roles of the policy's `layers` entry. */
+function canRead(identity: Identity, principal: Principal | null, layer: CatalogLayer): boolean {
+  if (layer.public) return true;
+  if (!principal || !layer.policyLayer) return false;
+  return identity.policy.layer(principal, layer.policyLayer).allowed;
+}
+
+/** The layer named in the path, after the caller's right to read it is checked (401 anonymous, 403 refused). */
+async function readableLayer(identity: Identity, req: Request, res: Response, id: string): Promise<CatalogLayer> {
+  const layer = CATALOG_BY_ID.get(id);
+  if (!layer) {
+    throw new AppError('not_found', `no collection ${JSON.stringify(id.slice(0, 60))}; see /ogc/collections`, {
+      code: 'NotFound',
+    });
+  }
+  if (layer.public) return layer;
+  const principal = await principalOf(identity, req, res);
+  if (!principal) throw new AppError('unauthenticated', `请先登录：集合「${layer.title}」需要登录后查看`);
+  const decision = identity.policy.layer(principal, layer.policyLayer ?? '');
+  if (!decision.allowed) {
+    // Audited like the policy middleware's refusals: who was turned away from which collection.
+    await identity.audit
+      .append({
+        ...origin(req),
+        object: `${req.method} ${req.path}`,
+        action: 'access.denied',
+        outcome: 'denied',
+        actor: actorOf(principal),
+        detail: { action: 'ogc.read', collection: layer.id, reason: decision.reason },
+      })
+      .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
+    throw new AppError(decision.code, decision.reason, { collection: layer.id });
+  }
+  return layer;
+}
+
+/** The collection document: extent from ST_Extent (cached), CRS, attribution and links. */
+async function collectionDoc(db: Db, req: Request, layer: CatalogLayer) {
+  const meta = await layerMetadata(db, layer);
+  const self = `${base(req)}/collections/${layer.id}`;
+  const links: Link[] = [
+    { href: self, rel: 'self', type: JSON_TYPE, title: layer.title },
+    { href: `${self}/items`, rel: 'items', type: GEOJSON_TYPE, title: `${layer.title}（要素）` },
+    { href: `${self}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: SCHEMA_TYPE },
+  ];
+  if (layer.licenseUrl) links.push({ href: layer.licenseUrl, rel: 'license', type: 'text/html', title: layer.license });
+  return {
+    id: layer.id,
+    title: layer.title,
+    description: layer.description,
+    attribution: layer.source,
+    license: layer.license,
+    itemType: 'feature',
+    geometryType: layer.geometryType,
+    crs: layer.crs,
+    storageCrs: CRS84,
+    extent: {
+      ...(meta.bbox ? { spatial: { bbox: [meta.bbox], crs: CRS84 } } : {}),
+      ...(meta.interval
+        ? { temporal: { interval: [meta.interval], trs: 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian' } }
+        : {}),
+    },
+    ...(meta.updated ? { updated: meta.updated } : {}),
+    links,
+  };
+}
+
+/** The CQL2 filter of a request, parsed (checking and compiling happen with the layer's schema). */
+function parseFilter(raw: string | undefined): Cql2Node | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') throw invalidParameter('filter', 'the filter is empty');
+  return parseCql2(raw);
+}
+
+/** A URL of the same items query with another offset, for next/prev links. */
+function pageHref(req: Request, layer: CatalogLayer, params: Map<string, string>, offset: number): string {
+  const q = new URLSearchParams([...params].filter(([k]) => k !== 'offset'));
+  if (offset > 0) q.set('offset', String(offset));
+  const s = q.toString();
+  return `${base(req)}/collections/${layer.id}/items${s ? `?${s}` : ''}`;
+}
+
+/**
+ * Client mistakes found while querying become 400s: CQL2 errors (with the offset into the filter), and PostgreSQL
+ * data exceptions or geometry-library failures raised by a literal. A query past the 5 s budget is a 503.
+ * Database messages are never shown: they stay in the server log.
+ */
+function clientError(err: unknown, req: Request): unknown {
+  if (err instanceof Cql2Error) {
+    return new AppError('bad_request', `filter: ${err.message}`, {
+      code: 'InvalidParameterValue',
+      parameter: 'filter',
+      ...(err.offset !== undefined ? { offset: err.offset } : {}),
+      ...(err.excerpt !== undefined ? { excerpt: err.excerpt } : {}),
+    });
+  }
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (code === '57014') {
+    return new AppError(
+      'unavailable',
+      'the query took longer than 5 s and was cancelled; narrow it with bbox, datetime or filter',
+    );
+  }
+  if (typeof code === 'string' && (code.startsWith('22') || code === 'XX000')) {
+    req.log?.warn({ err }, 'OGC query refused by the database');
+    return new AppError('bad_request', 'the query could not be evaluated for these parameter values', {
+      code: 'InvalidParameterValue',
+    });
+  }
+  return err;
+}
+
+/**
+ * OGC API – Features at `/ogc`: Part 1 core with GeoJSON, Part 3 filtering with CQL2 text, over the layer
+ * catalogue (geo/catalog). The policy lists these routes under a public action; each collection then decides:
+ * base layers are open, operational ones need a session whose role the policy's `layers` entry allows.
+ */
+export function ogcRoutes(deps: AppDeps): Router {
+  const identity = identityOf(deps);
+  const r = Router();
+
+  r.get('/ogc', (req, res) => {
+    parseFormat(queryParams(req, ['f']), false);
+    const b = base(req);
+    res.type(JSON_TYPE).json({
+      title: '哈尔滨城市 GIS 平台 · OGC API – Features',
+      description: '哈尔滨市基础地理数据与业务图层的 OGC API – Features 服务（GeoJSON，CQL2 文本过滤）。',
+      links: [
+        { href: b, rel: 'self', type: JSON_TYPE, title: '本文档' },
+        { href: `${b}/conformance`, rel: 'conformance', type: JSON_TYPE, title: '符合的标准类' },
+        {
+          href: `${b}/conformance`,
+          rel: 'http://www.opengis.net/def/rel/ogc/1.0/conformance',
+          type: JSON_TYPE,
+          title: '符合的标准类',
+        },
+        { href: `${b}/collections`, rel: 'data', type: JSON_TYPE, title: '数据集合' },
+        { href: `${b}/collections`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/data', type: JSON_TYPE, title: '数据集合' },
+      ],
+    });
+  });
+
+  r.get('/ogc/conformance', (req, res) => {
+    parseFormat(queryParams(req, ['f']), false);
+    res.type(JSON_TYPE).json({ conformsTo: CONFORMANCE });
+  });
+
+  r.get('/ogc/collections', async (req, res) => {
+    parseFormat(queryParams(req, ['f']), false);
+    const { db } = ready(deps.readiness);
+    const principal = await principalOf(identity, req, res);
+    const visible = CATALOG.filter((l) => canRead(identity, principal, l));
+    const collections = await Promise.all(visible.map((l) => collectionDoc(db, req, l)));
+    res.type(JSON_TYPE).json({
+      links: [{ href: `${base(req)}/collections`, rel: 'self', type: JSON_TYPE, title: '数据集合' }],
+      crs: [CRS84],
+      collections,
+    });
+  });
+
+  r.get('/ogc/collections/:collectionId', async (req, res) => {
+    parseFormat(queryParams(req, ['f']), false);
+    const { db } = ready(deps.readiness);
+    const layer = await readableLayer(identity, req, res, req.params.collectionId);
+    res.type(JSON_TYPE).json(await collectionDoc(db, req, layer));
+  });
+
+  r.get('/ogc/collections/:collectionId/queryables', async (req, res) => {
+    parseFormat(queryParams(req, ['f']), false);
+    const layer = await readableLayer(identity, req, res, req.params.collectionId);
+    const jsonType = { string: 'string', number: 'number', integer: 'integer', boolean: 'boolean' } as const;
+    const properties: Record<string, unknown> = {
+      geometry: { format: `geometry-${layer.geometryType.toLowerCase()}`, 'x-ogc-role': 'primary-geometry' },
+    };
+    for (const p of layer.properties) {
+      properties[p.name] =
+        p.type === 'timestamp'
+          ? { type: 'string', format: 'date-time' }
+          : p.type === 'date'
+            ? { type: 'string', format: 'date' }
+            : p.type === 'geometry'
+              ? { format: 'geometry-any' }
+              : { type: jsonType[p.type] };
+    }
+    res.type(SCHEMA_TYPE).json({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: `${base(req)}/collections/${layer.id}/queryables`,
+      type: 'object',
+      title: layer.title,
+      properties,
+      additionalProperties: false,
+    });
+  });
+
+  r.get('/ogc/collections/:collectionId/items', async (req, res) => {
+    // Parameters are checked before the collection's access: a malformed request is a 400 whoever sends it.
+    const params = queryParams(req, ITEMS_PARAMS);
+    parseFormat(params, true);
+    const layer = await readableLayer(identity, req, res, req.params.collectionId);
+    const { db } = ready(deps.readiness);
+    parseCrs('bbox-crs', params.get('bbox-crs'));
+    parseCrs('filter-crs', params.get('filter-crs'));
+    parseFilterLang(params.get('filter-lang'));
+    let q: ItemsQuery;
+    try {
+      q = {
+        bbox: parseBbox(params.get('bbox')),
+        datetime: parseDatetime(params.get('datetime'), layer),
+        properties: parseProperties(params.get('properties'), layer),
+        sortby: parseSortby(params.get('sortby'), layer),
+        limit: parseLimit(params.get('limit')),
+        offset: parseOffset(params.get('offset')),
+        filter: parseFilter(params.get('filter')),
+      };
+    } catch (err) {
+      throw clientError(err, req);
+    }
+    const result = await queryItems(db, layer, q).catch((err: unknown) => {
+      throw clientError(err, req);
+    });
+    const links: Link[] = [
+      { href: pageHref(req, layer, params, q.offset), rel: 'self', type: GEOJSON_TYPE, title: '本页' },
+      { href: `${base(req)}/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
+    ];
+    if (q.offset + result.features.length < result.numberMatched)
+      links.push({ href: pageHref(req, layer, params, q.offset + q.limit), rel: 'next', type: GEOJSON_TYPE, title: '下一页' });
+    if (q.offset > 0)
+      links.push({
+        href: pageHref(req, layer, params, Math.max(0, q.offset - q.limit)),
+        rel: 'prev',
+        type: GEOJSON_TYPE,
+        title: '上一页',
+      });
+    res.type(GEOJSON_TYPE).json({
+      type: 'FeatureCollection',
+      features: result.features,
+      numberMatched: result.numberMatched,
+      numberReturned: result.features.length,
+      timeStamp: new Date().toISOString(),
+      links,
+    });
+  });
+
+  r.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {
+    parseFormat(queryParams(req, ['f']), true);
+    const layer = await readableLayer(identity, req, res, req.params.collectionId);
+    const { db } = ready(deps.readiness);
+    const feature = await queryItem(db, layer, req.params.featureId);
+    if (!feature) {
+      throw new AppError(
+        'not_found',
+        `collection ${layer.id} has no feature ${JSON.stringify(req.params.featureId.slice(0, 60))}`,
+        {
+          code: 'NotFound',
+        },
+      );
+    }
+    const self = `${base(req)}/collections/${layer.id}/items/${encodeURIComponent(String(feature.id))}`;
+    res.type(GEOJSON_TYPE).json({
+      ...feature,
+      links: [
+        { href: self, rel: 'self', type: GEOJSON_TYPE },
+        { href: `${base(req)}/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
+      ],
+    });
+  });
+
+  return r;
+}

@@ -1,0 +1,169 @@
+import type { FilterSchema, PropertySchema } from '../ogc/cql2';
+
+/** The CRS every collection is served in: longitude/latitude on WGS 84 (SRID 4326 in PostGIS). */
+export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+/** EPSG:4326 as an OGC URI (same datum; axis order latitude/longitude when a client asks for it by this name). */
+export const EPSG4326 = 'http://www.opengis.net/def/crs/EPSG/0/4326';
+
+/** One collection of the catalogue: where its rows live and what clients may see and filter on. */
+export interface CatalogLayer {
+  /** The collection id in URLs (`/ogc/collections/{id}`). */
+  id: string;
+  title: string;
+  description: string;
+  /** Where the data comes from, shown as the collection's attribution. */
+  source: string;
+  license: string;
+  licenseUrl?: string;
+  crs: readonly string[];
+  /** Table, id column and geometry column: plain identifiers, only ever taken from this file. */
+  table: string;
+  idColumn: string;
+  /** `integer` ids are matched as bigint and written as JSON numbers; `string` ids as text. */
+  idType: 'string' | 'integer';
+  geometryColumn: string;
+  /** The GeoJSON geometry type of every row, for clients that want it before reading items. */
+  geometryType: 'Point' | 'Polygon' | 'MultiPolygon';
+  /** The column `datetime` filters on; layers without one refuse `datetime`. */
+  temporalColumn?: string;
+  /** The allow-listed properties: the only ones returned, sorted on and filtered on. */
+  properties: readonly PropertySchema[];
+  /** Open base layers: readable without a session. */
+  public: boolean;
+  /** For non-public layers: the `layers` entry of data/policy.json that says which roles may read it. */
+  policyLayer?: string;
+  /** The `import_run.layer` whose last run dates the data; operational layers (none) are current as of now. */
+  importLayer?: string;
+}
+
+const layers = [
+  {
+    id: 'district',
+    title: '哈尔滨市行政区划（区县）',
+    description: '哈尔滨市辖区、县级市与县的行政边界，含六位行政区划代码。',
+    source: '阿里云 DataV.GeoAtlas 行政区划边界',
+    license: 'DataV.GeoAtlas 数据使用说明（仅供参考，不作为权属争议依据）',
+    licenseUrl: 'https://datav.aliyun.com/portal/school/atlas/area_selector',
+    crs: [CRS84, EPSG4326],
+    table: 'district',
+    idColumn: 'adcode',
+    idType: 'string',
+    geometryColumn: 'geom',
+    geometryType: 'MultiPolygon',
+    properties: [
+      { name: 'adcode', column: 'adcode', type: 'string' },
+      { name: 'name', column: 'name', type: 'string' },
+      { name: 'kind', column: 'kind', type: 'string' },
+      { name: 'area_km2', column: 'area_km2', type: 'number' },
+    ],
+    public: true,
+    importLayer: 'district',
+  },
+  {
+    id: 'street',
+    title: '街道（乡镇）',
+    description: '主城区街道、乡镇边界；代码为国家统计局统计用区划代码（九位）。',
+    source: '边界 © OpenStreetMap contributors；代码 国家统计局统计用区划代码',
+    license: 'ODbL 1.0（边界）；国家统计局公开数据（代码）',
+    licenseUrl: 'https://opendatacommons.org/licenses/odbl/1-0/',
+    crs: [CRS84, EPSG4326],
+    table: 'street',
+    idColumn: 'code',
+    idType: 'string',
+    geometryColumn: 'geom',
+    geometryType: 'MultiPolygon',
+    properties: [
+      { name: 'code', column: 'code', type: 'string' },
+      { name: 'name', column: 'name', type: 'string' },
+      { name: 'district_adcode', column: 'district_adcode', type: 'string' },
+      { name: 'district_name', column: 'district_name', type: 'string' },
+      { name: 'area_km2', column: 'area_km2', type: 'number' },
+    ],
+    public: true,
+    importLayer: 'street',
+  },
+  {
+    id: 'grid',
+    title: '城市管理网格',
+    description: '按街道与社区划分的城市管理单元网格（十五位网格编码），含责任单位与面积。',
+    source: '平台按街道与社区边界生成',
+    license: '平台生成数据，可随平台自由使用',
+    crs: [CRS84, EPSG4326],
+    table: 'grid_cell',
+    idColumn: 'code',
+    idType: 'string',
+    geometryColumn: 'geom',
+    geometryType: 'Polygon',
+    properties: [
+      { name: 'code', column: 'code', type: 'string' },
+      { name: 'street_code', column: 'street_code', type: 'string' },
+      { name: 'community_code', column: 'community_code', type: 'string' },
+      { name: 'district_adcode', column: 'district_adcode', type: 'string' },
+      { name: 'owner', column: 'owner', type: 'string' },
+      { name: 'area_m2', column: 'area_m2', type: 'number' },
+    ],
+    public: true,
+  },
+  {
+    id: 'poi',
+    title: '兴趣点（公共设施）',
+    description: '医院、消防站、派出所、学校、避难场所等公共设施点位。',
+    source: '© OpenStreetMap contributors',
+    license: 'ODbL 1.0',
+    licenseUrl: 'https://opendatacommons.org/licenses/odbl/1-0/',
+    crs: [CRS84, EPSG4326],
+    table: 'poi',
+    idColumn: 'id',
+    idType: 'string',
+    geometryColumn: 'geom',
+    geometryType: 'Point',
+    properties: [
+      { name: 'id', column: 'id', type: 'string' },
+      { name: 'name', column: 'name', type: 'string' },
+      { name: 'category', column: 'category', type: 'string' },
+      { name: 'hotline', column: 'hotline', type: 'string' },
+    ],
+    public: true,
+    importLayer: 'poi',
+  },
+  {
+    id: 'incidents',
+    title: '警情',
+    description: '各接警平台推送并融合后的警情（业务数据），含状态、类别、优先级与所在区划。',
+    source: '平台业务数据（110/119/120/12345 等推送融合）',
+    license: '内部业务数据，仅限授权角色使用',
+    crs: [CRS84, EPSG4326],
+    table: 'incident',
+    idColumn: 'id',
+    idType: 'integer',
+    geometryColumn: 'geom',
+    geometryType: 'Point',
+    temporalColumn: 'first_reported_at',
+    properties: [
+      { name: 'id', column: 'id', type: 'integer' },
+      { name: 'status', column: 'status', type: 'string' },
+      { name: 'category', column: 'category', type: 'string' },
+      { name: 'priority', column: 'priority', type: 'integer' },
+      { name: 'title', column: 'title', type: 'string' },
+      { name: 'district_code', column: 'district_code', type: 'string' },
+      { name: 'district_name', column: 'district_name', type: 'string' },
+      { name: 'street_name', column: 'street_name', type: 'string' },
+      { name: 'grid_code', column: 'grid_code', type: 'string' },
+      { name: 'first_reported_at', column: 'first_reported_at', type: 'timestamp' },
+      { name: 'last_reported_at', column: 'last_reported_at', type: 'timestamp' },
+      { name: 'drill', column: 'drill', type: 'boolean' },
+    ],
+    public: false,
+    policyLayer: 'incidents',
+  },
+] as const satisfies readonly CatalogLayer[];
+
+/** Every collection, in the order the catalogue lists them. */
+export const CATALOG: readonly CatalogLayer[] = layers;
+
+export const CATALOG_BY_ID: ReadonlyMap<string, CatalogLayer> = new Map(CATALOG.map((l) => [l.id, l]));
+
+/** What CQL2 filters may use on a layer: its allow-listed properties and its geometry under the name `geometry`. */
+export function filterSchemaOf(layer: CatalogLayer): FilterSchema {
+  return { properties: layer.properties, geometry: { name: 'geometry', column: layer.geometryColumn } };
+}
