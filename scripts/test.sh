@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need on a fresh Debian 12 machine (PostgreSQL + PostGIS, Redis, Mosquitto,
-# Chromium, CJK fonts, ffmpeg, npm packages), starts PostgreSQL, Redis and Mosquitto when they are not running, then
+# Chromium, CJK fonts, ffmpeg, GDAL, npm packages), starts PostgreSQL, Redis and Mosquitto when they are not running, then
 # runs the static checks and every jest suite.
 # The suite runs against a real PostGIS (TEST_DATABASE_URL) and, for start-up/import/tiles, the embedded backend.
 set -euo pipefail
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 source scripts/lib/postgres.sh
 
-ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk ffmpeg redis-server mosquitto
+ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk ffmpeg redis-server mosquitto gdal-bin
 ensure_postgres
 ensure_redis
 ensure_mosquitto
