@@ -1,11 +1,18 @@
 import type { Logger } from 'pino';
-import type { FeedAck, FeedSource, IncidentCategory, IncidentPlace, NormalisedReport } from '../../contracts/incidents';
+import {
+  OPEN_STATES,
+  type FeedAck,
+  type FeedSource,
+  type IncidentCategory,
+  type IncidentPlace,
+  type NormalisedReport,
+} from '../../contracts/incidents';
 import type { Db, Queryable } from '../../geo/db/types';
 import { GroupCommit } from '../changes/group-commit';
 import type { ChangeHub } from '../changes/hub';
 import { appendChanges } from '../changes/log';
 import { fuse, OPENING_REASON, type FusionCandidate, type FusionRules } from './fusion';
-import { loadIncidents, OPEN_STATE_LIST, recomputeIncidents } from './store';
+import { loadIncidents, recomputeIncidents } from './store';
 
 /** A validated, normalised and located agency record on its way to the database. */
 export interface IngestItem {
@@ -238,7 +245,7 @@ async function fusionCandidates(
       items.map((i) => i.report.reportedAt),
       rules.maxDistanceM,
       rules.windowMs / 1000,
-      [...OPEN_STATE_LIST],
+      [...OPEN_STATES],
     ],
   );
   for (const r of rows) {

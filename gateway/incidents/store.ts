@@ -1,5 +1,4 @@
 import {
-  OPEN_STATES,
   type FeedSource,
   type Incident,
   type IncidentAction,
@@ -179,8 +178,6 @@ export async function incidentIds(db: Queryable, states: readonly IncidentState[
   );
   return rows.map((r) => Number(r.id));
 }
-
-export const OPEN_STATE_LIST: readonly IncidentState[] = OPEN_STATES;
 
 /**
  * Re-derives each incident's summary from its records: highest priority, its category and title, the agencies,
