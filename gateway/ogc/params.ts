@@ -5,6 +5,8 @@ import { AppError } from '../http/errors';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
+/** Downloads (csv, gpkg, kml) answer the whole query by default, up to this many features. */
+export const MAX_EXPORT_LIMIT = 100_000;
 /** Deep paging is a full scan; past this the client should narrow the query instead. */
 export const MAX_OFFSET = 1_000_000;
 const MAX_SORT_KEYS = 5;
@@ -52,6 +54,20 @@ export function parseFormat(params: Map<string, string>, geojson: boolean): void
   throw invalidParameter('f', `format ${quote(f)} is not offered; use ${geojson ? 'json or geojson' : 'json'}`);
 }
 
+/** The formats of an items response: GeoJSON (`json` is its synonym) or a download converted by GDAL. */
+export const ITEMS_FORMATS = ['json', 'geojson', 'csv', 'gpkg', 'kml'] as const;
+export type ItemsFormat = (typeof ITEMS_FORMATS)[number];
+/** The formats that are converted to a file and sent as an attachment. */
+export type FileFormat = Exclude<ItemsFormat, 'json' | 'geojson'>;
+
+/** `f` of an items request: GeoJSON by default, or one of the download formats. */
+export function parseItemsFormat(params: Map<string, string>): ItemsFormat {
+  const f = params.get('f');
+  if (f === undefined) return 'json';
+  if ((ITEMS_FORMATS as readonly string[]).includes(f)) return f as ItemsFormat;
+  throw invalidParameter('f', `format ${quote(f)} is not offered; use ${ITEMS_FORMATS.join(', ')}`);
+}
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** `bbox=minLon,minLat,maxLon,maxLat` in CRS84. */
@@ -87,6 +103,8 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
 }
 
 export const parseLimit = (raw: string | undefined) => parseInteger('limit', raw, DEFAULT_LIMIT, 1, MAX_LIMIT);
+/** `limit` of a download: the whole query (up to MAX_EXPORT_LIMIT) unless the client pages it. */
+export const parseExportLimit = (raw: string | undefined) => parseInteger('limit', raw, MAX_EXPORT_LIMIT, 1, MAX_EXPORT_LIMIT);
 export const parseOffset = (raw: string | undefined) => parseInteger('offset', raw, 0, 0, MAX_OFFSET);
 
 /** A time range on the temporal column: `from` inclusive, `to` inclusive or (for whole days) exclusive. */

@@ -10,9 +10,12 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
 import { ready } from '../http/ready';
 import { resolveRequestPrincipal } from '../policy/http';
+import { ExportUnavailable, FILE_FORMATS, sendExport } from './export';
 import { queryItem, queryItems, type ItemsQuery } from './items';
 import {
   invalidParameter,
+  parseExportLimit,
+  parseItemsFormat,
   parseBbox,
   parseCrs,
   parseDatetime,
@@ -57,6 +60,9 @@ const ITEMS_PARAMS = [
   'filter-crs',
 ] as const;
 
+/** Filter text kept in an export's audit row. */
+const AUDIT_FILTER_CHARS = 500;
+
 const base = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}/ogc`;
 
 interface Link {
@@ -80,13 +86,27 @@ function canRead(identity: Identity, principal: Principal | null, layer: Catalog
 
 /** The layer named in the path, after the caller's right to read it is checked (401 anonymous, 403 refused). */
 async function readableLayer(identity: Identity, req: Request, res: Response, id: string): Promise<CatalogLayer> {
+  return (await readableLayerFor(identity, req, res, id, false)).layer;
+}
+
+/**
+ * readableLayer, also giving the caller's principal: resolved for non-public layers, and for public ones when
+ * `always` (exports name their caller in the audit row).
+ */
+async function readableLayerFor(
+  identity: Identity,
+  req: Request,
+  res: Response,
+  id: string,
+  always: boolean,
+): Promise<{ layer: CatalogLayer; principal: Principal | null }> {
   const layer = CATALOG_BY_ID.get(id);
   if (!layer) {
     throw new AppError('not_found', `no collection ${JSON.stringify(id.slice(0, 60))}; see /ogc/collections`, {
       code: 'NotFound',
     });
   }
-  if (layer.public) return layer;
+  if (layer.public) return { layer, principal: always ? await principalOf(identity, req, res) : null };
   const principal = await principalOf(identity, req, res);
   if (!principal) throw new AppError('unauthenticated', `请先登录：集合「${layer.title}」需要登录后查看`);
   const decision = identity.policy.layer(principal, layer.policyLayer ?? '');
@@ -104,7 +124,7 @@ async function readableLayer(identity: Identity, req: Request, res: Response, id
       .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
     throw new AppError(decision.code, decision.reason, { collection: layer.id });
   }
-  return layer;
+  return { layer, principal };
 }
 
 /** The collection document: extent from ST_Extent (cached), CRS, attribution and links. */
@@ -151,6 +171,13 @@ function pageHref(req: Request, layer: CatalogLayer, params: Map<string, string>
   if (offset > 0) q.set('offset', String(offset));
   const s = q.toString();
   return `${base(req)}/collections/${layer.id}/items${s ? `?${s}` : ''}`;
+}
+
+/** A URL of the same items query (every page: no limit or offset) in another format, for alternate links. */
+function formatHref(req: Request, layer: CatalogLayer, params: Map<string, string>, f: string): string {
+  const q = new URLSearchParams([...params].filter(([k]) => k !== 'offset' && k !== 'limit' && k !== 'f'));
+  q.set('f', f);
+  return `${base(req)}/collections/${layer.id}/items?${q.toString()}`;
 }
 
 /**
@@ -268,8 +295,9 @@ export function ogcRoutes(deps: AppDeps): Router {
   r.get('/ogc/collections/:collectionId/items', async (req, res) => {
     // Parameters are checked before the collection's access: a malformed request is a 400 whoever sends it.
     const params = queryParams(req, ITEMS_PARAMS);
-    parseFormat(params, true);
-    const layer = await readableLayer(identity, req, res, req.params.collectionId);
+    const format = parseItemsFormat(params);
+    const file = format === 'json' || format === 'geojson' ? null : format;
+    const { layer, principal } = await readableLayerFor(identity, req, res, req.params.collectionId, format !== 'json');
     const { db } = ready(deps.readiness);
     parseCrs('bbox-crs', params.get('bbox-crs'));
     parseCrs('filter-crs', params.get('filter-crs'));
@@ -281,7 +309,7 @@ export function ogcRoutes(deps: AppDeps): Router {
         datetime: parseDatetime(params.get('datetime'), layer),
         properties: parseProperties(params.get('properties'), layer),
         sortby: parseSortby(params.get('sortby'), layer),
-        limit: parseLimit(params.get('limit')),
+        limit: file ? parseExportLimit(params.get('limit')) : parseLimit(params.get('limit')),
         offset: parseOffset(params.get('offset')),
         filter: parseFilter(params.get('filter')),
       };
@@ -291,6 +319,48 @@ export function ogcRoutes(deps: AppDeps): Router {
     const result = await queryItems(db, layer, q).catch((err: unknown) => {
       throw clientError(err, req);
     });
+    // Every download (and an explicit f=geojson) is audited before a byte is sent: no audit row, no data.
+    const auditExport = (outcome: 'ok' | 'failed') =>
+      identity.audit.append({
+        ...origin(req),
+        action: 'data.export',
+        outcome,
+        actor: principal ? actorOf(principal) : null,
+        object: `ogc collection ${layer.id}`,
+        detail: {
+          collection: layer.id,
+          format,
+          features: result.features.length,
+          numberMatched: result.numberMatched,
+          ...(params.has('filter') ? { filter: params.get('filter')!.slice(0, AUDIT_FILTER_CHARS) } : {}),
+          ...(q.bbox ? { bbox: q.bbox } : {}),
+          ...(params.has('datetime') ? { datetime: params.get('datetime') } : {}),
+          limit: q.limit,
+          offset: q.offset,
+        },
+      });
+    res.setHeader('OGC-NumberMatched', String(result.numberMatched));
+    res.setHeader('OGC-NumberReturned', String(result.features.length));
+    if (file) {
+      try {
+        await sendExport(req, res, {
+          layer,
+          format: file,
+          features: result.features,
+          names: q.properties ?? layer.properties.map((p) => p.name),
+          now: identity.now(),
+          beforeSend: async () => {
+            await auditExport('ok');
+          },
+        });
+      } catch (err) {
+        if (err instanceof ExportUnavailable)
+          await auditExport('failed').catch((e: unknown) => req.log?.error({ err: e }, 'could not audit a failed export'));
+        throw err;
+      }
+      return;
+    }
+    if (format === 'geojson') await auditExport('ok');
     const links: Link[] = [
       { href: pageHref(req, layer, params, q.offset), rel: 'self', type: GEOJSON_TYPE, title: '本页' },
       { href: `${base(req)}/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
@@ -304,6 +374,8 @@ export function ogcRoutes(deps: AppDeps): Router {
         type: GEOJSON_TYPE,
         title: '上一页',
       });
+    for (const [f, spec] of Object.entries(FILE_FORMATS))
+      links.push({ href: formatHref(req, layer, params, f), rel: 'alternate', type: spec.contentType, title: `下载（${f}）` });
     res.type(GEOJSON_TYPE).json({
       type: 'FeatureCollection',
       features: result.features,
