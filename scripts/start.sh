@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
+# GDAL converts planners' exports (CSV, GeoPackage, KML); without it only those exports answer 503.
+ensure_apt gdal-bin || log "GDAL could not be installed: CSV, GeoPackage and KML exports will be unavailable"
 ensure_node_modules
 ensure_web_build
 exec npx --no-install tsx gateway/main.ts
