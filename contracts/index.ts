@@ -11,3 +11,4 @@ export * from './facilities';
 export * from './identity';
 export * from './realtime';
 export * from './incidents';
+export * from './analysis';

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { aboutRoutes } from './about';
+import { analysisRoutes } from './analysis';
 import { adminRoutes } from './admin';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
@@ -27,4 +28,5 @@ export const API_ROUTES: ((deps: AppDeps) => Router)[] = [
   feedRoutes,
   incidentRoutes,
   modeRoutes,
+  analysisRoutes,
 ];

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * Spatial analysis (`/api/analysis/*`): request schemas and response types. The geometry is only checked for
+ * being a JSON object here; its structure, size, extent and validity are checked on the server.
+ */
+
+/** Most positions one input geometry may have. */
+export const ANALYSIS_MAX_VERTICES = 10_000;
+/** Buffer distance range, in metres. */
+export const BUFFER_MIN_M = 1;
+export const BUFFER_MAX_M = 20_000;
+/** Drive-time range of a service area, in minutes. */
+export const SERVICE_AREA_MAX_MINUTES = 30;
+/** Most features `within` returns. */
+export const WITHIN_MAX_LIMIT = 10_000;
+
+const number = (what: string) =>
+  z
+    .number({ error: `${what} must be a finite number` })
+    .refine((v) => Number.isFinite(v), { message: `${what} must be a finite number` });
+
+const geometry = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+  message: 'geometry must be a GeoJSON geometry object, e.g. {"type":"Point","coordinates":[126.63,45.75]}',
+});
+
+export const bufferInput = z.strictObject({
+  geometry,
+  distanceM: number('distanceM').refine((v) => v >= BUFFER_MIN_M && v <= BUFFER_MAX_M, {
+    message: `distanceM must be between ${BUFFER_MIN_M} and ${BUFFER_MAX_M} metres`,
+  }),
+});
+export type BufferInput = z.infer<typeof bufferInput>;
+
+export const serviceAreaInput = z.strictObject({
+  lon: number('lon'),
+  lat: number('lat'),
+  minutes: number('minutes').refine((v) => v >= 1 && v <= SERVICE_AREA_MAX_MINUTES, {
+    message: `minutes must be between 1 and ${SERVICE_AREA_MAX_MINUTES}`,
+  }),
+});
+export type ServiceAreaInput = z.infer<typeof serviceAreaInput>;
+
+export const withinInput = z.strictObject({
+  collection: z.string({ error: 'collection must be a collection id (district, street, grid, poi, incidents)' }).max(60),
+  geometry,
+  limit: z
+    .number({ error: 'limit must be a whole number' })
+    .int({ error: 'limit must be a whole number' })
+    .min(1, { error: 'limit must be at least 1' })
+    .max(WITHIN_MAX_LIMIT, { error: `limit must be at most ${WITHIN_MAX_LIMIT}` })
+    .default(1_000),
+});
+export type WithinInput = z.infer<typeof withinInput>;
+
+export const AGGREGATE_COLLECTIONS = ['incidents', 'poi'] as const;
+export const AGGREGATE_UNITS = ['grid', 'street', 'district', 'h3'] as const;
+export type AggregateUnit = (typeof AGGREGATE_UNITS)[number];
+
+const isoTime = (what: string) => z.iso.datetime({ offset: true, error: `${what} must be an ISO 8601 date-time` });
+
+export const aggregateInput = z
+  .strictObject({
+    collection: z.enum(AGGREGATE_COLLECTIONS, { error: 'collection must be incidents or poi' }),
+    by: z.enum(AGGREGATE_UNITS, { error: 'by must be grid, street, district or h3' }),
+    h3Resolution: z
+      .number({ error: 'h3Resolution must be a whole number' })
+      .int({ error: 'h3Resolution must be a whole number' })
+      .min(6, { error: 'h3Resolution must be between 6 and 10' })
+      .max(10, { error: 'h3Resolution must be between 6 and 10' })
+      .default(8),
+    category: z
+      .string({ error: 'category must be a string' })
+      .trim()
+      .min(1, { error: 'category must not be empty' })
+      .max(100)
+      .optional(),
+    from: isoTime('from').optional(),
+    to: isoTime('to').optional(),
+  })
+  .refine((v) => v.collection === 'incidents' || (v.from === undefined && v.to === undefined), {
+    message: 'from/to filter incidents on first_reported_at; poi has no time',
+    path: ['from'],
+  })
+  .refine((v) => v.from === undefined || v.to === undefined || Date.parse(v.from) <= Date.parse(v.to), {
+    message: 'from must not be after to',
+    path: ['to'],
+  });
+export type AggregateInput = z.infer<typeof aggregateInput>;
+
+export interface BufferResponse {
+  type: 'Feature';
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
+  properties: { distanceM: number; areaM2: number };
+}
+
+export interface ServiceAreaResponse {
+  origin: { lon: number; lat: number; snap: { lon: number; lat: number; distanceM: number; gid: number } };
+  minutes: number;
+  reachedEdges: number;
+  /** gids of the reached road edges, in the order the search reached them. */
+  edgeGids: number[];
+  maxDriveS: number;
+  /** The road edges driven in full within the time. */
+  edges: { type: 'MultiLineString'; coordinates: [number, number][][] };
+  /** Concave hull (ratio 0.3) of those edges; null when fewer than three distinct points were reached. */
+  hull: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } | null;
+}
+
+export interface AggregateUnitProperties {
+  /** Unit code, or the H3 index. */
+  code: string;
+  name: string | null;
+  count: number;
+  areaKm2: number;
+  /** Points per km². */
+  density: number;
+  byCategory: Record<string, number>;
+}

@@ -1,0 +1,171 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { aggregateInput, bufferInput, serviceAreaInput, withinInput } from '../../contracts/analysis';
+import { CATALOG_BY_ID, type CatalogLayer } from '../../geo/catalog/layers';
+import { assertValid, checkGeometry, GeometryInputError } from '../../geo/analysis/input';
+import { aggregatePoints, bufferGeometry, featuresWithin, withAnalysisTx } from '../../geo/analysis/queries';
+import { edgesHull, reachWithin } from '../../geo/analysis/service-area';
+import { HARBIN_EXTENT } from '../../geo/ogc/cql2/geometry';
+import { identityOf, type Identity } from '../auth/identity';
+import { actorOf } from '../auth/principal';
+import { origin, principalOf } from '../auth/request';
+import type { AppDeps, ReadyState } from '../deps';
+import { AppError, parseInput } from '../http/errors';
+import { ready } from '../http/ready';
+
+type Handler = (req: Request, res: Response, state: ReadyState) => Promise<void>;
+
+/**
+ * Turns what a caller can get wrong into 4xx: geometry problems (400) and database data exceptions raised by
+ * the input (400, details only in the log); a statement past the 10 s budget is a 503.
+ */
+function clientError(err: unknown, req: Request): unknown {
+  if (err instanceof GeometryInputError) return new AppError('bad_request', err.message);
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (code === '57014') {
+    return new AppError('unavailable', 'the analysis took longer than 10 s and was cancelled; use a smaller area or filter');
+  }
+  if (typeof code === 'string' && (code.startsWith('22') || code === 'XX000')) {
+    req.log?.warn({ err }, 'analysis input refused by the database');
+    return new AppError('bad_request', 'the geometry could not be processed by the spatial database');
+  }
+  return err;
+}
+
+const handle =
+  (deps: AppDeps, handler: Handler) =>
+  async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      await handler(req, res, ready(deps.readiness, req));
+    } catch (err) {
+      next(clientError(err, req));
+    }
+  };
+
+/** The collection, after the caller's right to read it is checked as the OGC routes do (the layer rule). */
+async function readableLayer(identity: Identity, req: Request, id: string): Promise<CatalogLayer> {
+  const layer = CATALOG_BY_ID.get(id);
+  if (!layer) {
+    throw new AppError(
+      'bad_request',
+      `collection: no collection ${JSON.stringify(id)}; one of district, street, grid, poi, incidents`,
+    );
+  }
+  if (layer.public) return layer;
+  const principal = principalOf(req);
+  const decision = identity.policy.layer(principal, layer.policyLayer ?? '');
+  if (!decision.allowed) {
+    await identity.audit
+      .append({
+        ...origin(req),
+        object: `${req.method} ${req.path}`,
+        action: 'access.denied',
+        outcome: 'denied',
+        actor: actorOf(principal),
+        detail: { action: 'analysis.run', collection: layer.id, reason: decision.reason },
+      })
+      .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
+    throw new AppError(decision.code, decision.reason, { collection: layer.id });
+  }
+  return layer;
+}
+
+const inHarbin = (lon: number, lat: number) =>
+  lon >= HARBIN_EXTENT.minLon && lon <= HARBIN_EXTENT.maxLon && lat >= HARBIN_EXTENT.minLat && lat <= HARBIN_EXTENT.maxLat;
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * Spatial analysis for planners and the command centre: geodesic buffers, drive-time service areas over the
+ * live road graph, features within a polygon and point aggregation by grid, street, district or H3 cell.
+ * Every request runs in its own transaction with a 10 s statement budget; all SQL is parameterised.
+ */
+export function analysisRoutes(deps: AppDeps): Router {
+  const identity = identityOf(deps);
+  const r = Router();
+
+  r.post(
+    '/analysis/buffer',
+    handle(deps, async (req, res, { db }) => {
+      const input = parseInput(bufferInput, req.body ?? {});
+      const geometry = checkGeometry(input.geometry, ['Point', 'LineString', 'Polygon']);
+      const json = JSON.stringify(geometry);
+      const out = await withAnalysisTx(db, async (tx) => {
+        await assertValid(tx, json);
+        return bufferGeometry(tx, json, input.distanceM);
+      });
+      res.json({
+        type: 'Feature',
+        geometry: out.geometry,
+        properties: { distanceM: input.distanceM, areaM2: Math.round(out.areaM2) },
+      });
+    }),
+  );
+
+  r.post(
+    '/analysis/service-area',
+    handle(deps, async (req, res, { db, geo }) => {
+      const { lon, lat, minutes } = parseInput(serviceAreaInput, req.body ?? {});
+      if (!inHarbin(lon, lat)) throw new AppError('outside_area', `(${lon}, ${lat}) is outside Harbin`);
+      const router = geo.routing.router;
+      const place = router.place(lon, lat);
+      if (!place) {
+        throw new AppError('far_from_road', `(${lon}, ${lat}) is too far from any open road of the routable network`);
+      }
+      const graph = router.graph;
+      const reach = reachWithin(graph, place, minutes * 60);
+      const gids = reach.edges.map((e) => graph.gid[e]!);
+      const hull = await withAnalysisTx(db, (tx) => edgesHull(tx, gids));
+      res.json({
+        origin: {
+          lon,
+          lat,
+          snap: {
+            lon: place.snap.lon,
+            lat: place.snap.lat,
+            distanceM: round1(place.snap.distM),
+            gid: graph.gid[place.snap.edge]!,
+          },
+        },
+        minutes,
+        reachedEdges: reach.edges.length,
+        edgeGids: gids,
+        maxDriveS: round1(reach.maxDriveS),
+        edges: {
+          type: 'MultiLineString',
+          coordinates: reach.edges.map((e) =>
+            graph.edgeCoords(e).map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6]),
+          ),
+        },
+        hull,
+      });
+    }),
+  );
+
+  r.post(
+    '/analysis/within',
+    handle(deps, async (req, res, { db }) => {
+      const input = parseInput(withinInput, req.body ?? {});
+      const layer = await readableLayer(identity, req, input.collection);
+      const geometry = checkGeometry(input.geometry, ['Polygon', 'MultiPolygon']);
+      const json = JSON.stringify(geometry);
+      const out = await withAnalysisTx(db, async (tx) => {
+        await assertValid(tx, json);
+        return featuresWithin(tx, layer, json, input.limit);
+      });
+      res.type('application/geo+json').json({ ...out, collection: layer.id });
+    }),
+  );
+
+  r.post(
+    '/analysis/aggregate',
+    handle(deps, async (req, res, { db }) => {
+      const input = parseInput(aggregateInput, req.body ?? {});
+      await readableLayer(identity, req, input.collection);
+      const t0 = performance.now();
+      const out = await withAnalysisTx(db, (tx) => aggregatePoints(tx, input));
+      res.type('application/geo+json').json({ ...out, tookMs: Math.round(performance.now() - t0) });
+    }),
+  );
+
+  return r;
+}
