@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { AdminPage } from '../admin/AdminPage';
 import { AuditPage } from '../admin/AuditPage';
 import { DeadLettersPage } from '../admin/DeadLettersPage';
+import { PlannerPage } from '../planner/PlannerPage';
 import { WallPage } from '../wall/WallPage';
 import { ExpiryWarning } from './ExpiryWarning';
 import { LoginPage } from './LoginPage';
@@ -12,7 +13,7 @@ import { SessionProvider, useSession } from './session';
 /**
  * The login gate around the command platform. Accounts that must change their password get only that;
  * signed-in users the page the address names (the map by default, 指挥大屏 for wall devices; 指挥大屏,
- * 用户/角色/部门管理, 审计日志 and 被拒收的推送 for the roles the policy grants them) with the expiry warning on top.
+ * 用户/角色/部门管理, 审计日志, 被拒收的推送 and 空间查询与分析 for the roles the policy grants them) with the expiry warning on top.
  * Visitors get the login page for `#login` and the protected pages, and — unless `requireLogin` — the map,
  * whose base data is public (the same rule as the API's: open data reads need no session, everything else does).
  */
@@ -62,6 +63,8 @@ function Gate({ children, requireLogin }: { children: ReactNode; requireLogin: b
       <AuditPage />
     ) : page === 'deadletters' && can('feed.dead_letters') ? (
       <DeadLettersPage />
+    ) : page === 'planner' && can('analysis.run') ? (
+      <PlannerPage />
     ) : (
       children
     );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** Pages of the signed-in shell, addressed by hash so they can be linked and left with Back. */
-export type PageId = 'map' | 'wall' | 'login' | 'admin' | 'audit' | 'deadletters';
+export type PageId = 'map' | 'wall' | 'login' | 'admin' | 'audit' | 'deadletters' | 'planner';
 
 export const PAGES: { id: PageId; label: string; hash: string; action: string | null }[] = [
   { id: 'map', label: '指挥一张图', hash: '', action: null },
@@ -10,6 +10,7 @@ export const PAGES: { id: PageId; label: string; hash: string; action: string | 
   { id: 'admin', label: '用户/角色/部门管理', hash: '#admin', action: 'user.read' },
   { id: 'audit', label: '审计日志', hash: '#audit', action: 'audit.read' },
   { id: 'deadletters', label: '被拒收的推送', hash: '#deadletters', action: 'feed.dead_letters' },
+  { id: 'planner', label: '空间查询与分析', hash: '#planner', action: 'analysis.run' },
 ];
 
 const pageOf = (hash: string): PageId => PAGES.find((p) => p.hash && p.hash === hash)?.id ?? 'map';
