@@ -10,6 +10,8 @@ export const ANALYSIS_TIMEOUT = '10s';
 export function withAnalysisTx<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.query(`SET LOCAL statement_timeout = '${ANALYSIS_TIMEOUT}'`);
+    // As for the OGC items (gateway/ogc/items.ts): JIT compilation costs more than it saves at these sizes.
+    await tx.query('SET LOCAL jit = off');
     return fn(tx);
   });
 }

@@ -3,6 +3,7 @@ import { benchFusion } from './fusion';
 import { benchGrid } from './grid';
 import { benchIngest } from './ingest';
 import { benchNearestDrive, benchNearestStraight } from './nearest';
+import { benchPlanner } from './planner';
 import type { Report } from './report';
 import { benchTiles } from './tiles';
 
@@ -26,6 +27,7 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { key: 'nearest-straight', name: 'nearest by straight line', kind: 'per-backend', run: benchNearestStraight },
   { key: 'nearest-drive', name: 'nearest by drive time', kind: 'per-backend', run: benchNearestDrive },
   { key: 'tiles', name: 'vector tiles', kind: 'per-backend', run: benchTiles },
+  { key: 'planner', name: 'planner queries', kind: 'per-backend', run: benchPlanner },
   { key: 'ingest', name: 'ingest and live delivery', kind: 'standalone', run: benchIngest },
   { key: 'fusion', name: 'incident fusion', kind: 'standalone', run: benchFusion },
 ];
