@@ -229,3 +229,40 @@ export interface ChainVerification {
   /** The first broken link: the row whose stored hash or link does not match, and why. */
   firstBroken: { seq: number; reason: string } | null;
 }
+
+/**
+ * API tokens (`Authorization: Bearer hgt_…`): read-only access for GIS clients to the OGC API (`/ogc`) and vector
+ * tiles (`/tiles`) as the person who issued them, within that person's layer rights.
+ */
+export const API_TOKEN_PREFIX = 'hgt_';
+export const MAX_API_TOKEN_DAYS = 365;
+export const createApiTokenSchema = z
+  .object({
+    label: z
+      .string({ error: 'label is required: what the token is for, e.g. "QGIS 规划科"' })
+      .trim()
+      .min(1, 'label must not be empty')
+      .max(60, 'label is at most 60 characters'),
+    days: z
+      .number({ error: `days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}` })
+      .int(`days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}`)
+      .min(1, `days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}`)
+      .max(MAX_API_TOKEN_DAYS, `days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}`)
+      .default(90),
+  })
+  .strict();
+export type CreateApiToken = z.infer<typeof createApiTokenSchema>;
+
+export interface ApiTokenSummary {
+  id: string;
+  label: string;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** The answer to issuing a token: the only time the token itself is shown. */
+export interface IssuedApiToken extends ApiTokenSummary {
+  token: string;
+}

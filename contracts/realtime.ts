@@ -28,6 +28,18 @@ export interface ServerToClientEvents {
   /** Heartbeat every `HEAD_INTERVAL_MS`: the newest committed sequence. A client that hears nothing for
    * `STALE_AFTER_MS` shows its connection as stale. */
   'changes:head': (head: { seq: number; at: string }) => void;
+  /**
+   * Vector tiles of a layer that changed (an incident, unit or case moved, appeared or changed state): sent to the
+   * sockets that joined the layer with `layer:subscribe`, so open maps re-fetch only these tiles.
+   */
+  'tiles:invalidate': (update: TileInvalidation) => void;
+}
+
+/** Tile ids are `z/x/y` strings over the layer's whole zoom range; `seq` is the change-log sequence that caused it. */
+export interface TileInvalidation {
+  layer: string;
+  tiles: string[];
+  seq: number;
 }
 
 export const HEAD_INTERVAL_MS = 2000;

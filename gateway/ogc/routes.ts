@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
 import { ready } from '../http/ready';
 import { resolveRequestPrincipal } from '../policy/http';
+import { authorizeLayerRead, mayReadLayer } from '../policy/layer-access';
 import { ExportUnavailable, FILE_FORMATS, sendExport } from './export';
 import { queryItem, queryItems, type ItemsQuery } from './items';
 import {
@@ -77,13 +78,6 @@ async function principalOf(identity: Identity, req: Request, res: Response): Pro
   return (await resolveRequestPrincipal(identity, req, res)).principal;
 }
 
-/** May this principal read the layer? Public layers: anyone; the others: roles of the policy's `layers` entry. */
-function canRead(identity: Identity, principal: Principal | null, layer: CatalogLayer): boolean {
-  if (layer.public) return true;
-  if (!principal || !layer.policyLayer) return false;
-  return identity.policy.layer(principal, layer.policyLayer).allowed;
-}
-
 /** The layer named in the path, after the caller's right to read it is checked (401 anonymous, 403 refused). */
 async function readableLayer(identity: Identity, req: Request, res: Response, id: string): Promise<CatalogLayer> {
   return (await readableLayerFor(identity, req, res, id, false)).layer;
@@ -106,30 +100,20 @@ async function readableLayerFor(
       code: 'NotFound',
     });
   }
-  if (layer.public) return { layer, principal: always ? await principalOf(identity, req, res) : null };
-  const principal = await principalOf(identity, req, res);
-  if (!principal) throw new AppError('unauthenticated', `请先登录：集合「${layer.title}」需要登录后查看`);
-  const decision = identity.policy.layer(principal, layer.policyLayer ?? '');
-  if (!decision.allowed) {
-    // Audited like the policy middleware's refusals: who was turned away from which collection.
-    await identity.audit
-      .append({
-        ...origin(req),
-        object: `${req.method} ${req.path}`,
-        action: 'access.denied',
-        outcome: 'denied',
-        actor: actorOf(principal),
-        detail: { action: 'ogc.read', collection: layer.id, reason: decision.reason },
-      })
-      .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
-    throw new AppError(decision.code, decision.reason, { collection: layer.id });
-  }
+  const principal = await authorizeLayerRead(identity, req, res, layer, 'ogc.read', always);
   return { layer, principal };
 }
 
+/** A grant of the policy (`role` or `role:departmentKind`) in words. */
+function roleLabel(identity: Identity, grant: string): string {
+  const [role, kind] = grant.split(':');
+  return kind ? `${identity.policy.roleName(role ?? '')}（${kind}）` : identity.policy.roleName(role ?? '');
+}
+
 /** The collection document: extent from ST_Extent (cached), CRS, attribution and links. */
-async function collectionDoc(db: Db, req: Request, layer: CatalogLayer) {
+async function collectionDoc(db: Db, req: Request, layer: CatalogLayer, identity: Identity) {
   const meta = await layerMetadata(db, layer);
+  const grants = layer.public ? [] : identity.policy.layerGrants(layer.policyLayer ?? '');
   const self = `${base(req)}/collections/${layer.id}`;
   const links: Link[] = [
     { href: self, rel: 'self', type: JSON_TYPE, title: layer.title },
@@ -154,6 +138,14 @@ async function collectionDoc(db: Db, req: Request, layer: CatalogLayer) {
         : {}),
     },
     ...(meta.updated ? { updated: meta.updated } : {}),
+    // Who may read it (from data/policy.json): everyone, or these roles with a session or an API token.
+    access: layer.public
+      ? { public: true, description: '公开：无需登录' }
+      : {
+          public: false,
+          roles: grants,
+          description: `需登录或 API 令牌；可查看角色：${grants.map((g) => roleLabel(identity, g)).join('、')}`,
+        },
     links,
   };
 }
@@ -249,8 +241,8 @@ export function ogcRoutes(deps: AppDeps): Router {
     parseFormat(queryParams(req, ['f']), false);
     const { db } = ready(deps.readiness);
     const principal = await principalOf(identity, req, res);
-    const visible = CATALOG.filter((l) => canRead(identity, principal, l));
-    const collections = await Promise.all(visible.map((l) => collectionDoc(db, req, l)));
+    const visible = CATALOG.filter((l) => mayReadLayer(identity, principal, l));
+    const collections = await Promise.all(visible.map((l) => collectionDoc(db, req, l, identity)));
     res.type(JSON_TYPE).json({
       links: [{ href: `${base(req)}/collections`, rel: 'self', type: JSON_TYPE, title: '数据集合' }],
       crs: [CRS84],
@@ -262,7 +254,7 @@ export function ogcRoutes(deps: AppDeps): Router {
     parseFormat(queryParams(req, ['f']), false);
     const { db } = ready(deps.readiness);
     const layer = await readableLayer(identity, req, res, req.params.collectionId);
-    res.type(JSON_TYPE).json(await collectionDoc(db, req, layer));
+    res.type(JSON_TYPE).json(await collectionDoc(db, req, layer, identity));
   });
 
   r.get('/ogc/collections/:collectionId/queryables', async (req, res) => {

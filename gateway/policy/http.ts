@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { readCookie, clearSessionCookie } from '../auth/cookie';
 import type { Identity } from '../auth/identity';
+import { resolveApiToken } from '../auth/api-tokens';
 import { actorOf, type Principal } from '../auth/principal';
 import { AppError } from '../http/errors';
 import { ENDED_MESSAGES } from '../auth/messages';
@@ -19,14 +20,38 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** The signed-in principal of a request from its session cookie; an ended session's cookie is cleared. */
+/** Where an API token is accepted: reading the OGC API and vector tiles, nothing else. */
+const TOKEN_PATHS = ['/ogc', '/tiles'];
+const tokenPath = (path: string) => TOKEN_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+
+/**
+ * The principal behind `Authorization: Bearer …`, for reads of the OGC API and tiles only. A token that is sent but
+ * not valid is an error (401), not an anonymous request: the client should learn that its token has lapsed.
+ */
+async function bearerPrincipal(identity: Identity, req: Request): Promise<Principal | null> {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new AppError('unauthenticated', 'Authorization 头应为 "Bearer <API 令牌>"');
+  if (!(req.method === 'GET' || req.method === 'HEAD') || !tokenPath(req.path)) {
+    throw new AppError('unauthenticated', 'API 令牌只能用于读取 /ogc 与 /tiles；其他操作请登录');
+  }
+  const principal = await resolveApiToken(identity.db(), match[1]!, identity.now());
+  if (!principal) throw new AppError('unauthenticated', 'API 令牌无效、已过期或已撤销');
+  return principal;
+}
+
+/**
+ * The signed-in principal of a request from its session cookie (an ended session's cookie is cleared), or, without
+ * a cookie, from an API token.
+ */
 export async function resolveRequestPrincipal(
   identity: Identity,
   req: Request,
   res: Response,
 ): Promise<{ principal: Principal | null; ended: keyof typeof ENDED_MESSAGES | null }> {
   const token = readCookie(req.headers.cookie, identity.cookie.name);
-  if (!token) return { principal: null, ended: null };
+  if (!token) return { principal: await bearerPrincipal(identity, req), ended: null };
   const check = await identity.sessions.resolveToken(token);
   if (check.ok) return { principal: check.principal, ended: null };
   clearSessionCookie(res, identity);

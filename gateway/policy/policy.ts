@@ -113,6 +113,11 @@ export class Policy {
     return this.file.socket[event] ?? null;
   }
 
+  /** Who may read a layer, in the policy's own grant notation (role, role:departmentKind), for catalogues. */
+  layerGrants(layer: string): readonly string[] {
+    return this.file.layers[layer] ?? [];
+  }
+
   layer(subject: Subject, layer: string): Denial | { allowed: true } {
     const grants = this.file.layers[layer];
     if (!grants) return { allowed: false, code: 'forbidden', reason: `未知图层 ${layer}` };

@@ -14,7 +14,8 @@ import { socketAccessControl } from '../policy/socket';
 import { registerCommands } from './commands';
 import { handshakeAuth } from './handshake';
 import { originAllowed } from './origin';
-import { changeRooms, sessionRoom, type RealtimeServer, type RealtimeSocket } from './types';
+import { TileInvalidator } from './tile-invalidation';
+import { changeRooms, layerRoom, sessionRoom, type RealtimeServer, type RealtimeSocket } from './types';
 
 /** How often live sockets' sessions are re-checked (expiry, revocation by another process, disabled users). */
 export const SWEEP_MS = 500;
@@ -76,8 +77,14 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     .whenReady()
     .then(async (state) => {
       if (closed) return;
+      const tiles = new TileInvalidator();
+      await tiles.prime(state.db);
+      if (closed) return;
       tail = await ChangeTail.start(state.db, deps.log);
-      tail.subscribe((changes) => broadcast(io, changes));
+      tail.subscribe((changes) => {
+        broadcast(io, changes);
+        for (const update of tiles.invalidations(changes)) io.local.to(layerRoom(update.layer)).emit('tiles:invalidate', update);
+      });
     })
     .catch((err: unknown) => deps.log.error({ err }, 'change tail could not start; clients only get replays'));
 

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { aboutRoutes } from './about';
 import { analysisRoutes } from './analysis';
+import { apiTokenRoutes } from './api-tokens';
 import { adminRoutes } from './admin';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
@@ -23,6 +24,7 @@ export const API_ROUTES: ((deps: AppDeps) => Router)[] = [
   routingRoutes,
   geocodeRoutes,
   authRoutes,
+  apiTokenRoutes,
   adminRoutes,
   auditRoutes,
   feedRoutes,

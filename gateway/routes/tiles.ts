@@ -1,8 +1,10 @@
 import { Router, type ErrorRequestHandler, type Request } from 'express';
 import { renderTile, TILE_LAYERS, TILE_LAYERS_BY_ID, tilePathSchema, type TileLayerDef } from '../../geo/tiles';
+import { identityOf } from '../auth/identity';
 import type { AppDeps } from '../deps';
 import { AppError, parseInput } from '../http/errors';
 import { ready } from '../http/ready';
+import { authorizeLayerRead } from '../policy/layer-access';
 
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 const TILE_PATTERN = '/tiles/{layer}/{z}/{x}/{y}.mvt';
@@ -21,6 +23,16 @@ function tileUrlTemplate(req: Request, layer: TileLayerDef): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}/tiles/${layer.id}/{z}/{x}/{y}.mvt`;
 }
 
+/** Base layers are open; a live layer is read under the policy's `layers` entry of the same id. */
+const guarded = (layer: TileLayerDef) => ({ id: layer.id, title: layer.title, public: !layer.live, policyLayer: layer.id });
+
+/**
+ * Base layers are cached by anyone for their lifetime; live layers are private and revalidated on every use (the
+ * ETag makes an unchanged tile a 304), so a map that re-fetches an invalidated tile never gets a stale copy.
+ */
+const cacheControl = (layer: TileLayerDef) =>
+  layer.live ? 'private, no-cache' : `public, max-age=${layer.maxAgeSeconds}`;
+
 /**
  * A path segment with broken percent-encoding fails while the router decodes parameters, before any handler runs;
  * it is the caller's malformed tile address, so it is answered 400, not left to become a 500.
@@ -38,15 +50,17 @@ const badEncodingIsInvalidTile: ErrorRequestHandler = (err: unknown, req, _res, 
  * An empty tile is answered `204 No Content`: MapLibre treats it as a tile with no features, the status says so
  * without a body to parse, and it carries the same Cache-Control as a full tile so the client does not ask again.
  */
-export function tileRoutes({ readiness }: AppDeps): Router {
+export function tileRoutes(deps: AppDeps): Router {
   const r = Router();
+  const identity = identityOf(deps);
 
   r.get('/tiles/:layer/:z/:x/:file', async (req, res) => {
     const layer = knownLayer(req.params.layer);
     const tile = parseInput(tilePathSchema, req.params, 'invalid_tile');
-    const { db } = ready(readiness);
+    await authorizeLayerRead(identity, req, res, guarded(layer), 'tiles.read');
+    const { db } = ready(deps.readiness);
     const bytes = await renderTile(db, layer, tile);
-    res.set('Cache-Control', `public, max-age=${layer.maxAgeSeconds}`);
+    res.set('Cache-Control', cacheControl(layer));
     if (bytes.length === 0) {
       res.status(204).end();
       return;
@@ -56,11 +70,12 @@ export function tileRoutes({ readiness }: AppDeps): Router {
     res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 
-  r.get('/tiles/:file', (req, res) => {
+  r.get('/tiles/:file', async (req, res) => {
     const match = /^(.+)\.json$/.exec(req.params.file);
     if (!match) throw new AppError('invalid_tile', `expected ${TILE_PATTERN} or /tiles/{layer}.json; got ${req.path}`);
     const layer = knownLayer(match[1] ?? '');
-    res.set('Cache-Control', 'public, max-age=300');
+    await authorizeLayerRead(identity, req, res, guarded(layer), 'tiles.read');
+    res.set('Cache-Control', layer.live ? 'private, max-age=300' : 'public, max-age=300');
     res.json({
       tilejson: '3.0.0',
       name: layer.title,
@@ -84,6 +99,7 @@ export function tileRoutes({ readiness }: AppDeps): Router {
       layers: TILE_LAYERS.map((l) => ({
         id: l.id,
         title: l.title,
+        live: l.live === true,
         minzoom: l.minzoom,
         maxzoom: l.maxzoom,
         tilejson: `/tiles/${l.id}.json`,

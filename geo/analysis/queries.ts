@@ -84,19 +84,29 @@ export async function featuresWithin(tx: Queryable, layer: CatalogLayer, geojson
   };
 }
 
-/** Where the points of each aggregatable collection live. */
-const POINTS: Record<AggregateInput['collection'], { table: string; time?: string }> = {
+type UnitKind = Exclude<AggregateInput['by'], 'h3'>;
+
+/**
+ * Where the points of each aggregatable collection live. `located`: columns where each point's grid cell, street
+ * and district were stored when it was located (by the same unit polygons), so binning is a GROUP BY on the column
+ * instead of a spatial join.
+ */
+const POINTS: Record<AggregateInput['collection'], { table: string; time?: string; located?: Record<UnitKind, string> }> = {
   poi: { table: 'poi' },
-  incidents: { table: 'incident', time: 'first_reported_at' },
+  incidents: {
+    table: 'incident',
+    time: 'first_reported_at',
+    located: { grid: 'grid_code', street: 'street_code', district: 'district_code' },
+  },
 };
 
 /** The units points are binned into: table, code, name and area (km²) expressions over alias `u`. */
-const UNITS: Record<Exclude<AggregateInput['by'], 'h3'>, { table: string; name: string; areaKm2: string }> = {
+const UNITS: Record<UnitKind, { table: string; name: string; areaKm2: string }> = {
   grid: { table: 'grid_cell', name: 'u.code', areaKm2: 'u.area_m2 / 1e6' },
   street: { table: 'street', name: 'u.name', areaKm2: 'coalesce(u.area_km2, ST_Area(u.geom::geography) / 1e6)' },
   district: { table: 'district', name: 'u.name', areaKm2: 'coalesce(u.area_km2, ST_Area(u.geom::geography) / 1e6)' },
 };
-const UNIT_CODE: Record<Exclude<AggregateInput['by'], 'h3'>, string> = { grid: 'code', street: 'code', district: 'adcode' };
+const UNIT_CODE: Record<UnitKind, string> = { grid: 'code', street: 'code', district: 'adcode' };
 
 export interface AggregateFeature {
   type: 'Feature';
@@ -149,7 +159,9 @@ export async function aggregatePoints(tx: Queryable, input: AggregateInput): Pro
   const filter = pointFilter(input, 1);
   const totalRows = await tx.query<{ n: string }>(`SELECT count(*) AS n FROM ${pts} p ${filter.sql}`, filter.params);
   const totalPoints = Number(totalRows[0]?.n ?? 0);
-  const features = input.by === 'h3' ? await h3Bins(tx, input, pts, filter) : await unitBins(tx, input.by, pts, filter);
+  const located = input.by === 'h3' ? undefined : POINTS[input.collection].located?.[input.by];
+  const features =
+    input.by === 'h3' ? await h3Bins(tx, input, pts, filter) : await unitBins(tx, input.by, pts, filter, located);
   const assignedPoints = features.reduce((n, f) => n + f.properties.count, 0);
   return {
     type: 'FeatureCollection',
@@ -164,13 +176,25 @@ export async function aggregatePoints(tx: Queryable, input: AggregateInput): Pro
 
 async function unitBins(
   tx: Queryable,
-  by: Exclude<AggregateInput['by'], 'h3'>,
+  by: UnitKind,
   pts: string,
   filter: { sql: string; params: SqlParam[] },
+  located: string | undefined,
 ): Promise<AggregateFeature[]> {
   const unit = UNITS[by];
   const code = ident(UNIT_CODE[by]);
   const table = ident(unit.table);
+  // Points that carry their unit's code are counted by it (one scan, hash aggregate); others are joined spatially
+  // on the unit table's GiST index.
+  const binned = located
+    ? `SELECT p.${ident(located)} AS code, p.category, count(*) AS n
+         FROM ${pts} p
+         ${filter.sql ? `${filter.sql} AND` : 'WHERE'} p.${ident(located)} IS NOT NULL
+        GROUP BY 1, 2`
+    : `SELECT u.${code} AS code, p.category, count(*) AS n
+         FROM ${pts} p JOIN ${table} u ON ST_Intersects(u.geom, p.geom)
+         ${filter.sql}
+        GROUP BY u.${code}, p.category`;
   const rows = await tx.query<{
     code: string;
     name: string | null;
@@ -179,12 +203,7 @@ async function unitBins(
     by_category: Record<string, number>;
     geometry: unknown;
   }>(
-    `WITH binned AS (
-       SELECT u.${code} AS code, p.category, count(*) AS n
-         FROM ${pts} p JOIN ${table} u ON ST_Intersects(u.geom, p.geom)
-         ${filter.sql}
-        GROUP BY u.${code}, p.category
-     ), per_unit AS (
+    `WITH binned AS (${binned}), per_unit AS (
        SELECT code, sum(n) AS count, json_object_agg(category, n) AS by_category FROM binned GROUP BY code
      )
      SELECT u.${code} AS code, ${unit.name} AS name, ${unit.areaKm2} AS area_km2, pu.count, pu.by_category,

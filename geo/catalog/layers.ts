@@ -156,6 +156,32 @@ const layers = [
     public: false,
     policyLayer: 'incidents',
   },
+  {
+    id: 'units',
+    title: '处置力量',
+    description: '公安、消防、急救、交警与救援车辆及人员的最新位置与状态（GPS/北斗定位实时更新）。',
+    source: '各部门车载与单兵定位终端（经 MQTT 接入）',
+    license: '内部业务数据，仅限授权角色使用',
+    crs: [CRS84, EPSG4326],
+    table: 'unit',
+    idColumn: 'id',
+    idType: 'string',
+    geometryColumn: 'geom',
+    geometryType: 'Point',
+    temporalColumn: 'position_at',
+    properties: [
+      { name: 'id', column: 'id', type: 'string' },
+      { name: 'callsign', column: 'callsign', type: 'string' },
+      { name: 'type', column: 'type', type: 'string' },
+      { name: 'agency', column: 'agency', type: 'string' },
+      { name: 'status', column: 'status', type: 'string' },
+      { name: 'incident_id', column: 'incident_id', type: 'integer' },
+      { name: 'position_at', column: 'position_at', type: 'timestamp' },
+      { name: 'stale_at', column: 'stale_at', type: 'timestamp' },
+    ],
+    public: false,
+    policyLayer: 'units',
+  },
 ] as const satisfies readonly CatalogLayer[];
 
 /** Every collection, in the order the catalogue lists them. */

@@ -10,6 +10,11 @@ export const TILE_SOURCES = {
   street: { geometry: 'geom', columns: ['code', 'name', 'district_adcode', 'district_name'] },
   grid_cell: { geometry: 'geom', columns: ['code', 'street_code', 'community_code', 'district_adcode', 'owner'] },
   poi: { geometry: 'geom', columns: ['id', 'name', 'category', 'hotline'] },
+  incident: {
+    geometry: 'geom',
+    columns: ['id', 'status', 'category', 'priority', 'title', 'district_code', 'drill', 'merged_into'],
+  },
+  unit: { geometry: 'geom', columns: ['id', 'callsign', 'type', 'agency', 'status', 'incident_id'] },
 } as const satisfies Record<string, { geometry: string; columns: readonly string[] }>;
 
 export type TileSourceTable = keyof typeof TILE_SOURCES;
@@ -31,6 +36,16 @@ export interface TileLayerDef<T extends TileSourceTable = TileSourceTable> {
   featureId?: ColumnOf<T>;
   /** Features are taken in this order, so that the per-tile limit keeps the same ones on every backend. */
   orderBy: ColumnOf<T>;
+  /** Newest first (`DESC`), e.g. for incidents, where the per-tile limit should keep the latest. */
+  orderDescending?: boolean;
+  /** Rows whose column is set are left out, e.g. incidents merged into another one. */
+  omitWhenSet?: ColumnOf<T>;
+  /**
+   * Live layers change while maps show them: the server announces their changed tiles (`tiles:invalidate`),
+   * browsers revalidate every tile (Cache-Control `no-cache` + ETag), and the policy's `layers` entry of this id
+   * decides who may read them. Base layers are public and cached.
+   */
+  live?: boolean;
   minzoom: number;
   maxzoom: number;
   /** Most features one tile carries; tiles are small enough to parse on the client's main thread budget. */
@@ -115,6 +130,39 @@ export const TILE_LAYERS: readonly TileLayerDef[] = [
     buffer: 64,
     maxAgeSeconds: 300,
   }),
+  defineLayer({
+    id: 'incidents',
+    title: '警情',
+    table: 'incident',
+    geometryKind: 'point',
+    properties: ['id', 'status', 'category', 'priority', 'title', 'district_code', 'drill'],
+    featureId: 'id',
+    orderBy: 'id',
+    orderDescending: true,
+    omitWhenSet: 'merged_into',
+    minzoom: 8,
+    maxzoom: 16,
+    maxFeatures: 3000,
+    simplifyUnits: 0,
+    buffer: 64,
+    maxAgeSeconds: 0,
+    live: true,
+  }),
+  defineLayer({
+    id: 'units',
+    title: '处置力量',
+    table: 'unit',
+    geometryKind: 'point',
+    properties: ['id', 'callsign', 'type', 'agency', 'status', 'incident_id'],
+    orderBy: 'id',
+    minzoom: 8,
+    maxzoom: 16,
+    maxFeatures: 2000,
+    simplifyUnits: 0,
+    buffer: 64,
+    maxAgeSeconds: 0,
+    live: true,
+  }),
 ];
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -137,6 +185,7 @@ export function assertValidRegistry(layers: readonly TileLayerDef[]): Map<string
       ...layer.properties,
       layer.orderBy,
       ...(layer.featureId ? [layer.featureId] : []),
+      ...(layer.omitWhenSet ? [layer.omitWhenSet] : []),
       source.geometry,
     ];
     for (const p of layer.properties) if (RESERVED.has(p)) throw new Error(`${where}: property name ${p} is reserved`);

@@ -51,8 +51,8 @@ function featuresSql(layer: TileLayerDef): string {
          (SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS env3857,
                  ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => $4::float8), 4326) AS env4326,
                  $5::float8 AS tolerance) b
-    WHERE ${geom} && b.env4326
-    ORDER BY t.${quote(layer.orderBy)}
+    WHERE ${geom} && b.env4326${layer.omitWhenSet ? ` AND t.${quote(layer.omitWhenSet)} IS NULL` : ''}
+    ORDER BY t.${quote(layer.orderBy)}${layer.orderDescending ? ' DESC' : ''}
     LIMIT $6::int`;
 }
 

@@ -91,6 +91,12 @@ async function fill(b: BenchBackend): Promise<number> {
                FROM generate_series(1, $3::int)) s`,
     [[...INCIDENT_CATEGORIES], MARKER, ROWS],
   );
+  // The ingest pipeline stores each incident's grid cell, street and district when it locates it; so do these rows.
+  await b.db.query(
+    `UPDATE incident i SET grid_code = g.code, street_code = g.street_code, district_code = g.district_adcode
+       FROM grid_cell g WHERE i.title = $1 AND ST_Intersects(g.geom, i.geom)`,
+    [MARKER],
+  );
   await b.db.query('ANALYZE incident');
   return nowMs() - t;
 }
@@ -103,11 +109,11 @@ const itemsPage = `SELECT i.id::text AS id, ST_AsGeoJSON(i.geom, 7) AS geometry,
        FROM incident i ${itemsWhere} ORDER BY i.id ASC LIMIT 100`;
 const itemsCount = `SELECT count(*)::int AS n FROM incident i ${itemsWhere}`;
 
-/** The aggregate's statements by hand: the total, then the spatial join per grid cell and category. */
+/** The aggregate's statements by hand: the total, then the count per stored grid cell and category. */
 const aggTotal = 'SELECT count(*) AS n FROM incident p';
 const aggBins = `WITH binned AS (
-       SELECT u.code, p.category, count(*) AS n FROM incident p JOIN grid_cell u ON ST_Intersects(u.geom, p.geom)
-        GROUP BY u.code, p.category
+       SELECT p.grid_code AS code, p.category, count(*) AS n FROM incident p WHERE p.grid_code IS NOT NULL
+        GROUP BY 1, 2
      ), per_unit AS (
        SELECT code, sum(n) AS count, json_object_agg(category, n) AS by_category FROM binned GROUP BY code
      )
@@ -159,7 +165,7 @@ export async function benchPlanner(b: BenchBackend, report: Report): Promise<voi
     const fillMs = await fill(b);
     report.add({
       section: SECTION,
-      figure: 'fill 1,000,000 synthetic incidents (one INSERT … generate_series) + ANALYZE',
+      figure: 'fill 1,000,000 synthetic incidents (one INSERT … generate_series, located in grid cells) + ANALYZE',
       backend: b.name,
       value: `${(fillMs / 1000).toFixed(1)} s`,
       reference: '—',

@@ -1,5 +1,7 @@
 import { latLngToCell } from 'h3-js';
 import request from 'supertest';
+import { parsePolicy } from '../../gateway/policy/load';
+import { postFeed, report } from '../support/feeds';
 import { createAccount, createIdentityTestApp, login, type IdentityTestApp } from '../support/identity';
 
 /** Central Harbin (道里区 / 南岗区), on the road network and inside the unit grid. */
@@ -47,13 +49,25 @@ describe('access', () => {
     }
   });
 
-  it('applies the layer rule to incidents: a planner is refused, a commander is not', async () => {
+  it('applies the layer rule to incidents: a role without the layer is refused, one with it is not', async () => {
+    // The same app under a policy whose incidents layer leaves planners out.
+    const file = structuredClone(t.identity.policy.file);
+    file.layers.incidents = file.layers.incidents!.filter((g) => g !== 'planner');
+    const narrow = await createIdentityTestApp({ policy: parsePolicy(file) });
+    try {
+      const p = await createAccount(narrow.db, { role: 'planner', departmentId: 'planning' });
+      const cookie = await login(narrow.app, p.username, p.password);
+      const send = (path: string, body: unknown) =>
+        request(narrow.app).post(`/api/analysis/${path}`).set('Cookie', cookie).send(body as object);
+      expect((await send('within', { collection: 'incidents', geometry: AREA })).status).toBe(403);
+      expect((await send('aggregate', { collection: 'incidents', by: 'district' })).status).toBe(403);
+      expect((await send('within', { collection: 'poi', geometry: AREA })).status).toBe(200);
+    } finally {
+      await narrow.close();
+    }
     const planned = await post('within', { collection: 'incidents', geometry: AREA });
-    expect(planned.status).toBe(403);
-    expect((await post('aggregate', { collection: 'incidents', by: 'district' })).status).toBe(403);
-    const commanded = await post('within', { collection: 'incidents', geometry: AREA }, commander);
-    expect(commanded.status).toBe(200);
-    expect(commanded.body.type).toBe('FeatureCollection');
+    expect(planned.status).toBe(200);
+    expect(planned.body.type).toBe('FeatureCollection');
   });
 });
 
@@ -325,4 +339,48 @@ describe('POST /api/analysis/aggregate', () => {
     expect(res.status).toBe(200);
     expect(res.body.assignedPoints).toBe(sum(counts(res.body.features)));
   });
+
+  it.each([
+    ['grid', 'grid_cell', 'code'],
+    ['street', 'street', 'code'],
+    ['district', 'district', 'adcode'],
+  ])('counts located incidents by %s as the units around their points say', async (by, table, code) => {
+    // Incidents through the real feed pipeline, which locates each one, in a time window no other test uses.
+    const window = { from: new Date(Date.UTC(2001, 0, 1)), to: new Date(Date.UTC(2001, 0, 2)) };
+    const [{ n } = { n: 0 }] = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM incident WHERE first_reported_at >= $1 AND first_reported_at < $2',
+      [window.from, window.to],
+    );
+    if (n === 0) {
+      for (let i = 0; i < 40; i++) {
+        const at = new Date(window.from.getTime() + i * 1_800_000);
+        const where = { lon: 126.55 + ((i * 37) % 100) / 600, lat: 45.7 + ((i * 53) % 100) / 1000 };
+        const res = await postFeed(t.app, i % 2 ? '110' : '119', report(i % 2 ? '110' : '119', i % 2 ? 'crime' : 'fire', where, at).payload);
+        expect([200, 201]).toContain(res.status);
+      }
+      await t.state.command.ingest.flush();
+    }
+    const res = await post(
+      'aggregate',
+      { collection: 'incidents', by, from: window.from.toISOString(), to: window.to.toISOString() },
+      commander,
+    );
+    expect(res.status).toBe(200);
+    // Districts follow the unit hierarchy (grid cell ⊂ 街道 ⊂ district): a point counts for the district of the
+    // 街道 it lies in, and only outside every 街道 for the district polygon around it.
+    const unitOf =
+      by === 'district'
+        ? `COALESCE((SELECT s.district_adcode FROM street s WHERE ST_Intersects(s.geom, p.geom) LIMIT 1),
+                    (SELECT d.adcode FROM district d WHERE ST_Intersects(d.geom, p.geom) LIMIT 1))`
+        : `(SELECT u.${code} FROM ${table} u WHERE ST_Intersects(u.geom, p.geom) LIMIT 1)`;
+    const rows = await t.db.query<{ code: string; n: string }>(
+      `SELECT code, count(*) AS n FROM (SELECT ${unitOf} AS code FROM incident p
+        WHERE p.first_reported_at >= $1 AND p.first_reported_at < $2) x WHERE code IS NOT NULL GROUP BY 1`,
+      [window.from, window.to],
+    );
+    const expected = new Map(rows.map((r) => [r.code, Number(r.n)]));
+    expect(sum(expected)).toBeGreaterThan(30);
+    expect(counts(res.body.features)).toEqual(expected);
+  });
 });
+

@@ -192,6 +192,59 @@ describe('the embedded backend (PGlite)', () => {
     expect(gauges.gauges.find((g) => g.stationId === '10800400')).toMatchObject({ at: at.toISOString(), overWarning: true });
   });
 
+  it('answers OGC items with bbox and a CQL2 filter, live incident tiles and aggregation like PostGIS', async () => {
+    const login = await fetch(`${gateway!.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'guihua.zhou', password: 'Ghz#Planner-2907' }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('hb_sid='))!
+      .split(';')[0]!;
+    const box = [126.55, 45.7, 126.7, 45.8];
+    const filter = "category = 'medical_hospital' AND S_INTERSECTS(geometry, POLYGON((126.55 45.7, 126.7 45.7, 126.7 45.8, 126.55 45.8, 126.55 45.7)))";
+    const url = `${gateway!.url}/ogc/collections/poi/items?bbox=${box.join(',')}&limit=1000&filter=${encodeURIComponent(filter)}`;
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    const fc = (await res.json()) as { numberMatched: number; features: { id: string }[] };
+    const [truthCount] = await truth.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM poi WHERE category = 'medical_hospital'
+          AND ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))`,
+      box,
+    );
+    expect(fc.numberMatched).toBe(truthCount!.n);
+    expect(fc.numberMatched).toBeGreaterThan(0);
+
+    // The incident fused in the previous test is drawn by its tile at z16 (a live layer, read with a session).
+    const latest = (await (
+      await fetch(`${gateway!.url}/ogc/collections/incidents/items?limit=1&sortby=-id`, { headers: { cookie } })
+    ).json()) as { features: { id: number; geometry: { coordinates: [number, number] } }[] };
+    const f = latest.features[0]!;
+    const [lon, lat] = f.geometry.coordinates;
+    const n = 2 ** 16;
+    const x = Math.floor(((lon + 180) / 360) * n);
+    const rad = (lat * Math.PI) / 180;
+    const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+    expect((await fetch(`${gateway!.url}/tiles/incidents/16/${x}/${y}.mvt`)).status).toBe(401);
+    const tileRes = await fetch(`${gateway!.url}/tiles/incidents/16/${x}/${y}.mvt`, { headers: { cookie } });
+    expect(tileRes.status).toBe(200);
+    const tile = new VectorTile(new PbfReader(new Uint8Array(await tileRes.arrayBuffer())));
+    const layer = tile.layers.incidents!;
+    const ids = Array.from({ length: layer.length }, (_, i) => layer.feature(i).id);
+    expect(ids).toContain(f.id);
+
+    const agg = await fetch(`${gateway!.url}/api/analysis/aggregate`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ collection: 'poi', by: 'district', category: 'medical_hospital' }),
+    });
+    expect(agg.status).toBe(200);
+    const body = (await agg.json()) as { totalPoints: number; features: { properties: { count: number } }[] };
+    const [hospitals] = await truth.query<{ n: number }>("SELECT count(*)::int AS n FROM poi WHERE category = 'medical_hospital'");
+    expect(body.totalPoints).toBe(hospitals!.n);
+  });
+
   it(
     'starts again on the same data directory without re-importing, much sooner',
     async () => {

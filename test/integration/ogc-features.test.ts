@@ -98,7 +98,7 @@ describe('collections and access', () => {
 
   it('lists incidents too for a commander, not for an inspector', async () => {
     const asCommander = (await get('/ogc/collections', {}, commander).expect(200)).body.collections as { id: string }[];
-    expect(asCommander.map((c) => c.id)).toEqual([...publicIds, 'incidents']);
+    expect(asCommander.map((c) => c.id)).toEqual([...publicIds, 'incidents', 'units']);
     const asInspector = (await get('/ogc/collections', {}, inspector).expect(200)).body.collections as { id: string }[];
     expect(asInspector.map((c) => c.id)).toEqual(publicIds);
   });
@@ -112,7 +112,7 @@ describe('collections and access', () => {
       [String(denied.headers['x-request-id'])],
     );
     expect(rows).toHaveLength(1);
-    expect(JSON.parse(rows[0]!.detail)).toMatchObject({ collection: 'incidents' });
+    expect(JSON.parse(rows[0]!.detail)).toMatchObject({ action: 'ogc.read', layer: 'incidents' });
     await get('/ogc/collections/nope').expect(404);
   });
 
@@ -131,6 +131,15 @@ describe('collections and access', () => {
     expect((res.body.links as Link[]).map((l) => l.rel)).toEqual(expect.arrayContaining(['self', 'items']));
     const inc = await get('/ogc/collections/incidents', {}, commander).expect(200);
     expect(inc.body.extent.temporal.interval[0][1]).toBeNull();
+  });
+
+  it('says who may read each collection, from the access policy', async () => {
+    expect((await get('/ogc/collections/poi').expect(200)).body.access).toMatchObject({ public: true });
+    const inc = await get('/ogc/collections/incidents', {}, commander).expect(200);
+    expect(inc.body.access.public).toBe(false);
+    expect(inc.body.access.roles).toEqual(t.identity.policy.file.layers.incidents);
+    expect(inc.body.access.description).toContain('指挥员');
+    expect(inc.body.access.roles).not.toContain('inspector');
   });
 
   it('publishes queryables as JSON Schema', async () => {

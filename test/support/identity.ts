@@ -7,6 +7,7 @@ import { createApp } from '../../gateway/app';
 import { createIdentity, type Identity } from '../../gateway/auth/identity';
 import { hashPassword } from '../../gateway/auth/kdf';
 import { insertUser } from '../../gateway/auth/users';
+import type { Policy } from '../../gateway/policy/policy';
 import { loadConfig } from '../../gateway/config';
 import { Readiness, type AppDeps, type ReadyState } from '../../gateway/deps';
 import { buildReadyState } from '../../gateway/startup';
@@ -33,7 +34,7 @@ export interface IdentityTestApp {
 }
 
 /** The real app over the test PostGIS with its identity services on a test clock. */
-export async function createIdentityTestApp(opts: { clock?: TestClock } = {}): Promise<IdentityTestApp> {
+export async function createIdentityTestApp(opts: { clock?: TestClock; policy?: Policy } = {}): Promise<IdentityTestApp> {
   const db = await openTestDb();
   const readiness = new Readiness();
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
@@ -41,7 +42,7 @@ export async function createIdentityTestApp(opts: { clock?: TestClock } = {}): P
   const state: ReadyState = await buildReadyState(db, config, log, readiness.changes);
   readiness.markReady(state);
   const clock = opts.clock ?? new TestClock();
-  const identity = createIdentity({ config, log, readiness, now: clock.now });
+  const identity = createIdentity({ config, log, readiness, now: clock.now, policy: opts.policy });
   const deps: AppDeps = { config, log, readiness, identity };
   return { app: createApp(deps), deps, identity, clock, db, state, close: () => db.close() };
 }
