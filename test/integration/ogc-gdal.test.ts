@@ -74,6 +74,21 @@ describe('GDAL reads the OGC API as OAPIF', () => {
     expect(Number(featureCount?.[1])).toBe(await count('poi'));
     expect(poi.stdout).toMatch(/Geometry: Point/);
   }, 120_000);
+
+  it('reads the non-public incidents collection with an API token sent as a header', async () => {
+    const issued = await request(t.app).post('/api/auth/tokens').set('Cookie', commander).send({ label: 'GDAL', days: 1 });
+    expect(issued.status).toBe(201);
+    const url = `OAPIF:http://127.0.0.1:${port}/ogc`;
+    const header = ['--config', 'GDAL_HTTP_HEADERS', `Authorization: Bearer ${issued.body.token as string}`];
+    const all = await run('ogrinfo', ['-ro', '-so', ...header, url], { timeout: 60_000 });
+    const listed = [...all.stdout.matchAll(/^\d+: (\S+)/gm)].map((m) => m[1]);
+    expect(listed).toEqual(expect.arrayContaining(['incidents', 'units']));
+    const incidents = await run('ogrinfo', ['-ro', '-so', ...header, url, 'incidents'], { timeout: 60_000 });
+    expect(Number(/Feature Count: (\d+)/.exec(incidents.stdout)?.[1])).toBe(await count('incident'));
+    // Without it, the same client sees only the open base layers.
+    const anonymous = await run('ogrinfo', ['-ro', '-so', url], { timeout: 60_000 });
+    expect(anonymous.stdout).not.toMatch(/: incidents/);
+  }, 120_000);
 });
 
 describe('exports', () => {

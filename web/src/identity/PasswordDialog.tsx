@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { call, messageOf } from './client';
 import { passwordPolicySchema, type PasswordPolicyView } from './schemas';
 import { useSession } from './session';
@@ -30,7 +31,8 @@ export function PasswordDialog({ forced, onClose }: { forced: boolean; onClose?:
     }
   };
 
-  return (
+  // Rendered into <body>: opened from the user menu in the page header, whose colours a dialog must not inherit.
+  return createPortal(
     <div className="modal-backdrop">
       <form
         className="panel identity-dialog"
@@ -88,6 +90,7 @@ export function PasswordDialog({ forced, onClose }: { forced: boolean; onClose?:
           <button type="submit">确认修改</button>
         </div>
       </form>
-    </div>
+    </div>,
+    document.body,
   );
 }

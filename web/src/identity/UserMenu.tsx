@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ApiTokensDialog } from './ApiTokensDialog';
 import { PasswordDialog } from './PasswordDialog';
 import { useSession, useSignedIn } from './session';
 import { PAGES, goTo, type PageId } from './pages';
@@ -24,6 +25,7 @@ export function UserMenu({ current }: { current?: PageId }) {
   const { user } = useSignedIn();
   const { can, logout, realtime } = useSession();
   const [changing, setChanging] = useState(false);
+  const [tokens, setTokens] = useState(false);
   return (
     <div className="user-menu">
       {PAGES.filter((p) => p.id !== current && p.id !== 'login' && (!p.action || can(p.action))).map((p) => (
@@ -46,10 +48,16 @@ export function UserMenu({ current }: { current?: PageId }) {
           修改密码
         </button>
       )}
+      {user.kind === 'person' && can('api_token.manage') && (
+        <button type="button" className="header-button" onClick={() => setTokens(true)}>
+          API 令牌
+        </button>
+      )}
       <button type="button" className="header-button" onClick={() => void logout()}>
         退出
       </button>
       {changing && <PasswordDialog forced={false} onClose={() => setChanging(false)} />}
+      {tokens && <ApiTokensDialog onClose={() => setTokens(false)} />}
     </div>
   );
 }

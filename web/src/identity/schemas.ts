@@ -4,7 +4,9 @@ import {
   AUDIT_OUTCOMES,
   DEPARTMENT_KINDS,
   ROLE_IDS,
+  type ApiTokenSummary,
   type AuditEventView,
+  type IssuedApiToken,
   type AuditPage,
   type ChainVerification,
   type Department,
@@ -102,3 +104,14 @@ export const chainVerificationSchema = z.object({
   lastSeq: z.number(),
   firstBroken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
 }) satisfies z.ZodType<ChainVerification>;
+
+export const apiTokenSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+}) satisfies z.ZodType<ApiTokenSummary>;
+export const apiTokenListSchema = z.array(apiTokenSchema);
+export const issuedApiTokenSchema = apiTokenSchema.extend({ token: z.string() }) satisfies z.ZodType<IssuedApiToken>;
