@@ -1,14 +1,21 @@
-import { GeoJsonLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { MapMouseEvent } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import type { ServiceAreaResponse } from '../../../contracts/analysis';
 import { isAbort } from '../api/http';
 import { messageOf } from '../identity/client';
+import { useSession } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
+import { useLiveTiles } from '../map/live-tiles';
 import { MapView, type MapHandles } from '../map/MapView';
-import { plannerApi, type AggregateFeature, type Collection, type Items } from './api';
+import { plannerApi, type AggregateFeature, type Collection, type Feature, type Items } from './api';
+import { DISPLAYS, HEX_RADII_M, heatmapLayer, hexagonLayer, pointsOf, type Display, type Point } from './density-layers';
+import { HEAT_RAMP, HEX_RAMP, hexClassLabels, radiusLabel } from './legend';
+import { addIncidentTiles, setIncidentTilesVisible } from './incident-tiles';
 import { buildCql2, itemsUrl, OPERATORS, type Bbox, type FilterRow, type Operator, type ValueType } from './query-builder';
+import { beijingTime, durationLabel } from './timeline';
+import { TimelinePlayer, type TimelineFrame } from './TimelinePlayer';
 import '../identity/identity.css';
 import './planner.css';
 
@@ -33,6 +40,12 @@ const AGG_COLLECTIONS = [
   { id: 'incidents', label: '事件' },
 ] as const;
 type AggCollection = (typeof AGG_COLLECTIONS)[number]['id'];
+/** Points read for the heat map and hexbins (the OGC API's largest page). */
+const DENSITY_LIMIT = 10_000;
+/** The time property played back per collection; others use their first date-time queryable. */
+const TIME_FIELDS: Record<string, string> = { incidents: 'first_reported_at' };
+/** Tile layers of the planner map refreshed live. */
+const LIVE_LAYERS = ['incidents'] as const;
 type Tab = 'query' | 'aggregate' | 'service';
 
 /** Sequential ramp (light yellow → dark red) for the choropleth, five classes. */
@@ -90,6 +103,38 @@ export function PlannerPage() {
   const [area, setArea] = useState<ServiceAreaResponse | null>(null);
   const [picking, setPicking] = useState(false);
 
+  // Heat map and hexbins of the aggregated collection's points.
+  const [display, setDisplay] = useState<Display>('choropleth');
+  const [hexRadius, setHexRadius] = useState<number>(500);
+  const [aggregated, setAggregated] = useState<AggCollection | null>(null);
+  const [aggregatedBy, setAggregatedBy] = useState<UnitBy>('district');
+  const [points, setPoints] = useState<{ collection: AggCollection; list: Point[]; matched: number } | null>(null);
+  const [hexDomain, setHexDomain] = useState<[number, number] | null>(null);
+
+  // Time playback of the query result, and the live incident tiles.
+  const [playback, setPlayback] = useState(false);
+  const [frame, setFrame] = useState<TimelineFrame | null>(null);
+  const [liveServed, setLiveServed] = useState(false);
+  const [showLive, setShowLive] = useState(true);
+  const { socket } = useSession();
+  const live = useLiveTiles(handles?.map ?? null, socket, LIVE_LAYERS);
+
+  useEffect(() => {
+    if (!handles) return;
+    const ac = new AbortController();
+    addIncidentTiles(handles.map, ac.signal).then(setLiveServed, (err: unknown) => {
+      if (!isAbort(err)) console.warn('incident tiles:', err);
+    });
+    return () => ac.abort();
+  }, [handles]);
+
+  // The live dots would hide what a density view or the playback shows, so they step aside meanwhile.
+  const liveSuppressed =
+    (tab === 'aggregate' && display !== 'choropleth' && units !== null) || (tab === 'query' && playback && !!result);
+  useEffect(() => {
+    if (handles && liveServed) setIncidentTilesVisible(handles.map, showLive && !liveSuppressed);
+  }, [handles, liveServed, showLive, liveSuppressed]);
+
   useEffect(() => {
     const ac = new AbortController();
     plannerApi.collections(ac.signal).then(setCollections, (err: unknown) => !isAbort(err) && setError(messageOf(err)));
@@ -107,6 +152,13 @@ export function PlannerPage() {
       .then(setQueryables, (err: unknown) => !isAbort(err) && setError(messageOf(err)));
     return () => ac.abort();
   }, [collectionId]);
+
+  const timeField = useMemo(() => {
+    if (!collectionId) return null;
+    const known = TIME_FIELDS[collectionId];
+    if (known && known in queryables) return known;
+    return Object.entries(queryables).find(([, t]) => t === 'date-time')?.[0] ?? null;
+  }, [collectionId, queryables]);
 
   const run = async (what: () => Promise<void>) => {
     setBusy(true);
@@ -138,7 +190,37 @@ export function PlannerPage() {
   const aggregate = () =>
     run(async () => {
       setUnits(await plannerApi.aggregate({ collection: aggCollection, by: aggBy }));
+      setAggregated(aggCollection);
+      setAggregatedBy(aggBy);
     });
+
+  // The points behind the heat map and hexbins, read once per aggregated collection when one of them is shown.
+  const needPoints = tab === 'aggregate' && display !== 'choropleth' && aggregated !== null && points?.collection !== aggregated;
+  useEffect(() => {
+    if (!needPoints || !aggregated) return;
+    const ac = new AbortController();
+    setBusy(true);
+    plannerApi
+      .items(itemsUrl(aggregated, { filter: '', bbox: null, limit: DENSITY_LIMIT }, 'geojson'), ac.signal)
+      .then(
+        (items) => {
+          setPoints({
+            collection: aggregated,
+            list: pointsOf(items.features),
+            matched: items.numberMatched ?? items.features.length,
+          });
+          setHexDomain(null);
+        },
+        (err: unknown) => !isAbort(err) && setError(messageOf(err)),
+      )
+      .finally(() => setBusy(false));
+    return () => ac.abort();
+  }, [needPoints, aggregated]);
+
+  const onHexDomain = useCallback(
+    (d: [number, number]) => setHexDomain((prev) => (prev && prev[0] === d[0] && prev[1] === d[1] ? prev : d)),
+    [],
+  );
 
   const breaks = useMemo(() => breaksOf(units?.map((u) => u.properties.count) ?? []), [units]);
 
@@ -146,7 +228,14 @@ export function PlannerPage() {
   useEffect(() => {
     if (!handles) return;
     const layers = [];
-    if (units && tab === 'aggregate') {
+    const densityPoints = points && points.collection === aggregated ? points.list : null;
+    if (tab === 'aggregate' && display === 'heatmap' && densityPoints) {
+      layers.push(heatmapLayer('planner-heatmap', densityPoints));
+    }
+    if (tab === 'aggregate' && display === 'hexagon' && densityPoints) {
+      layers.push(hexagonLayer('planner-hexagon', densityPoints, hexRadius, onHexDomain));
+    }
+    if (units && tab === 'aggregate' && display === 'choropleth') {
       layers.push(
         new GeoJsonLayer({
           id: 'planner-aggregate',
@@ -164,7 +253,28 @@ export function PlannerPage() {
         }),
       );
     }
-    if (result && tab === 'query') {
+    if (result && tab === 'query' && playback && frame) {
+      layers.push(
+        new ScatterplotLayer<Feature>({
+          id: `planner-timeline-${frame.layerId}`,
+          data: frame.visible,
+          getPosition: (f) => pointsOf([f])[0] ?? [0, 0],
+          // Older records in the window fade: the newest are drawn fully opaque.
+          getFillColor: (f) => {
+            const t = Date.parse(String(f.properties?.[timeField ?? ''] ?? ''));
+            const age = Number.isNaN(t) ? 1 : Math.min(1, Math.max(0, (frame.at - t) / frame.windowMs));
+            return [215, 48, 31, Math.round(255 - age * 170)];
+          },
+          getLineColor: [255, 255, 255, 230],
+          getRadius: 6,
+          radiusUnits: 'pixels',
+          stroked: true,
+          lineWidthMinPixels: 1,
+          pickable: true,
+          updateTriggers: { getFillColor: [frame.at, frame.windowMs] },
+        }),
+      );
+    } else if (result && tab === 'query') {
       layers.push(
         new GeoJsonLayer({
           id: 'planner-items',
@@ -216,14 +326,30 @@ export function PlannerPage() {
     }
     handles.overlay.setProps({
       layers,
-      getTooltip: ({ object }: { object?: { properties?: Record<string, unknown> } }) => {
+      getTooltip: ({ object }: { object?: { properties?: Record<string, unknown>; count?: unknown } }) => {
+        if (object && !object.properties && typeof object.count === 'number') return { text: `本六边形内 ${object.count} 个` };
         const p = object?.properties;
         if (!p) return null;
         if ('count' in p) return { text: `${cell(p.name) || cell(p.code)}：${cell(p.count)}` };
-        return { text: cell(p.name ?? p.id ?? '') };
+        return { text: cell(p.name ?? p.title ?? p.id ?? '') };
       },
     });
-  }, [handles, tab, units, breaks, result, area]);
+  }, [
+    handles,
+    tab,
+    units,
+    breaks,
+    result,
+    area,
+    display,
+    points,
+    aggregated,
+    hexRadius,
+    onHexDomain,
+    playback,
+    frame,
+    timeField,
+  ]);
 
   const onMapClick = useCallback(
     (e: MapMouseEvent) => {
@@ -399,6 +525,25 @@ export function PlannerPage() {
                       </a>
                     ))}
                   </div>
+                  {timeField && (
+                    <label className="planner-check">
+                      <input
+                        type="checkbox"
+                        data-testid="timeline-toggle"
+                        checked={playback}
+                        onChange={(e) => setPlayback(e.target.checked)}
+                      />{' '}
+                      时间回放（按 <code>{timeField}</code>）
+                    </label>
+                  )}
+                  {timeField && playback && collectionId && (
+                    <TimelinePlayer
+                      layerId={collectionId}
+                      features={result.items.features}
+                      timeField={timeField}
+                      onFrame={setFrame}
+                    />
+                  )}
                 </section>
               )}
             </>
@@ -436,6 +581,38 @@ export function PlannerPage() {
                   ))}
                 </select>
               </label>
+              <label>
+                显示方式{' '}
+                <select
+                  aria-label="显示方式"
+                  data-testid="aggregate-display"
+                  value={display}
+                  onChange={(e) => setDisplay(e.target.value as Display)}
+                >
+                  {DISPLAYS.map((d) => (
+                    <option key={d.id} value={d.id}>
+                      {d.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {display === 'hexagon' && (
+                <label>
+                  六边形半径{' '}
+                  <select
+                    aria-label="六边形半径"
+                    data-testid="hexagon-radius"
+                    value={hexRadius}
+                    onChange={(e) => setHexRadius(Number(e.target.value))}
+                  >
+                    {HEX_RADII_M.map((r) => (
+                      <option key={r} value={r}>
+                        {radiusLabel(r)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
               <button
                 type="button"
                 className="primary"
@@ -445,19 +622,35 @@ export function PlannerPage() {
               >
                 {busy ? '正在统计…' : '统计'}
               </button>
+              {units && display !== 'choropleth' && (
+                <DensityLegend
+                  display={display}
+                  points={points && points.collection === aggregated ? points : null}
+                  collection={AGG_COLLECTIONS.find((c) => c.id === aggregated)?.label ?? ''}
+                  hexDomain={hexDomain}
+                  hexRadius={hexRadius}
+                />
+              )}
               {units && (
                 <>
                   <p data-testid="aggregate-total" data-total={total}>
                     共 {units.length} 个单元，合计 <strong>{total}</strong>
                   </p>
-                  <div className="planner-legend" aria-label="图例">
-                    {RAMP.map((c, i) => (
-                      <span key={i}>
-                        <i style={{ background: `rgb(${c.join(',')})` }} />
-                        {i === 0 ? `≤ ${breaks[0]}` : i === RAMP.length - 1 ? `> ${breaks[3]}` : `${breaks[i - 1]}–${breaks[i]}`}
-                      </span>
-                    ))}
-                  </div>
+                  {display === 'choropleth' && (
+                    <div className="planner-legend" aria-label="图例" data-testid="choropleth-legend">
+                      <strong>分区着色：每个{UNITS.find((u) => u.by === aggregatedBy)?.label ?? '单元'}的数量</strong>
+                      {RAMP.map((c, i) => (
+                        <span key={i}>
+                          <i style={{ background: `rgb(${c.join(',')})` }} />
+                          {i === 0
+                            ? `≤ ${breaks[0]}`
+                            : i === RAMP.length - 1
+                              ? `> ${breaks[3]}`
+                              : `${breaks[i - 1]}–${breaks[i]}`}
+                        </span>
+                      ))}
+                    </div>
+                  )}
                 </>
               )}
             </section>
@@ -500,6 +693,28 @@ export function PlannerPage() {
         <div className="planner-right">
           <div className="planner-map">
             <MapView onReady={setHandles} onClick={onMapClick} />
+            {tab === 'query' && playback && frame && (
+              <div className="planner-playback-badge" data-testid="playback-badge" aria-live="polite">
+                回放 <strong>{beijingTime(frame.at)}</strong>（北京时间）· 前 {durationLabel(frame.windowMs)}{' '}
+                <strong>{frame.visible.length}</strong> 条
+              </div>
+            )}
+            {liveServed && (
+              <label
+                className="planner-live"
+                data-testid="live-tiles"
+                data-subscribed={live.subscribed.join(',')}
+                data-refreshed={live.refreshed}
+                data-shown={showLive && !liveSuppressed ? 'true' : 'false'}
+              >
+                <input type="checkbox" checked={showLive} onChange={(e) => setShowLive(e.target.checked)} /> 实时事件图层
+                {liveSuppressed
+                  ? '（分析显示时暂不显示）'
+                  : live.subscribed.includes('incidents')
+                    ? '（实时更新中）'
+                    : '（未连接）'}
+              </label>
+            )}
           </div>
           <div className="planner-table-wrap">
             {tab === 'query' && result && (
@@ -554,6 +769,59 @@ export function PlannerPage() {
           </div>
         </div>
       </div>
+    </div>
+  );
+}
+
+interface DensityLegendProps {
+  display: Exclude<Display, 'choropleth'>;
+  points: { list: Point[]; matched: number } | null;
+  collection: string;
+  hexDomain: [number, number] | null;
+  hexRadius: number;
+}
+
+/** 图例 of the heat map (relative density, light to dark) or of the hexbins (count classes per hexagon). */
+function DensityLegend({ display, points, collection, hexDomain, hexRadius }: DensityLegendProps) {
+  if (!points) return <p className="muted">正在读取{collection}点位…</p>;
+  const partial = points.matched > points.list.length;
+  const source = (
+    <p className="muted" data-testid="density-points" data-count={points.list.length}>
+      {collection} {points.list.length} 个点位{partial ? `（共 ${points.matched} 个，仅显示前 ${points.list.length} 个）` : ''}
+    </p>
+  );
+  if (display === 'heatmap') {
+    const stops = HEAT_RAMP.map((c, i) => `rgb(${c.join(',')}) ${Math.round((i / (HEAT_RAMP.length - 1)) * 100)}%`);
+    return (
+      <div className="planner-legend" aria-label="热力图图例" data-testid="density-legend" data-display="heatmap">
+        <strong>热力图：{collection}密度</strong>
+        <i className="planner-gradient" style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }} />
+        <span className="planner-gradient-scale">
+          <span>低</span>
+          <span>高</span>
+        </span>
+        {source}
+      </div>
+    );
+  }
+  const labels = hexDomain ? hexClassLabels(hexDomain) : null;
+  const radius = radiusLabel(hexRadius);
+  return (
+    <div className="planner-legend" aria-label="六边形图例" data-testid="density-legend" data-display="hexagon">
+      <strong>
+        六边形分箱：每格{collection}数量（半径 {radius}）
+      </strong>
+      {labels ? (
+        HEX_RAMP.map((c, i) => (
+          <span key={i}>
+            <i style={{ background: `rgb(${c.join(',')})` }} />
+            {labels[i] === '—' ? '—' : `${labels[i]} 个`}
+          </span>
+        ))
+      ) : (
+        <span className="muted">正在分箱…</span>
+      )}
+      {source}
     </div>
   );
 }
