@@ -52,12 +52,7 @@ export async function listApiTokens(db: Queryable, userId: string): Promise<ApiT
 }
 
 /** Revokes one of the user's own tokens; null when there is no such token (or it is someone else's). */
-export async function revokeApiToken(
-  tx: Queryable,
-  userId: string,
-  id: string,
-  now: Date,
-): Promise<ApiTokenSummary | null> {
+export async function revokeApiToken(tx: Queryable, userId: string, id: string, now: Date): Promise<ApiTokenSummary | null> {
   const [row] = await tx.query<TokenRow>(
     `UPDATE api_token SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
     [id, userId, now],

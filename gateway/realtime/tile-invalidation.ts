@@ -67,9 +67,7 @@ export class TileInvalidator {
         this.last.get(layer.id)?.delete(entity.id);
       }
     }
-    return [...byLayer]
-      .filter(([, e]) => e.tiles.size > 0)
-      .map(([layer, e]) => ({ layer, tiles: [...e.tiles], seq: e.seq }));
+    return [...byLayer].filter(([, e]) => e.tiles.size > 0).map(([layer, e]) => ({ layer, tiles: [...e.tiles], seq: e.seq }));
   }
 
   private remember(layer: string, id: string, position: Position): void {

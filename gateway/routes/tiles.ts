@@ -30,8 +30,7 @@ const guarded = (layer: TileLayerDef) => ({ id: layer.id, title: layer.title, pu
  * Base layers are cached by anyone for their lifetime; live layers are private and revalidated on every use (the
  * ETag makes an unchanged tile a 304), so a map that re-fetches an invalidated tile never gets a stale copy.
  */
-const cacheControl = (layer: TileLayerDef) =>
-  layer.live ? 'private, no-cache' : `public, max-age=${layer.maxAgeSeconds}`;
+const cacheControl = (layer: TileLayerDef) => (layer.live ? 'private, no-cache' : `public, max-age=${layer.maxAgeSeconds}`);
 
 /**
  * A path segment with broken percent-encoding fails while the router decodes parameters, before any handler runs;

@@ -116,9 +116,10 @@ const aggBins = `WITH binned AS (
        SELECT p.grid_code AS code, p.category, count(*) AS n FROM incident p WHERE p.grid_code IS NOT NULL
         GROUP BY 1, 2
      ), per_unit AS (
-       SELECT code, sum(n) AS count, json_object_agg(category, n) AS by_category FROM binned GROUP BY code
+       SELECT code, sum(n) AS count, array_agg(category) AS categories, array_agg(n) AS counts FROM binned GROUP BY code
      )
-     SELECT u.code, u.code AS name, u.area_m2 / 1e6 AS area_km2, pu.count, pu.by_category, ST_AsGeoJSON(u.geom, 6)::json AS geometry
+     SELECT u.code, u.code AS name, u.area_m2 / 1e6 AS area_km2, pu.count, pu.categories, pu.counts,
+            ST_AsGeoJSON(u.geom, 6) AS geometry
        FROM per_unit pu JOIN grid_cell u ON u.code = pu.code
       ORDER BY pu.count DESC, u.code`;
 

@@ -58,7 +58,10 @@ describe('access', () => {
       const p = await createAccount(narrow.db, { role: 'planner', departmentId: 'planning' });
       const cookie = await login(narrow.app, p.username, p.password);
       const send = (path: string, body: unknown) =>
-        request(narrow.app).post(`/api/analysis/${path}`).set('Cookie', cookie).send(body as object);
+        request(narrow.app)
+          .post(`/api/analysis/${path}`)
+          .set('Cookie', cookie)
+          .send(body as object);
       expect((await send('within', { collection: 'incidents', geometry: AREA })).status).toBe(403);
       expect((await send('aggregate', { collection: 'incidents', by: 'district' })).status).toBe(403);
       expect((await send('within', { collection: 'poi', geometry: AREA })).status).toBe(200);
@@ -355,7 +358,11 @@ describe('POST /api/analysis/aggregate', () => {
       for (let i = 0; i < 40; i++) {
         const at = new Date(window.from.getTime() + i * 1_800_000);
         const where = { lon: 126.55 + ((i * 37) % 100) / 600, lat: 45.7 + ((i * 53) % 100) / 1000 };
-        const res = await postFeed(t.app, i % 2 ? '110' : '119', report(i % 2 ? '110' : '119', i % 2 ? 'crime' : 'fire', where, at).payload);
+        const res = await postFeed(
+          t.app,
+          i % 2 ? '110' : '119',
+          report(i % 2 ? '110' : '119', i % 2 ? 'crime' : 'fire', where, at).payload,
+        );
         expect([200, 201]).toContain(res.status);
       }
       await t.state.command.ingest.flush();
@@ -383,4 +390,3 @@ describe('POST /api/analysis/aggregate', () => {
     expect(counts(res.body.features)).toEqual(expected);
   });
 });
-

@@ -78,7 +78,9 @@ it('is read-only and limited to /ogc and /tiles: other requests are told to log 
 });
 
 it('refuses unknown, malformed, revoked and expired tokens and tokens of disabled accounts, saying so', async () => {
-  const unknown = await request(t.app).get('/ogc/collections/incidents/items').set(bearer(`hgt_${'A'.repeat(43)}`));
+  const unknown = await request(t.app)
+    .get('/ogc/collections/incidents/items')
+    .set(bearer(`hgt_${'A'.repeat(43)}`));
   expect(unknown.status).toBe(401);
   expect(unknown.body.error.message).toMatch(/无效、已过期或已撤销/);
   const malformed = await request(t.app).get('/ogc/collections/incidents/items').set('Authorization', 'Basic abc');
@@ -92,9 +94,10 @@ it('refuses unknown, malformed, revoked and expired tokens and tokens of disable
   expect((await request(t.app).get('/ogc/collections/incidents/items').set(bearer(revokedToken.token))).status).toBe(401);
 
   const expiring = (await issue(plannerCookie)).body as IssuedApiToken;
-  await t.db.query("UPDATE api_token SET created_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1", [
-    expiring.id,
-  ]);
+  await t.db.query(
+    "UPDATE api_token SET created_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1",
+    [expiring.id],
+  );
   expect((await request(t.app).get('/ogc/collections/incidents/items').set(bearer(expiring.token))).status).toBe(401);
 
   const other = await createAccount(t.db, { role: 'planner' });

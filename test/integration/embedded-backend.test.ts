@@ -203,7 +203,8 @@ describe('the embedded backend (PGlite)', () => {
       .find((c) => c.startsWith('hb_sid='))!
       .split(';')[0]!;
     const box = [126.55, 45.7, 126.7, 45.8];
-    const filter = "category = 'medical_hospital' AND S_INTERSECTS(geometry, POLYGON((126.55 45.7, 126.7 45.7, 126.7 45.8, 126.55 45.8, 126.55 45.7)))";
+    const filter =
+      "category = 'medical_hospital' AND S_INTERSECTS(geometry, POLYGON((126.55 45.7, 126.7 45.7, 126.7 45.8, 126.55 45.8, 126.55 45.7)))";
     const url = `${gateway!.url}/ogc/collections/poi/items?bbox=${box.join(',')}&limit=1000&filter=${encodeURIComponent(filter)}`;
     const res = await fetch(url);
     expect(res.status).toBe(200);
@@ -216,11 +217,20 @@ describe('the embedded backend (PGlite)', () => {
     expect(fc.numberMatched).toBe(truthCount!.n);
     expect(fc.numberMatched).toBeGreaterThan(0);
 
-    // The incident fused in the previous test is drawn by its tile at z16 (a live layer, read with a session).
-    const latest = (await (
-      await fetch(`${gateway!.url}/ogc/collections/incidents/items?limit=1&sortby=-id`, { headers: { cookie } })
-    ).json()) as { features: { id: number; geometry: { coordinates: [number, number] } }[] };
-    const f = latest.features[0]!;
+    // A new incident is drawn by its live tile at z16, read with a session.
+    const scene = freshScene();
+    const r = report('119', 'fire', scene, scene.at);
+    const record = JSON.stringify(r.payload);
+    const posted = await fetch(`${gateway!.url}/api/feeds/119`, {
+      method: 'POST',
+      headers: signedHeaders('119', record),
+      body: record,
+    });
+    expect(posted.status).toBe(201);
+    const { incidentId } = (await posted.json()) as FeedAck;
+    const item = await fetch(`${gateway!.url}/ogc/collections/incidents/items/${incidentId}`, { headers: { cookie } });
+    expect(item.status).toBe(200);
+    const f = (await item.json()) as { id: number; geometry: { coordinates: [number, number] } };
     const [lon, lat] = f.geometry.coordinates;
     const n = 2 ** 16;
     const x = Math.floor(((lon + 180) / 360) * n);
@@ -241,7 +251,9 @@ describe('the embedded backend (PGlite)', () => {
     });
     expect(agg.status).toBe(200);
     const body = (await agg.json()) as { totalPoints: number; features: { properties: { count: number } }[] };
-    const [hospitals] = await truth.query<{ n: number }>("SELECT count(*)::int AS n FROM poi WHERE category = 'medical_hospital'");
+    const [hospitals] = await truth.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM poi WHERE category = 'medical_hospital'",
+    );
     expect(body.totalPoints).toBe(hospitals!.n);
   });
 

@@ -21,9 +21,21 @@ const DB_TEXT = /syntax error at or near|relation "|does not exist|ERROR:|SQLSTA
 
 /** Coordinates: mostly around Harbin, some anywhere, some non-finite or not numbers at all. */
 const coordinate = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.double({ min: 126.4, max: 126.9, noNaN: true }), fc.double({ min: 45.6, max: 45.95, noNaN: true })) },
-  { weight: 1, arbitrary: fc.tuple(fc.double({ min: -400, max: 400, noNaN: true }), fc.double({ min: -200, max: 200, noNaN: true })) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom<unknown>(NaN, Infinity, -Infinity, 1e308, -0, '126.6', null, '__NaN__'), fc.double({ min: 45, max: 46 })) },
+  {
+    weight: 6,
+    arbitrary: fc.tuple(fc.double({ min: 126.4, max: 126.9, noNaN: true }), fc.double({ min: 45.6, max: 45.95, noNaN: true })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.double({ min: -400, max: 400, noNaN: true }), fc.double({ min: -200, max: 200, noNaN: true })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(
+      fc.constantFrom<unknown>(NaN, Infinity, -Infinity, 1e308, -0, '126.6', null, '__NaN__'),
+      fc.double({ min: 45, max: 46 }),
+    ),
+  },
   { weight: 1, arbitrary: fc.array(fc.double({ min: 126, max: 127, noNaN: true }), { minLength: 0, maxLength: 5 }) },
 );
 
@@ -37,7 +49,12 @@ const tangled = fc
     minLength: 3,
     maxLength: 30,
   })
-  .map((polar) => ringOf(polar.map(([a, r]) => [126.63 + r * Math.cos(a), 45.76 + r * Math.sin(a)]), true));
+  .map((polar) =>
+    ringOf(
+      polar.map(([a, r]) => [126.63 + r * Math.cos(a), 45.76 + r * Math.sin(a)]),
+      true,
+    ),
+  );
 /** Up to 12,000 vertices: over the 10,000 limit about a sixth of the time. */
 const huge = fc.integer({ min: 4, max: 12_000 }).map((n) =>
   ringOf(
@@ -71,7 +88,9 @@ const wktNumber = fc.oneof(
   fc.double({ min: 45.6, max: 45.95, noNaN: true }).map(String),
   fc.constantFrom('NaN', 'Infinity', '-inf', '1e999', '', '1,5', '0x10', '--1', '1e-400'),
 );
-const wktPoints = fc.array(fc.tuple(wktNumber, wktNumber), { minLength: 0, maxLength: 15 }).map((pts) => pts.map((p) => p.join(' ')));
+const wktPoints = fc
+  .array(fc.tuple(wktNumber, wktNumber), { minLength: 0, maxLength: 15 })
+  .map((pts) => pts.map((p) => p.join(' ')));
 const wktRing = fc
   .tuple(wktPoints, fc.boolean())
   .map(([pts, closed]) => `(${(closed && pts.length ? [...pts, pts[0]] : pts).join(', ')})`);
@@ -97,21 +116,28 @@ function checkAnswer(res: request.Response, sent: string): void {
   if (res.status === 431 || res.status === 414) return;
   if (res.status >= 400) {
     const message = (res.body as { error?: { message?: string }; description?: string })?.error?.message ?? res.body?.description;
-    if (typeof message !== 'string' || message.length < 5) throw new Error(`${res.status} without a reason for ${sent.slice(0, 200)}`);
+    if (typeof message !== 'string' || message.length < 5)
+      throw new Error(`${res.status} without a reason for ${sent.slice(0, 200)}`);
   }
 }
 
 it('answers 5,000 generated GeoJSON geometries to the analysis API without a 5xx', async () => {
   const bodies = fc.sample(
-    fc.tuple(geoJson, fc.constantFrom('within', 'buffer')).map(([geometry, op]) =>
-      op === 'within' ? { op, body: { collection: 'poi', geometry, limit: 10 } } : { op, body: { geometry, distanceM: 200 } },
-    ),
+    fc
+      .tuple(geoJson, fc.constantFrom('within', 'buffer'))
+      .map(([geometry, op]) =>
+        op === 'within' ? { op, body: { collection: 'poi', geometry, limit: 10 } } : { op, body: { geometry, distanceM: 200 } },
+      ),
     { numRuns: 5000, seed: 20_261_122 },
   );
   for (const { op, body } of bodies) {
     // JSON.stringify writes NaN and Infinity as null; some bodies carry them as raw JSON text instead.
     const raw = JSON.stringify(body).replace(/"__NaN__"/g, 'NaN');
-    const res = await request(t.app).post(`/api/analysis/${op}`).set('Cookie', planner).set('Content-Type', 'application/json').send(raw);
+    const res = await request(t.app)
+      .post(`/api/analysis/${op}`)
+      .set('Cookie', planner)
+      .set('Content-Type', 'application/json')
+      .send(raw);
     checkAnswer(res, raw);
   }
   console.log(`hostile GeoJSON: ${JSON.stringify(Object.fromEntries(outcomes))} (status: count)`);
@@ -120,9 +146,9 @@ it('answers 5,000 generated GeoJSON geometries to the analysis API without a 5xx
 it('answers 5,000 generated WKT geometries inside CQL2 spatial filters without a 5xx', async () => {
   outcomes.clear();
   const filters = fc.sample(
-    fc.tuple(fc.constantFrom('S_INTERSECTS', 'S_WITHIN', 'S_DWITHIN'), wkt).map(([op, g]) =>
-      op === 'S_DWITHIN' ? `S_DWITHIN(geometry, ${g}, 100, meters)` : `${op}(geometry, ${g})`,
-    ),
+    fc
+      .tuple(fc.constantFrom('S_INTERSECTS', 'S_WITHIN', 'S_DWITHIN'), wkt)
+      .map(([op, g]) => (op === 'S_DWITHIN' ? `S_DWITHIN(geometry, ${g}, 100, meters)` : `${op}(geometry, ${g})`)),
     { numRuns: 5000, seed: 11_22 },
   );
   for (const filter of filters) {

@@ -97,7 +97,10 @@ describe('which tiles draw a point', () => {
   it('agrees with PostGIS: each tile returned has the point inside its buffered envelope, none left out', async () => {
     // Points across Harbin, half of them pushed onto a tile edge at some zoom, where the neighbours matter.
     const points = fc.sample(
-      fc.record({ lon: fc.double({ min: 126.3, max: 127.0, noNaN: true }), lat: fc.double({ min: 45.5, max: 46.0, noNaN: true }) }),
+      fc.record({
+        lon: fc.double({ min: 126.3, max: 127.0, noNaN: true }),
+        lat: fc.double({ min: 45.5, max: 46.0, noNaN: true }),
+      }),
       { numRuns: 40, seed: 7 },
     );
     for (const p of points) {
@@ -115,7 +118,8 @@ describe('which tiles draw a point', () => {
              FROM home, generate_series(-1, 1) dx, generate_series(-1, 1) dy`,
           [z, p.lon, p.lat, incidents.buffer / TILE_EXTENT],
         );
-        for (const r of rows) expect([`${z}/${r.x}/${r.y}`, claimed.has(`${z}/${r.x}/${r.y}`)]).toEqual([`${z}/${r.x}/${r.y}`, r.draws]);
+        for (const r of rows)
+          expect([`${z}/${r.x}/${r.y}`, claimed.has(`${z}/${r.x}/${r.y}`)]).toEqual([`${z}/${r.x}/${r.y}`, r.draws]);
       }
     }
   });
@@ -126,7 +130,9 @@ describe('access', () => {
     const anon = await request(t.app).get(`/tiles/incidents/${harbin(12)}.mvt`);
     expect(anon.status).toBe(401);
     expect(anon.body.error.message).toMatch(/登录|令牌/);
-    const planner = await request(t.app).get(`/tiles/units/${harbin(12)}.mvt`).set('Cookie', plannerCookie);
+    const planner = await request(t.app)
+      .get(`/tiles/units/${harbin(12)}.mvt`)
+      .set('Cookie', plannerCookie);
     expect(planner.status).toBe(403);
     const json = await request(t.app).get('/tiles/units.json');
     expect(json.status).toBe(401);
@@ -186,16 +192,28 @@ describe('invalidation', () => {
     const sub = await subscriber(commanderCookie, 'units');
     // The first fix puts the unit where the invalidator has seen it; the second moves it 3 km east.
     const at = new Date();
-    await t.state.command.avl.submit({ unitId: unitId!, ...start, at: at.toISOString(), staleAt: new Date(at.getTime() + 60_000).toISOString(), accuracyM: 5, status: null });
+    await t.state.command.avl.submit({
+      unitId: unitId!,
+      ...start,
+      at: at.toISOString(),
+      staleAt: new Date(at.getTime() + 60_000).toISOString(),
+      accuracyM: 5,
+      status: null,
+    });
     await until('the first fix', () => sub.updates.find((u) => u.tiles.length > 0));
     const to = offset(start, 3000, 0);
     const later = new Date(at.getTime() + 1000);
-    await t.state.command.avl.submit({ unitId: unitId!, ...to, at: later.toISOString(), staleAt: new Date(later.getTime() + 60_000).toISOString(), accuracyM: 5, status: null });
+    await t.state.command.avl.submit({
+      unitId: unitId!,
+      ...to,
+      at: later.toISOString(),
+      staleAt: new Date(later.getTime() + 60_000).toISOString(),
+      accuracyM: 5,
+      status: null,
+    });
     const oldTiles = tilesDrawingPoint(units, start.lon, start.lat);
     const newTiles = tilesDrawingPoint(units, to.lon, to.lat);
-    await until('the move', () =>
-      sub.updates.find((u) => [...oldTiles, ...newTiles].every((id) => u.tiles.includes(id))),
-    );
+    await until('the move', () => sub.updates.find((u) => [...oldTiles, ...newTiles].every((id) => u.tiles.includes(id))));
     const oldHome = oldTiles.find((id) => id.startsWith(`${units.maxzoom}/`))!;
     const newHome = newTiles.find((id) => id.startsWith(`${units.maxzoom}/`))!;
     expect(oldHome).not.toBe(newHome);
