@@ -265,7 +265,7 @@ export function ogcRoutes(deps: AppDeps): Router {
       geometry: { format: `geometry-${layer.geometryType.toLowerCase()}`, 'x-ogc-role': 'primary-geometry' },
     };
     for (const p of layer.properties) {
-      properties[p.name] =
+      const schema =
         p.type === 'timestamp'
           ? { type: 'string', format: 'date-time' }
           : p.type === 'date'
@@ -273,6 +273,7 @@ export function ogcRoutes(deps: AppDeps): Router {
             : p.type === 'geometry'
               ? { format: 'geometry-any' }
               : { type: jsonType[p.type] };
+      properties[p.name] = p.title ? { title: p.title, ...schema } : schema;
     }
     res.type(SCHEMA_TYPE).json({
       $schema: 'https://json-schema.org/draft/2020-12/schema',

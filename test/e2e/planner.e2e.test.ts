@@ -63,7 +63,7 @@ it('queries POI with an attribute filter: the count is the server numberMatched,
   expect(await rows.first().textContent()).toContain('医院');
 
   // Sorting by a header click is client-side and keeps every row.
-  await page.locator('[data-testid=result-table] th', { hasText: /^name/ }).click();
+  await page.locator('[data-testid=result-table] th[data-property=name]').click();
   expect(await rows.count()).toBe(Math.min(numberMatched, 300));
 
   const csv = page.locator('[data-testid=export-link][data-format=csv]');

@@ -145,6 +145,11 @@ describe('collections and access', () => {
   it('publishes queryables as JSON Schema', async () => {
     const res = await get('/ogc/collections/poi/queryables').expect(200);
     expect(Object.keys(res.body.properties as object)).toEqual(['geometry', 'id', 'name', 'category', 'hotline']);
+    expect(res.body.properties.name).toEqual({ title: '名称', type: 'string' });
+    // Every property of every collection has a Chinese title for people.
+    for (const layer of CATALOG)
+      for (const p of layer.properties)
+        expect([layer.id, p.name, p.title]).toEqual([layer.id, p.name, expect.stringMatching(/\p{Script=Han}/u)]);
   });
 });
 

@@ -9,6 +9,8 @@ export interface ColumnProperty {
   /** The table column; must match /^[a-z_][a-z0-9_]*$/ and is always double-quoted in SQL. */
   column: string;
   type: PropertyType;
+  /** Chinese label for people (queryables `title`, table headers, filter pickers). */
+  title?: string;
   expression?: undefined;
 }
 
@@ -21,6 +23,7 @@ export interface ExpressionProperty {
   name: string;
   expression: string;
   type: PropertyType;
+  title?: string;
   column?: undefined;
 }
 

@@ -89,6 +89,8 @@ export function PlannerPage() {
   const [collections, setCollections] = useState<Collection[] | null>(null);
   const [collectionId, setCollectionId] = useState<string | null>(null);
   const [queryables, setQueryables] = useState<Record<string, ValueType>>({});
+  /** Chinese titles of the properties (queryables `title`), for pickers and table headers. */
+  const [titles, setTitles] = useState<Record<string, string>>({});
   const [rows, setRows] = useState<FilterRow[]>([]);
   const [useView, setUseView] = useState(false);
   const [rawCql, setRawCql] = useState('');
@@ -147,9 +149,14 @@ export function PlannerPage() {
     setQueryables({});
     setRows([]);
     setResult(null);
-    plannerApi
-      .queryables(collectionId, ac.signal)
-      .then(setQueryables, (err: unknown) => !isAbort(err) && setError(messageOf(err)));
+    setTitles({});
+    plannerApi.queryables(collectionId, ac.signal).then(
+      (q) => {
+        setQueryables(q.types);
+        setTitles(q.titles);
+      },
+      (err: unknown) => !isAbort(err) && setError(messageOf(err)),
+    );
     return () => ac.abort();
   }, [collectionId]);
 
@@ -439,7 +446,7 @@ export function PlannerPage() {
                       >
                         {Object.keys(queryables).map((p) => (
                           <option key={p} value={p}>
-                            {p}
+                            {titles[p] ? `${titles[p]}（${p}）` : p}
                           </option>
                         ))}
                       </select>
@@ -722,8 +729,13 @@ export function PlannerPage() {
                 <thead>
                   <tr>
                     {columns.map((k) => (
-                      <th key={k} onClick={() => setSort({ key: k, desc: sort?.key === k ? !sort.desc : false })}>
-                        {k}
+                      <th
+                        key={k}
+                        title={k}
+                        data-property={k}
+                        onClick={() => setSort({ key: k, desc: sort?.key === k ? !sort.desc : false })}
+                      >
+                        {titles[k] ?? k}
                         {sort?.key === k ? (sort.desc ? ' ▼' : ' ▲') : ''}
                       </th>
                     ))}

@@ -19,7 +19,10 @@ export type Collection = z.infer<typeof collectionSchema>;
 const collectionsSchema = z.object({ collections: z.array(collectionSchema) });
 
 const queryablesSchema = z.object({
-  properties: z.record(z.string(), z.object({ type: z.unknown().optional(), format: z.unknown().optional() })),
+  properties: z.record(
+    z.string(),
+    z.object({ type: z.unknown().optional(), format: z.unknown().optional(), title: z.string().optional() }),
+  ),
 });
 
 const featureSchema = z.object({
@@ -64,15 +67,20 @@ const serviceAreaSchema = z.custom<ServiceAreaResponse>(
 
 export const plannerApi = {
   collections: (signal?: AbortSignal) => getJson('/ogc/collections', collectionsSchema, signal).then((r) => r.collections),
-  /** The filterable attributes of a collection and their types (geometry left out). */
-  queryables: async (id: string, signal?: AbortSignal): Promise<Record<string, ValueType>> => {
+  /** The filterable attributes of a collection, their types (geometry left out) and their Chinese titles. */
+  queryables: async (
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<{ types: Record<string, ValueType>; titles: Record<string, string> }> => {
     const q = await getJson(`/ogc/collections/${encodeURIComponent(id)}/queryables`, queryablesSchema, signal);
-    const out: Record<string, ValueType> = {};
+    const types: Record<string, ValueType> = {};
+    const titles: Record<string, string> = {};
     for (const [name, schema] of Object.entries(q.properties)) {
       const t = valueTypeOf(schema);
-      if (t) out[name] = t;
+      if (t) types[name] = t;
+      if (schema.title) titles[name] = schema.title;
     }
-    return out;
+    return { types, titles };
   },
   items: (url: string, signal?: AbortSignal) => getJson(url, itemsSchema, signal),
   aggregate: (body: { collection: 'poi' | 'incidents'; by: 'grid' | 'street' | 'district' | 'h3'; h3Resolution?: number }) =>
