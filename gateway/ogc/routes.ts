@@ -262,7 +262,10 @@ export function ogcRoutes(deps: AppDeps): Router {
     const layer = await readableLayer(identity, req, res, req.params.collectionId);
     const jsonType = { string: 'string', number: 'number', integer: 'integer', boolean: 'boolean' } as const;
     const properties: Record<string, unknown> = {
-      geometry: { format: `geometry-${layer.geometryType.toLowerCase()}`, 'x-ogc-role': 'primary-geometry' },
+      geometry: {
+        format: layer.geometryType === 'Geometry' ? 'geometry-any' : `geometry-${layer.geometryType.toLowerCase()}`,
+        'x-ogc-role': 'primary-geometry',
+      },
     };
     for (const p of layer.properties) {
       const schema =

@@ -125,6 +125,40 @@ describe('which tiles draw a point', () => {
   });
 });
 
+describe('every layer', () => {
+  it.each([...TILE_LAYERS_BY_ID.values()].map((l) => [l.id, l] as const))(
+    '%s: the central tile at a street-level zoom carries the features its table has there',
+    async (_id, layer) => {
+      const z = Math.max(layer.minzoom, Math.min(14, layer.maxzoom));
+      const id = harbin(z);
+      const res = await tile(layer.id, id);
+      expect([200, 204]).toContain(res.status);
+      const [, x, y] = id.split('/').map(Number) as [number, number, number];
+      // How many rows of the layer's table the tile envelope touches, capped by the layer's per-tile limit.
+      const source = layer.table;
+      const [{ n }] = (await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "${source}" t
+          WHERE t.geom && ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int), 4326)${layer.omitWhenSet ? ` AND t."${layer.omitWhenSet}" IS NULL` : ''}`,
+        [z, x, y],
+      )) as [{ n: number }];
+      const features = featuresOf(res.body, layer.id);
+      if (n === 0) expect(features).toHaveLength(0);
+      else {
+        expect(features.length).toBeGreaterThan(0);
+        expect(features.length).toBeLessThanOrEqual(Math.min(layer.maxFeatures, n + 1000));
+        for (const p of layer.properties.filter((q) => q !== 'drill')) expect(Object.keys(features[0]!.properties)).toContain(p);
+      }
+    },
+  );
+
+  it('has a catalogue collection for every tile layer, readable under the same rule', async () => {
+    for (const layer of TILE_LAYERS_BY_ID.values()) {
+      const collection = await request(t.app).get(`/ogc/collections/${layer.id}`);
+      expect([layer.id, collection.status]).toEqual([layer.id, layer.live ? 401 : 200]);
+    }
+  });
+});
+
 describe('access', () => {
   it('refuses live layers without a session, and a role the policy does not grant', async () => {
     const anon = await request(t.app).get(`/tiles/incidents/${harbin(12)}.mvt`);
