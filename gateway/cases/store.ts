@@ -1,0 +1,225 @@
+import {
+  casePhotoPath,
+  type CaseChannel,
+  type CaseDetail,
+  type CaseEvent,
+  type CaseKind,
+  type CasePhoto,
+  type CaseState,
+  type CaseStep,
+  type CaseSummary,
+  type PhotoStage,
+  type SupervisionLevel,
+  type TimeLimitUnit,
+} from '../../contracts/cases';
+import type { Queryable, SqlParam } from '../../geo/db/types';
+import { viewClock, type ModeEffect } from './sla';
+import type { CaseTables } from './tables';
+import { eventsFor } from './workflow';
+
+/** Reading cases: one row shape, one mapping to the wire types. */
+
+export const CASE_COLUMNS = `c.id, c.code, c.state, c.kind, c.category_code, c.major_code, c.description,
+  ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.address, c.district_code, c.district_name, c.street_code, c.street_name,
+  c.grid_code, c.community, c.channel, c.reporter_id, c.reporter_name, c.contact, c.department_id, d.name AS department_name,
+  c.inspector_id, c.urgent, c.supervision, c.rework_count, c.extension_count, c.check_passed, c.pending_extension,
+  c.limit_amount, c.limit_unit, c.sla_started_at, c.sla_deadline, c.sla_warn_at, c.sla_suspended_at, c.sla_note,
+  c.sla_done_at, c.on_time, c.reported_at, c.filed_at, c.closed_at, c.updated_at, c.dispatched_at, c.check_requested_at,
+  (SELECT p.id FROM case_photo p WHERE p.case_id = c.id AND p.stage = 'report' ORDER BY p.id LIMIT 1) AS first_photo`;
+export const CASE_FROM = 'city_case c LEFT JOIN department d ON d.id = c.department_id';
+
+export interface CaseRow {
+  id: string;
+  code: string;
+  state: CaseState;
+  kind: CaseKind;
+  category_code: string;
+  major_code: string;
+  description: string;
+  lon: number;
+  lat: number;
+  address: string | null;
+  district_code: string | null;
+  district_name: string | null;
+  street_code: string | null;
+  street_name: string | null;
+  grid_code: string | null;
+  community: string | null;
+  channel: CaseChannel;
+  reporter_id: string | null;
+  reporter_name: string | null;
+  contact: string | null;
+  department_id: string | null;
+  department_name: string | null;
+  inspector_id: string | null;
+  urgent: boolean;
+  supervision: SupervisionLevel | null;
+  rework_count: number;
+  extension_count: number;
+  check_passed: boolean | null;
+  pending_extension: { amount: number; unit: TimeLimitUnit; reason: string } | null;
+  limit_amount: number | null;
+  limit_unit: TimeLimitUnit | null;
+  sla_started_at: Date | null;
+  sla_deadline: Date | null;
+  sla_warn_at: Date | null;
+  sla_suspended_at: Date | null;
+  sla_note: string | null;
+  sla_done_at: Date | null;
+  on_time: boolean | null;
+  reported_at: Date;
+  filed_at: Date | null;
+  closed_at: Date | null;
+  updated_at: Date;
+  dispatched_at: Date | null;
+  check_requested_at: Date | null;
+  first_photo: string | null;
+}
+
+const d = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
+const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
+
+export function toSummary(r: CaseRow, t: CaseTables, now: Date, mode: ModeEffect): CaseSummary {
+  const minor = t.categories.minor(r.category_code);
+  const major = t.categories.major(r.major_code);
+  return {
+    id: Number(r.id),
+    code: r.code,
+    state: r.state,
+    kind: r.kind,
+    categoryCode: r.category_code,
+    categoryName: minor?.name ?? r.category_code,
+    majorCode: r.major_code,
+    majorName: major?.name ?? r.major_code,
+    description: r.description,
+    place: {
+      lon: Number(r.lon),
+      lat: Number(r.lat),
+      district: r.district_code ? { code: r.district_code, name: r.district_name ?? '' } : null,
+      street: r.street_code ? { code: r.street_code, name: r.street_name ?? '' } : null,
+      gridCode: r.grid_code,
+      community: r.community,
+      address: r.address,
+    },
+    channel: r.channel,
+    reporterId: r.reporter_id,
+    reporterName: r.reporter_name,
+    departmentId: r.department_id,
+    departmentName: r.department_name,
+    inspectorId: r.inspector_id,
+    urgent: r.urgent,
+    supervision: r.supervision,
+    reworkCount: r.rework_count,
+    extensionCount: r.extension_count,
+    sla: viewClock(
+      t.calendar,
+      {
+        limit: r.limit_amount !== null && r.limit_unit ? { amount: Number(r.limit_amount), unit: r.limit_unit } : null,
+        startedAt: d(r.sla_started_at),
+        deadline: d(r.sla_deadline),
+        warnAt: d(r.sla_warn_at),
+        suspendedAt: d(r.sla_suspended_at),
+        suspendNote: r.sla_note,
+        doneAt: d(r.sla_done_at),
+        onTime: r.on_time,
+        urgent: r.urgent,
+      },
+      now,
+      mode,
+    ),
+    reportedAt: iso(r.reported_at)!,
+    filedAt: iso(r.filed_at),
+    closedAt: iso(r.closed_at),
+    updatedAt: iso(r.updated_at)!,
+    thumbUrl: r.first_photo ? casePhotoPath(Number(r.first_photo), 'thumb') : null,
+  };
+}
+
+interface StepRow {
+  id: string;
+  event: CaseEvent | 'report';
+  from_state: CaseState | null;
+  to_state: CaseState;
+  at: Date;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  note: string | null;
+  data: Record<string, unknown>;
+}
+
+interface PhotoRow {
+  id: string;
+  case_id: string | null;
+  stage: PhotoStage;
+  width: number;
+  height: number;
+  exif_lon: number | null;
+  exif_lat: number | null;
+  taken_at: Date | null;
+  uploaded_at: Date;
+  uploader_id: string;
+}
+
+export const PHOTO_COLUMNS = 'id, case_id, stage, width, height, exif_lon, exif_lat, taken_at, uploaded_at, uploader_id';
+
+export function toPhoto(p: PhotoRow): CasePhoto {
+  const id = Number(p.id);
+  return {
+    id,
+    caseId: p.case_id === null ? null : Number(p.case_id),
+    stage: p.stage,
+    width: p.width,
+    height: p.height,
+    exifGps: p.exif_lon !== null && p.exif_lat !== null ? { lon: Number(p.exif_lon), lat: Number(p.exif_lat) } : null,
+    takenAt: iso(p.taken_at),
+    uploadedAt: iso(p.uploaded_at)!,
+    uploadedBy: p.uploader_id,
+    viewUrl: casePhotoPath(id, 'view'),
+    thumbUrl: casePhotoPath(id, 'thumb'),
+  };
+}
+
+export async function loadCaseRows(db: Queryable, where: string, params: readonly SqlParam[], tail = ''): Promise<CaseRow[]> {
+  return db.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE ${where} ${tail}`, params);
+}
+
+export async function toDetail(
+  db: Queryable,
+  r: CaseRow,
+  t: CaseTables,
+  now: Date,
+  mode: ModeEffect,
+  role: string,
+): Promise<CaseDetail> {
+  const [steps, photos] = await Promise.all([
+    db.query<StepRow>(
+      'SELECT id, event, from_state, to_state, at, actor_id, actor_name, actor_role, note, data FROM case_step WHERE case_id = $1 ORDER BY id',
+      [r.id],
+    ),
+    db.query<PhotoRow>(`SELECT ${PHOTO_COLUMNS} FROM case_photo WHERE case_id = $1 ORDER BY id`, [r.id]),
+  ]);
+  const minor = t.categories.minor(r.category_code);
+  return {
+    ...toSummary(r, t, now, mode),
+    filingStandard: minor?.filingStandard ?? '',
+    closingStandard: minor?.closingStandard ?? '',
+    contact: r.contact,
+    steps: steps.map((s): CaseStep => ({
+      seq: Number(s.id),
+      event: s.event,
+      from: s.from_state,
+      to: s.to_state,
+      at: iso(s.at)!,
+      actorId: s.actor_id,
+      actorName: s.actor_name,
+      actorRole: s.actor_role,
+      note: s.note,
+      data: s.data ?? {},
+    })),
+    photos: photos.map(toPhoto),
+    pendingExtension: r.pending_extension,
+    checkPassed: r.check_passed,
+    allowedEvents: eventsFor(r.state, role),
+  };
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { CaseDetail, ChannelKeyResponse, Open311Request, Open311Service } from '../../contracts/cases';
+import { createCaseTestApp, type CaseTestApp } from '../support/cases';
+
+/**
+ * Open311 GeoReport v2 at /open311/v2: public reads of services and requests, submissions with a channel's
+ * api_key (the 12319 hotline is one channel among others), errors as the specification's array of
+ * { code, description }, and the case it creates entering the normal workflow.
+ */
+let t: CaseTestApp;
+let hotline: ChannelKeyResponse;
+beforeAll(async () => {
+  t = await createCaseTestApp();
+  const res = await request(t.app)
+    .post('/api/cases/channels')
+    .set('Cookie', t.users.sysadmin!.cookie)
+    .send({ channel: 'hotline_12319', name: '12319 城管热线' });
+  expect(res.status).toBe(201);
+  hotline = res.body as ChannelKeyResponse;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('services.json', () => {
+  it('lists every 小类 as a service without login', async () => {
+    const res = await request(t.app).get('/open311/v2/services.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    const services = res.body as Open311Service[];
+    expect(services.length).toBeGreaterThanOrEqual(40);
+    const garbage = services.find((s) => s.service_code === 'SJ0102')!;
+    expect(garbage).toMatchObject({ service_name: '暴露垃圾', metadata: false, type: 'realtime' });
+    expect(Object.keys(garbage).sort()).toEqual([
+      'description',
+      'group',
+      'keywords',
+      'metadata',
+      'service_code',
+      'service_name',
+      'type',
+    ]);
+  });
+});
+
+describe('POST requests.json', () => {
+  it('refuses a missing or unknown api_key with a message, in the Open311 error format', async () => {
+    const p = t.nextPoint();
+    const body = { service_code: 'SJ0102', lat: p.lat, long: p.lon, description: '小区门口垃圾堆积' };
+    const missing = await request(t.app).post('/open311/v2/requests.json').type('form').send(body);
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual([{ code: 400, description: expect.stringMatching(/api_key is required/) }]);
+    const wrong = await request(t.app)
+      .post('/open311/v2/requests.json')
+      .type('form')
+      .send({ ...body, api_key: 'hbk_not-a-real-key' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body[0].description).toMatch(/not valid/);
+  });
+
+  it('creates a case from the 12319 hotline (form-encoded), idempotent by idempotency_key, readable back', async () => {
+    const p = t.nextPoint();
+    const key = randomUUID();
+    const body = {
+      api_key: hotline.apiKey,
+      service_code: 'SJ0102',
+      lat: String(p.lat),
+      long: String(p.lon),
+      description: '市民来电：小区门口垃圾堆积两天',
+      address_string: '南岗区某街道',
+      first_name: '张',
+      phone: '13800000000',
+      idempotency_key: key,
+    };
+    const res = await request(t.app).post('/open311/v2/requests.json').type('form').send(body);
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual([
+      { service_request_id: expect.stringMatching(/^\d+$/), service_notice: expect.stringMatching(/案件编号/), account_id: null },
+    ]);
+    const id = res.body[0].service_request_id as string;
+    const again = await request(t.app).post('/open311/v2/requests.json').type('form').send(body);
+    expect(again.status).toBe(200);
+    expect(again.body[0].service_request_id).toBe(id);
+
+    const one = await request(t.app).get(`/open311/v2/requests/${id}.json`);
+    expect(one.status).toBe(200);
+    const r = (one.body as Open311Request[])[0]!;
+    expect(r).toMatchObject({
+      service_request_id: id,
+      status: 'open',
+      service_code: 'SJ0102',
+      service_name: '暴露垃圾',
+      status_notes: '上报',
+    });
+    expect(r.lat).toBeCloseTo(p.lat, 6);
+    expect(r.long).toBeCloseTo(p.lon, 6);
+    // Personal data of the caller is never published.
+    expect(JSON.stringify(one.body)).not.toMatch(/13800000000/);
+
+    // The case is a normal case of channel hotline_12319, in the dispatcher's queue, and was audited.
+    const detail = await request(t.app).get(`/api/cases/${id}`).set('Cookie', t.users.dispatcher!.cookie);
+    expect(detail.status).toBe(200);
+    expect(detail.body as CaseDetail).toMatchObject({
+      channel: 'hotline_12319',
+      state: 'reported',
+      contact: expect.stringMatching(/13800000000/),
+    });
+    const [a] = await t.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM audit_event WHERE action = 'open311.submit' AND object = $1`,
+      [`city_case:${id}`],
+    );
+    expect(Number(a!.n)).toBe(1);
+
+    // After filing and dispatch, Open311 shows the agency responsible and the expected time.
+    for (const e of ['accept', 'file', 'dispatch'])
+      expect((await request(t.app).post(`/api/cases/${id}/${e}`).set('Cookie', t.users.dispatcher!.cookie).send({})).status).toBe(
+        200,
+      );
+    const later = (await request(t.app).get(`/open311/v2/requests/${id}.json`)).body[0] as Open311Request;
+    expect(later.agency_responsible).toMatch(/城市管理/);
+    expect(later.expected_datetime).not.toBeNull();
+    // A repeated call is voided (作废): closed for Open311.
+    const dup = await request(t.app)
+      .post('/open311/v2/requests.json')
+      .type('form')
+      .send({ ...body, idempotency_key: randomUUID() });
+    const dupId = dup.body[0].service_request_id as string;
+    const voided = await request(t.app)
+      .post(`/api/cases/${dupId}/void`)
+      .set('Cookie', t.users.dispatcher!.cookie)
+      .send({ reason: '重复来电' });
+    expect(voided.status).toBe(200);
+    expect(((await request(t.app).get(`/open311/v2/requests/${dupId}.json`)).body[0] as Open311Request).status).toBe('closed');
+  });
+
+  it('accepts JSON too, and refuses bad input with 4xx messages', async () => {
+    const p = t.nextPoint();
+    const ok = await request(t.app)
+      .post('/open311/v2/requests.json')
+      .send({ api_key: hotline.apiKey, service_code: 'BJ0109', lat: p.lat, long: p.lon, description: '路灯不亮' });
+    expect(ok.status).toBe(201);
+    const cases: [Record<string, unknown>, number, RegExp][] = [
+      [{ service_code: 'XX', lat: p.lat, long: p.lon, description: '测试测试' }, 400, /service_code|category/],
+      [{ service_code: 'SJ9999', lat: p.lat, long: p.lon, description: '测试测试' }, 400, /unknown category/],
+      [{ service_code: 'SJ0102', lat: 39.9, long: 116.4, description: '北京的位置' }, 422, /outside Harbin/],
+      [{ service_code: 'SJ0102', lat: 'north', long: p.lon, description: '测试测试' }, 400, /lat/],
+      [{ service_code: 'SJ0102', lat: p.lat, long: p.lon }, 400, /description/],
+      [
+        { service_code: 'SJ0102', lat: p.lat, long: p.lon, description: '测试测试', jurisdiction_id: 'beijing' },
+        404,
+        /jurisdiction/,
+      ],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await request(t.app)
+        .post('/open311/v2/requests.json')
+        .send({ api_key: hotline.apiKey, ...body });
+      expect({ status: res.status, body: res.body }).toEqual({
+        status,
+        body: [{ code: status, description: expect.stringMatching(message) }],
+      });
+    }
+  });
+});
+
+describe('GET requests.json', () => {
+  it('filters by service_code, status and ids, without login', async () => {
+    const all = await request(t.app).get('/open311/v2/requests.json');
+    expect(all.status).toBe(200);
+    expect((all.body as Open311Request[]).length).toBeGreaterThanOrEqual(2);
+    const lamps = (await request(t.app).get('/open311/v2/requests.json?service_code=BJ0109')).body as Open311Request[];
+    expect(lamps.length).toBeGreaterThanOrEqual(1);
+    expect(lamps.every((r) => r.service_code === 'BJ0109')).toBe(true);
+    const closed = (await request(t.app).get('/open311/v2/requests.json?status=closed')).body as Open311Request[];
+    expect(closed.every((r) => r.status === 'closed')).toBe(true);
+    const ids = lamps.map((r) => r.service_request_id).join(',');
+    const byId = (await request(t.app).get(`/open311/v2/requests.json?service_request_id=${ids}`)).body as Open311Request[];
+    expect(byId.map((r) => r.service_request_id).sort()).toEqual(lamps.map((r) => r.service_request_id).sort());
+    expect((await request(t.app).get('/open311/v2/requests.json?service_request_id=1;DROP')).status).toBe(400);
+    expect((await request(t.app).get('/open311/v2/requests.json?start_date=yesterday')).status).toBe(400);
+    expect((await request(t.app).get('/open311/v2/requests/999999999.json')).status).toBe(404);
+    expect((await request(t.app).get('/open311/v2/requests.xml')).status).toBe(404);
+  });
+
+  it('issues channel keys to system administrators only', async () => {
+    const res = await request(t.app)
+      .post('/api/cases/channels')
+      .set('Cookie', t.users.dispatcher!.cookie)
+      .send({ channel: 'public', name: '市民 App' });
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,39 @@
+import { HARBIN_BOUNDS } from '../../../contracts';
+
+/** What the report form holds before it becomes an outbox item. */
+export interface ReportDraft {
+  categoryCode: string | null;
+  description: string;
+  position: { lon: number; lat: number } | null;
+  photos: readonly Blob[];
+}
+
+export type DraftField = 'category' | 'description' | 'position' | 'photos';
+export type DraftErrors = Partial<Record<DraftField, string>>;
+
+export const MAX_REPORT_PHOTOS = 9;
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** The form's own checks (the server checks again): every message is what the inspector must do. */
+export function validateDraft(d: ReportDraft): DraftErrors {
+  const errors: DraftErrors = {};
+  if (!d.categoryCode) errors.category = '请选择案件类别（小类）';
+  else if (!/^[A-Z]{0,4}\d{3,8}$/.test(d.categoryCode)) errors.category = '类别代码无效，请重新选择';
+  const text = d.description.trim();
+  if (text.length < 2) errors.description = '请描述问题（至少 2 个字）';
+  else if (text.length > 2000) errors.description = '描述最多 2000 字';
+  if (!d.position) errors.position = '请定位或在地图上点选位置';
+  else {
+    const { lon, lat } = d.position;
+    const { west, south, east, north } = HARBIN_BOUNDS;
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < west || lon > east || lat < south || lat > north)
+      errors.position = '位置不在哈尔滨市范围内，请在地图上点选';
+  }
+  if (d.photos.length === 0) errors.photos = '请至少拍一张现场照片';
+  else if (d.photos.length > MAX_REPORT_PHOTOS) errors.photos = `最多 ${MAX_REPORT_PHOTOS} 张照片`;
+  else if (d.photos.some((p) => p.size > MAX_PHOTO_BYTES)) errors.photos = '单张照片不能超过 10 MB';
+  else if (d.photos.some((p) => p.type && !p.type.startsWith('image/'))) errors.photos = '只能上传图片';
+  return errors;
+}
+
+export const isValidDraft = (d: ReportDraft): boolean => Object.keys(validateDraft(d)).length === 0;
