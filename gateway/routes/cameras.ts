@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { nearestCamerasQuery, type Camera, type CameraList, type MediaStatus, type NearestCamera } from '../../contracts/media';
+import { loadCameraFile } from '../../media/cameras/catalog';
+import { camerasByDistance, listCameras, type CameraRecord } from '../../media/cameras/store';
+import { identityOf } from '../auth/identity';
+import { principalOf } from '../auth/request';
+import type { AppDeps } from '../deps';
+import { parseInput } from '../http/errors';
+import { ready } from '../http/ready';
+import { cameraAccess } from '../media/access';
+
+const toCamera = ({ source: _source, ...camera }: CameraRecord): Camera => camera;
+
+/**
+ * `GET /api/cameras`: the cameras the caller may view (by the policy's camera groups and the caller's area), the
+ * video wall's presets per mode cut to those cameras, and whether live video is available.
+ * `GET /api/cameras/nearest?lon=&lat=&limit=`: the nearest of those cameras to a point, with distances in metres.
+ */
+export function cameraRoutes(deps: AppDeps): Router {
+  const r = Router();
+  const presets = loadCameraFile().presets;
+  const video = (): MediaStatus =>
+    deps.media?.status() ?? { workers: 0, reason: 'the video service is not started in this process' };
+
+  r.get('/cameras', async (req, res) => {
+    const { db } = ready(deps.readiness, req);
+    const principal = principalOf(req);
+    const policy = identityOf(deps).policy;
+    const cameras = (await listCameras(db)).filter((c) => cameraAccess(policy, principal, c).allowed).map(toCamera);
+    const visible = new Set(cameras.map((c) => c.id));
+    const body: CameraList = {
+      cameras,
+      presets: Object.fromEntries(
+        Object.entries(presets).map(([mode, p]) => [mode, { ...p, cameras: p.cameras.filter((id) => visible.has(id)) }]),
+      ),
+      video: video(),
+    };
+    res.json(body);
+  });
+
+  r.get('/cameras/nearest', async (req, res) => {
+    const { lon, lat, limit } = parseInput(nearestCamerasQuery, req.query, 'invalid_coordinates');
+    const { db } = ready(deps.readiness, req);
+    const principal = principalOf(req);
+    const policy = identityOf(deps).policy;
+    const near = (await camerasByDistance(db, lon, lat)).filter((c) => cameraAccess(policy, principal, c).allowed);
+    const cameras: NearestCamera[] = near.slice(0, limit).map((c) => ({ ...toCamera(c), distanceM: c.distanceM }));
+    res.json({ cameras });
+  });
+
+  return r;
+}

@@ -1,0 +1,79 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Consumer } from 'mediasoup-client/types';
+
+interface Props {
+  peerId: string;
+  label: string;
+  video: MediaStreamTrack | null;
+  /** The receiver, for frames decoded (absent for the local preview). */
+  consumer: Consumer | null;
+  self?: boolean;
+  source: string;
+  muted: boolean;
+  cameraOff: boolean;
+  speaking: boolean;
+}
+
+/** One participant's (or a shared screen's, or an injected camera's) video with name, badges and frames decoded. */
+export function Tile({ peerId, label, video, consumer, self, source, muted, cameraOff, speaking }: Props) {
+  const el = useRef<HTMLVideoElement>(null);
+  const [frames, setFrames] = useState(0);
+
+  useEffect(() => {
+    const v = el.current;
+    if (!v) return;
+    v.srcObject = video ? new MediaStream([video]) : null;
+    if (video) void v.play().catch(() => undefined);
+  }, [video]);
+
+  useEffect(() => {
+    if (!consumer) return;
+    const timer = window.setInterval(() => {
+      void consumer
+        .getStats()
+        .then((report) => {
+          for (const s of report.values() as IterableIterator<Record<string, unknown>>) {
+            if (s.type === 'inbound-rtp' && s.kind === 'video') setFrames(Number(s.framesDecoded ?? 0));
+          }
+        })
+        .catch(() => undefined);
+    }, 1000);
+    return () => window.clearInterval(timer);
+  }, [consumer]);
+
+  return (
+    <div
+      className={`conf-tile${speaking ? ' speaking' : ''}${self ? ' self' : ''}`}
+      data-testid="conf-tile"
+      data-peer-id={peerId}
+      data-source={source}
+      data-self={String(Boolean(self))}
+      data-muted={String(muted)}
+      data-speaking={String(speaking)}
+      data-frames-decoded={frames}
+    >
+      <video ref={el} muted playsInline autoPlay />
+      {cameraOff && <div className="conf-camera-off">摄像头已关闭</div>}
+      <div className="conf-tile-label">
+        <span>{label}</span>
+        {muted && (
+          <span className="conf-badge muted" data-testid="muted-badge">
+            已静音
+          </span>
+        )}
+        {speaking && <span className="conf-badge speaking">发言中</span>}
+      </div>
+    </div>
+  );
+}
+
+/** Plays a remote microphone. */
+export function RemoteAudio({ track }: { track: MediaStreamTrack }) {
+  const el = useRef<HTMLAudioElement>(null);
+  useEffect(() => {
+    if (!el.current) return;
+    el.current.srcObject = new MediaStream([track]);
+    void el.current.play().catch(() => undefined);
+  }, [track]);
+  return <audio ref={el} autoPlay />;
+}
