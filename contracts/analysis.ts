@@ -42,7 +42,7 @@ export const serviceAreaInput = z.strictObject({
 export type ServiceAreaInput = z.infer<typeof serviceAreaInput>;
 
 export const withinInput = z.strictObject({
-  collection: z.string({ error: 'collection must be a collection id (district, street, grid, poi, incidents)' }).max(60),
+  collection: z.string({ error: 'collection must be a collection id of /ogc/collections (e.g. poi, incidents, cases)' }).max(60),
   geometry,
   limit: z
     .number({ error: 'limit must be a whole number' })
@@ -53,7 +53,10 @@ export const withinInput = z.strictObject({
 });
 export type WithinInput = z.infer<typeof withinInput>;
 
-export const AGGREGATE_COLLECTIONS = ['incidents', 'poi'] as const;
+export const AGGREGATE_COLLECTIONS = ['incidents', 'cases', 'poi'] as const;
+/** Collections with a time of their own, which `from`/`to` filter on (incidents: first report; cases: report). */
+export const TIMED_AGGREGATE_COLLECTIONS: readonly AggregateCollection[] = ['incidents', 'cases'];
+export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 export const AGGREGATE_UNITS = ['grid', 'street', 'district', 'h3'] as const;
 export type AggregateUnit = (typeof AGGREGATE_UNITS)[number];
 
@@ -61,7 +64,7 @@ const isoTime = (what: string) => z.iso.datetime({ offset: true, error: `${what}
 
 export const aggregateInput = z
   .strictObject({
-    collection: z.enum(AGGREGATE_COLLECTIONS, { error: 'collection must be incidents or poi' }),
+    collection: z.enum(AGGREGATE_COLLECTIONS, { error: 'collection must be incidents, cases or poi' }),
     by: z.enum(AGGREGATE_UNITS, { error: 'by must be grid, street, district or h3' }),
     h3Resolution: z
       .number({ error: 'h3Resolution must be a whole number' })
@@ -78,8 +81,8 @@ export const aggregateInput = z
     from: isoTime('from').optional(),
     to: isoTime('to').optional(),
   })
-  .refine((v) => v.collection === 'incidents' || (v.from === undefined && v.to === undefined), {
-    message: 'from/to filter incidents on first_reported_at; poi has no time',
+  .refine((v) => TIMED_AGGREGATE_COLLECTIONS.includes(v.collection) || (v.from === undefined && v.to === undefined), {
+    message: 'from/to filter incidents on first_reported_at and cases on reported_at; poi has no time',
     path: ['from'],
   })
   .refine((v) => v.from === undefined || v.to === undefined || Date.parse(v.from) <= Date.parse(v.to), {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CaseSummary } from './cases';
 import type { NamedCode } from './geo';
 
 /**
@@ -357,7 +358,7 @@ export interface GaugeReading {
 }
 
 /** One entry of the change log, as broadcast and as replayed on catch-up. */
-export type ChangeTopic = 'incident' | 'unit' | 'mode' | 'gauge';
+export type ChangeTopic = 'incident' | 'unit' | 'mode' | 'gauge' | 'case';
 export interface Change {
   seq: number;
   topic: ChangeTopic;
@@ -368,14 +369,17 @@ export interface Change {
   unit?: Unit;
   mode?: ModeState;
   gauge?: GaugeReading;
+  /** A city-management case (数字城管) after a report or workflow event. */
+  case?: CaseSummary;
 }
 
-export const CHANGE_LAYERS = ['incidents', 'units', 'gauges'] as const;
+export const CHANGE_LAYERS = ['incidents', 'units', 'gauges', 'cases'] as const;
 export type ChangeLayer = (typeof CHANGE_LAYERS)[number];
 export const TOPIC_LAYER: Record<ChangeTopic, ChangeLayer | null> = {
   incident: 'incidents',
   unit: 'units',
   gauge: 'gauges',
+  case: 'cases',
   mode: null,
 };
 

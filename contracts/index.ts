@@ -12,3 +12,4 @@ export * from './identity';
 export * from './realtime';
 export * from './incidents';
 export * from './analysis';
+export * from './cases';

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { SessionInfo, SessionUser } from './identity';
 import type { Change, ChangesCatchUp, ChangesSubscribe, ModeState } from './incidents';
+import {
+  CONFERENCE_CLIENT_EVENTS,
+  MEDIA_CLIENT_EVENTS,
+  type ConferenceClientToServerEvents,
+  type ConferenceServerToClientEvents,
+  type MediaClientToServerEvents,
+  type MediaServerToClientEvents,
+} from './media';
 
 /**
  * The Socket.IO wire: server→client events are facts, client→server events are commands answered with an
@@ -13,7 +21,7 @@ export type AckFn<T> = (result: Ack<T>) => void;
 export const SESSION_END_REASONS = ['logout', 'revoked', 'expired', 'disabled', 'password_changed'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends MediaServerToClientEvents, ConferenceServerToClientEvents {
   /** The session will end for inactivity soon unless renewed (`session:renew` or `POST /api/auth/renew`). */
   'session:expiring': (info: { idleExpiresAt: string; secondsLeft: number }) => void;
   /** The session has ended; the server disconnects the socket right after this event. */
@@ -50,7 +58,7 @@ export const layerSubscribeSchema = z.object({
 });
 export type LayerSubscribe = z.infer<typeof layerSubscribeSchema>;
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends MediaClientToServerEvents, ConferenceClientToServerEvents {
   'session:whoami': (ack: AckFn<SessionUser>) => void;
   'session:renew': (ack: AckFn<SessionInfo>) => void;
   'layer:subscribe': (req: LayerSubscribe, ack: AckFn<{ layer: string }>) => void;
@@ -66,6 +74,8 @@ export const CLIENT_EVENTS = [
   'layer:subscribe',
   'layer:unsubscribe',
   'changes:subscribe',
+  ...MEDIA_CLIENT_EVENTS,
+  ...CONFERENCE_CLIENT_EVENTS,
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Socket.IO handshake `auth` payload: nothing (the session cookie is used) or device/integrator credentials. */

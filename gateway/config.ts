@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -43,6 +44,22 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  // The video service (media/): workers (0 = one per core), when an unwatched camera's ingest stops, the address
+  // WebRTC transports listen on (and announce, behind NAT), the UDP/TCP port range of the workers.
+  MEDIA_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(0)
+    .transform((n) => (n === 0 ? Math.max(1, availableParallelism()) : n)),
+  MEDIA_IDLE_STOP_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  MEDIA_LISTEN_IP: z
+    .union([z.ipv4(), z.ipv6()], { error: 'MEDIA_LISTEN_IP is an IP address, e.g. 127.0.0.1 or 0.0.0.0' })
+    .default('127.0.0.1'),
+  MEDIA_ANNOUNCED_ADDRESS: z.string().optional(),
+  MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
+  MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
 });
 
 /** A configured secret: prints as *** in logs, JSON and inspection; `reveal()` is the only way to the value. */
@@ -84,6 +101,12 @@ const KNOWN_PREFIXES = [
   'MQTT_PORT',
   'REDIS_URL',
   'DEMO_UNITS',
+  'MEDIA_WORKERS',
+  'MEDIA_IDLE_STOP_MS',
+  'MEDIA_LISTEN_IP',
+  'MEDIA_ANNOUNCED_ADDRESS',
+  'MEDIA_RTC_MIN_PORT',
+  'MEDIA_RTC_MAX_PORT',
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

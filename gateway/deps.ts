@@ -6,6 +6,8 @@ import type { RoutingService } from '../geo/routing/service';
 import type { Identity } from './auth/identity';
 import { ChangeHub } from './changes/hub';
 import type { Config } from './config';
+import type { MediaGateway } from './media/gateway';
+import type { CaseServices } from './cases/services';
 import type { CommandServices } from './incidents/services';
 
 /** Services built once the database is ready; routes receive them, tests build them against real backends. */
@@ -23,12 +25,16 @@ export interface AppDeps {
   readiness: Readiness;
   /** Identity, access and audit services; built from the other deps when absent (see gateway/auth/identity.ts). */
   identity?: Identity;
+  /** The video service, when this process runs one (gateway/media). */
+  media?: MediaGateway;
 }
 
 export interface ReadyState {
   db: Db;
   geo: GeoServices;
   command: CommandServices;
+  /** City management (数字城管): code tables, cases, photos. */
+  cases: CaseServices;
 }
 
 export class Readiness {

@@ -7,6 +7,7 @@ import { attachRealtime } from './realtime/server';
 import { readSeed } from './auth/seed';
 import { startPlatform } from './startup';
 import { startMqttBridge, type MqttBridge } from './feeds/mqtt';
+import { MediaGateway } from './media/gateway';
 
 /** The demo accounts and their published passwords, printed only while the demo seed is on. */
 function demoLoginLines(seed: 'demo' | 'none'): string[] {
@@ -27,7 +28,9 @@ async function main() {
     redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
   });
   const readiness = new Readiness();
-  const deps = { config: cfg, log, readiness };
+  // The video service starts its workers beside the rest; a missing worker is reported by /api/health, never fatal.
+  const media = new MediaGateway(cfg, log, readiness);
+  const deps = { config: cfg, log, readiness, media };
   const app = createApp(deps);
   const server = createServer(app);
   const realtime = attachRealtime(server, deps);
@@ -44,8 +47,9 @@ async function main() {
     log.info({ signal }, 'shutting down');
     server.close();
     void realtime.close();
+    const mediaClosed = media.close().catch(() => undefined);
     const state = readiness.current;
-    void Promise.resolve()
+    void mediaClosed
       .then(() => mqttBridge?.close())
       .then(() => state?.command.ingest.flush())
       .then(() => state?.db.close())
@@ -56,6 +60,7 @@ async function main() {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
+  void media.start();
   try {
     const t0 = Date.now();
     await startPlatform(cfg, log, readiness);

@@ -9,6 +9,7 @@ import { importCity } from '../geo/import/importer';
 import { loadManifest } from '../geo/import/manifest';
 import { RoutingService } from '../geo/routing/service';
 import { provisionDemoAccounts } from './auth/seed';
+import { buildCaseServices } from './cases/services';
 import type { Config } from './config';
 import type { ChangeHub } from './changes/hub';
 import type { GeoServices, Readiness, ReadyState } from './deps';
@@ -26,7 +27,8 @@ export async function buildGeoServices(db: Db): Promise<GeoServices> {
 /** Every service of a ready gateway over an opened, migrated and imported database. */
 export async function buildReadyState(db: Db, cfg: Config, log: Logger, hub: ChangeHub): Promise<ReadyState> {
   const geo = await buildGeoServices(db);
-  return { db, geo, command: buildCommandServices(db, geo, hub, log, cfg.FEED_KEYS_FILE) };
+  const command = buildCommandServices(db, geo, hub, log, cfg.FEED_KEYS_FILE);
+  return { db, geo, command, cases: buildCaseServices(db, geo, hub, cfg, command.profiles) };
 }
 
 /**

@@ -7,5 +7,9 @@ source scripts/lib/setup.sh
 # GDAL converts planners' exports (CSV, GeoPackage, KML); without it only those exports answer 503.
 ensure_apt gdal-bin || log "GDAL could not be installed: CSV, GeoPackage and KML exports will be unavailable"
 ensure_node_modules
+# Video: ffmpeg feeds the simulated cameras; the mediasoup worker is built offline (or taken from the cache) when
+# npm could not download one. Either failing leaves the platform running without video, and /api/health says why.
+ensure_apt ffmpeg || log "ffmpeg could not be installed: simulated cameras will not stream"
+bash scripts/mediasoup/build-worker.sh || log "mediasoup-worker is not available: the platform starts without video"
 ensure_web_build
 exec npx --no-install tsx gateway/main.ts

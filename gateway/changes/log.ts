@@ -90,7 +90,12 @@ export async function changeHead(db: Queryable): Promise<number> {
   return Number(row?.seq ?? 0);
 }
 
-const LAYER_TOPICS: Record<ChangeLayer, ChangeTopic> = { incidents: 'incident', units: 'unit', gauges: 'gauge' };
+const LAYER_TOPICS: Record<ChangeLayer, ChangeTopic> = {
+  incidents: 'incident',
+  units: 'unit',
+  gauges: 'gauge',
+  cases: 'case',
+};
 
 /** Replay answers at most this many changes; a client further behind reloads the snapshot. */
 export const CATCH_UP_MAX = 5000;

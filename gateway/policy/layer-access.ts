@@ -38,19 +38,33 @@ export async function authorizeLayerRead(
   if (layer.public) return resolveAlways ? (await resolveRequestPrincipal(identity, req, res)).principal : null;
   const { principal } = await resolveRequestPrincipal(identity, req, res);
   if (!principal) throw new AppError('unauthenticated', `请先登录或使用 API 令牌：图层「${layer.title}」不公开`);
-  const decision = identity.policy.layer(principal, layer.policyLayer ?? '');
-  if (!decision.allowed) {
-    await identity.audit
-      .append({
-        ...origin(req),
-        object: `${req.method} ${req.path}`,
-        action: 'access.denied',
-        outcome: 'denied',
-        actor: actorOf(principal),
-        detail: { action: via, layer: layer.id, reason: decision.reason },
-      })
-      .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
-    throw new AppError(decision.code, decision.reason, { layer: layer.id });
-  }
+  await requireLayer(identity, req, principal, layer, via);
   return principal;
+}
+
+/**
+ * The layer rule for a known principal: passes, or refuses with the policy's reason (403) after writing the refusal
+ * to the audit log with the action it was asked under (`via`).
+ */
+export async function requireLayer(
+  identity: Identity,
+  req: Request,
+  principal: Principal,
+  layer: GuardedLayer,
+  via: string,
+): Promise<void> {
+  if (layer.public) return;
+  const decision = identity.policy.layer(principal, layer.policyLayer ?? '');
+  if (decision.allowed) return;
+  await identity.audit
+    .append({
+      ...origin(req),
+      object: `${req.method} ${req.path}`,
+      action: 'access.denied',
+      outcome: 'denied',
+      actor: actorOf(principal),
+      detail: { action: via, layer: layer.id, reason: decision.reason },
+    })
+    .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
+  throw new AppError(decision.code, decision.reason, { layer: layer.id });
 }

@@ -49,3 +49,32 @@ export function caseScopePredicate(
     }
   }
 }
+
+/** The fields of one case the scope looks at (a case summary as the change log carries it). */
+export interface ScopedCase {
+  departmentId: string | null;
+  reporterId: string | null;
+  place: { gridCode: string | null };
+}
+
+/** The same rule as `caseScopePredicate`, for one case in memory (live changes and their replay). */
+export function caseInScope(policy: Policy, p: Principal, c: ScopedCase): boolean {
+  if (p.mustChangePassword) return false;
+  const scope = policy.caseScope(p.role);
+  switch (scope) {
+    case 'all':
+      return true;
+    case 'none':
+      return false;
+    case 'department':
+      return p.department !== null && c.departmentId === p.department.id;
+    case 'own_reports_and_grid': {
+      const grid = c.place.gridCode;
+      return c.reporterId === p.userId || (grid !== null && p.gridScope.some((prefix) => grid.startsWith(prefix)));
+    }
+    default: {
+      const never: never = scope;
+      throw new Error(`unknown case scope ${String(never)}`);
+    }
+  }
+}

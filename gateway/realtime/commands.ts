@@ -1,14 +1,17 @@
 import { ZodError } from 'zod';
 import type { ErrorCode } from '../../contracts/errors';
 import { changesSubscribeSchema } from '../../contracts/incidents';
+import type { ConferenceClientEvent, MediaClientEvent } from '../../contracts/media';
 import { CLIENT_EVENTS, layerSubscribeSchema, type Ack } from '../../contracts/realtime';
 import type { Identity } from '../auth/identity';
 import { actorOf, sessionInfo, sessionUser, type Principal } from '../auth/principal';
 import { AppError, parseInput } from '../http/errors';
 import { changesSince } from '../changes/log';
+import { caseInScope } from '../policy/scope';
 import { changeRooms, layerRoom, type RealtimeSocket } from './types';
 
-type ClientEvent = (typeof CLIENT_EVENTS)[number];
+/** Media and conference requests have handlers of their own (gateway/media/handlers.ts). */
+type ClientEvent = Exclude<(typeof CLIENT_EVENTS)[number], MediaClientEvent | ConferenceClientEvent>;
 interface CommandContext {
   identity: Identity;
   socket: RealtimeSocket;
@@ -59,7 +62,9 @@ const COMMANDS = {
     await socket.join(sub.layers.flatMap((layer) => changeRooms.subscription(layer, sub.areas)));
     const db = identity.db();
     if (sub.since === null) return { changes: [], head: (await changesSince(db, 0, [], [])).head, reset: false };
-    return changesSince(db, sub.since, sub.layers, sub.areas);
+    const replay = await changesSince(db, sub.since, sub.layers, sub.areas);
+    // Cases are replayed only within the principal's case scope, as they are sent live.
+    return { ...replay, changes: replay.changes.filter((c) => !c.case || caseInScope(identity.policy, principal, c.case)) };
   },
 } satisfies Record<ClientEvent, Command>;
 
@@ -72,7 +77,7 @@ export function errorAck(err: unknown, identity: Identity): Ack<never> {
 
 /** Registers every command on a socket; the acknowledgement (last argument, when a function) gets the result. */
 export function registerCommands(identity: Identity, socket: RealtimeSocket): void {
-  for (const event of CLIENT_EVENTS) {
+  for (const event of Object.keys(COMMANDS) as ClientEvent[]) {
     socket.on(event, (...args: unknown[]) => {
       const last = args[args.length - 1];
       const ack = typeof last === 'function' ? (last as (r: Ack<unknown>) => void) : null;

@@ -10,7 +10,10 @@ import { identityOf, type Identity } from '../auth/identity';
 import { ENDED_MESSAGES } from '../auth/messages';
 import { actorOf } from '../auth/principal';
 import type { AppDeps } from '../deps';
+import type { Policy } from '../policy/policy';
+import { caseInScope } from '../policy/scope';
 import { socketAccessControl } from '../policy/socket';
+import { registerMediaHandlers } from '../media/handlers';
 import { registerCommands } from './commands';
 import { handshakeAuth } from './handshake';
 import { originAllowed } from './origin';
@@ -34,6 +37,7 @@ export interface Realtime {
  */
 export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   const identity = identityOf(deps);
+  deps.media?.attach(identity);
   const allowList = deps.config.ALLOWED_ORIGINS.map((o) => new URL(o).origin);
   const io: RealtimeServer = new Server(server, {
     serveClient: false,
@@ -65,6 +69,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     void socket.join(sessionRoom(socket.data.sessionId));
     socket.use(socketAccessControl(identity, socket, (reason) => kick(sessionRoom(socket.data.sessionId), reason)));
     registerCommands(identity, socket);
+    registerMediaHandlers(deps.media ?? null, identity, socket);
     socket.on('disconnect', () => endOwnedSession(identity, socket));
   });
 
@@ -82,7 +87,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
       if (closed) return;
       tail = await ChangeTail.start(state.db, deps.log);
       tail.subscribe((changes) => {
-        broadcast(io, changes);
+        broadcast(io, changes, identity.policy);
         for (const update of tiles.invalidations(changes)) io.local.to(layerRoom(update.layer)).emit('tiles:invalidate', update);
       });
     })
@@ -126,13 +131,18 @@ export const MAX_CHANGES_PER_EVENT = 50;
 /**
  * Committed changes to this process's subscribers, in sequence order, as one `changes` event per room (a socket
  * sits in the whole-city room of a layer or in its districts' rooms, never both, so it gets each change once);
- * mode changes to all its clients.
+ * mode changes to all its clients. Cases go socket by socket, each to the sockets whose case scope holds it.
  */
-function broadcast(io: RealtimeServer, changes: readonly Change[]): void {
+function broadcast(io: RealtimeServer, changes: readonly Change[], policy: Policy): void {
   const byRoom = new Map<string, Change[]>();
+  const cases: Change[] = [];
   for (const change of changes) {
     if (change.topic === 'mode') {
       if (change.mode) io.local.emit('mode:changed', change.mode);
+      continue;
+    }
+    if (change.case) {
+      cases.push(change);
       continue;
     }
     const layer = TOPIC_LAYER[change.topic];
@@ -147,6 +157,29 @@ function broadcast(io: RealtimeServer, changes: readonly Change[]): void {
     for (let i = 0; i < list.length; i += MAX_CHANGES_PER_EVENT) {
       io.local.to(room).emit('changes', list.slice(i, i + MAX_CHANGES_PER_EVENT));
     }
+  }
+  if (cases.length) broadcastCases(io, cases, policy);
+}
+
+/** Case changes to the local sockets subscribed to them whose principal's case scope (data/policy.json) holds each. */
+function broadcastCases(io: RealtimeServer, changes: readonly Change[], policy: Policy): void {
+  const nsp = io.of('/');
+  const bySocket = new Map<string, Change[]>();
+  for (const change of changes) {
+    for (const room of changeRooms.of('cases', change.district)) {
+      for (const id of nsp.adapter.rooms.get(room) ?? []) {
+        const principal = nsp.sockets.get(id)?.data.principal;
+        if (!principal || !caseInScope(policy, principal, change.case!)) continue;
+        const list = bySocket.get(id);
+        if (list) list.push(change);
+        else bySocket.set(id, [change]);
+      }
+    }
+  }
+  for (const [id, list] of bySocket) {
+    const socket = nsp.sockets.get(id);
+    for (let i = 0; i < list.length; i += MAX_CHANGES_PER_EVENT)
+      socket?.emit('changes', list.slice(i, i + MAX_CHANGES_PER_EVENT));
   }
 }
 

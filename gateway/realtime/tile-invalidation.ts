@@ -14,6 +14,10 @@ function located(change: Change): { layer: string; id: string; position: Positio
     const { id, place } = change.incident;
     return { layer: 'incidents', id: String(id), position: [place.lon, place.lat] };
   }
+  if (change.case) {
+    const { id, place } = change.case;
+    return { layer: 'cases', id: String(id), position: [place.lon, place.lat] };
+  }
   if (change.unit) {
     const { id, lon, lat } = change.unit;
     return { layer: 'units', id, position: lon === null || lat === null ? null : [lon, lat] };

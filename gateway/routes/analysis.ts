@@ -6,11 +6,11 @@ import { aggregatePoints, bufferGeometry, featuresWithin, withAnalysisTx } from 
 import { edgesHull, reachWithin } from '../../geo/analysis/service-area';
 import { HARBIN_EXTENT } from '../../geo/ogc/cql2/geometry';
 import { identityOf, type Identity } from '../auth/identity';
-import { actorOf } from '../auth/principal';
-import { origin, principalOf } from '../auth/request';
+import { principalOf } from '../auth/request';
 import type { AppDeps, ReadyState } from '../deps';
 import { AppError, parseInput } from '../http/errors';
 import { ready } from '../http/ready';
+import { requireLayer } from '../policy/layer-access';
 
 type Handler = (req: Request, res: Response, state: ReadyState) => Promise<void>;
 
@@ -45,27 +45,9 @@ const handle =
 async function readableLayer(identity: Identity, req: Request, id: string): Promise<CatalogLayer> {
   const layer = CATALOG_BY_ID.get(id);
   if (!layer) {
-    throw new AppError(
-      'bad_request',
-      `collection: no collection ${JSON.stringify(id)}; one of district, street, grid, poi, incidents`,
-    );
+    throw new AppError('bad_request', `collection: no collection ${JSON.stringify(id)}; see /ogc/collections`);
   }
-  if (layer.public) return layer;
-  const principal = principalOf(req);
-  const decision = identity.policy.layer(principal, layer.policyLayer ?? '');
-  if (!decision.allowed) {
-    await identity.audit
-      .append({
-        ...origin(req),
-        object: `${req.method} ${req.path}`,
-        action: 'access.denied',
-        outcome: 'denied',
-        actor: actorOf(principal),
-        detail: { action: 'analysis.run', collection: layer.id, reason: decision.reason },
-      })
-      .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
-    throw new AppError(decision.code, decision.reason, { collection: layer.id });
-  }
+  await requireLayer(identity, req, principalOf(req), layer, 'analysis.run');
   return layer;
 }
 

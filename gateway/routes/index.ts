@@ -6,6 +6,9 @@ import { apiTokenRoutes } from './api-tokens';
 import { adminRoutes } from './admin';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
+import { cameraRoutes } from './cameras';
+import { caseRoutes } from './cases';
+import { conferenceRoutes } from './conferences';
 import { facilitiesRoutes } from './facilities';
 import { geocodeRoutes } from './geo-geocode';
 import { healthRoutes } from './health';
@@ -31,4 +34,7 @@ export const API_ROUTES: ((deps: AppDeps) => Router)[] = [
   incidentRoutes,
   modeRoutes,
   analysisRoutes,
+  cameraRoutes,
+  conferenceRoutes,
+  caseRoutes,
 ];

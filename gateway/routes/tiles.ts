@@ -24,7 +24,12 @@ function tileUrlTemplate(req: Request, layer: TileLayerDef): string {
 }
 
 /** Base layers are open; a live layer is read under the policy's `layers` entry of the same id. */
-const guarded = (layer: TileLayerDef) => ({ id: layer.id, title: layer.title, public: !layer.live, policyLayer: layer.id });
+const guarded = (layer: TileLayerDef) => ({
+  id: layer.id,
+  title: layer.title,
+  public: !layer.live,
+  policyLayer: layer.policyLayer ?? layer.id,
+});
 
 /**
  * Base layers are cached by anyone for their lifetime; live layers are private and revalidated on every use (the

@@ -12,6 +12,9 @@ export function withAnalysisTx<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Pr
     await tx.query(`SET LOCAL statement_timeout = '${ANALYSIS_TIMEOUT}'`);
     // As for the OGC items (gateway/ogc/items.ts): JIT compilation costs more than it saves at these sizes.
     await tx.query('SET LOCAL jit = off');
+    // Aggregating 1,000,000 points groups ~200,000 (unit, category) pairs: with the default 4 MB the hash
+    // aggregates spill to disk in batches; 64 MB keeps them in memory for this one transaction.
+    await tx.query("SET LOCAL work_mem = '64MB'");
     return fn(tx);
   });
 }
@@ -91,11 +94,21 @@ type UnitKind = Exclude<AggregateInput['by'], 'h3'>;
  * and district were stored when it was located (by the same unit polygons), so binning is a GROUP BY on the column
  * instead of a spatial join.
  */
-const POINTS: Record<AggregateInput['collection'], { table: string; time?: string; located?: Record<UnitKind, string> }> = {
-  poi: { table: 'poi' },
+const POINTS: Record<
+  AggregateInput['collection'],
+  { table: string; category: string; time?: string; located?: Record<UnitKind, string> }
+> = {
+  poi: { table: 'poi', category: 'category' },
   incidents: {
     table: 'incident',
+    category: 'category',
     time: 'first_reported_at',
+    located: { grid: 'grid_code', street: 'street_code', district: 'district_code' },
+  },
+  cases: {
+    table: 'city_case',
+    category: 'category_code',
+    time: 'reported_at',
     located: { grid: 'grid_code', street: 'street_code', district: 'district_code' },
   },
 };
@@ -133,7 +146,7 @@ function pointFilter(input: AggregateInput, first: number): { sql: string; param
   const time = POINTS[input.collection].time;
   if (input.category !== undefined) {
     params.push(input.category);
-    conds.push(`p.category = $${first + params.length - 1}`);
+    conds.push(`p.${ident(POINTS[input.collection].category)} = $${first + params.length - 1}`);
   }
   if (time && input.from !== undefined) {
     params.push(input.from);
@@ -160,7 +173,11 @@ export async function aggregatePoints(tx: Queryable, input: AggregateInput): Pro
   const totalRows = await tx.query<{ n: string }>(`SELECT count(*) AS n FROM ${pts} p ${filter.sql}`, filter.params);
   const totalPoints = Number(totalRows[0]?.n ?? 0);
   const located = input.by === 'h3' ? undefined : POINTS[input.collection].located?.[input.by];
-  const features = input.by === 'h3' ? await h3Bins(tx, input, pts, filter) : await unitBins(tx, input.by, pts, filter, located);
+  const category = `p.${ident(POINTS[input.collection].category)}`;
+  const features =
+    input.by === 'h3'
+      ? await h3Bins(tx, input, pts, filter, category)
+      : await unitBins(tx, input.by, pts, filter, located, category);
   const assignedPoints = features.reduce((n, f) => n + f.properties.count, 0);
   return {
     type: 'FeatureCollection',
@@ -179,6 +196,7 @@ async function unitBins(
   pts: string,
   filter: { sql: string; params: SqlParam[] },
   located: string | undefined,
+  category: string,
 ): Promise<AggregateFeature[]> {
   const unit = UNITS[by];
   const code = ident(UNIT_CODE[by]);
@@ -186,14 +204,14 @@ async function unitBins(
   // Points that carry their unit's code are counted by it (one scan, hash aggregate); others are joined spatially
   // on the unit table's GiST index.
   const binned = located
-    ? `SELECT p.${ident(located)} AS code, p.category, count(*) AS n
+    ? `SELECT p.${ident(located)} AS code, ${category} AS category, count(*) AS n
          FROM ${pts} p
          ${filter.sql ? `${filter.sql} AND` : 'WHERE'} p.${ident(located)} IS NOT NULL
         GROUP BY 1, 2`
-    : `SELECT u.${code} AS code, p.category, count(*) AS n
+    : `SELECT u.${code} AS code, ${category} AS category, count(*) AS n
          FROM ${pts} p JOIN ${table} u ON ST_Intersects(u.geom, p.geom)
          ${filter.sql}
-        GROUP BY u.${code}, p.category`;
+        GROUP BY 1, 2`;
   const rows = await tx.query<{
     code: string;
     name: string | null;
@@ -240,9 +258,10 @@ async function h3Bins(
   input: AggregateInput,
   pts: string,
   filter: { sql: string; params: SqlParam[] },
+  category: string,
 ): Promise<AggregateFeature[]> {
   const rows = await tx.query<{ lon: number; lat: number; category: string }>(
-    `SELECT ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, p.category FROM ${pts} p ${filter.sql}`,
+    `SELECT ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, ${category} AS category FROM ${pts} p ${filter.sql}`,
     filter.params,
   );
   const cells = new Map<string, { count: number; byCategory: Record<string, number> }>();

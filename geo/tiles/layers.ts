@@ -23,6 +23,10 @@ export const TILE_SOURCES = {
     columns: ['id', 'status', 'category', 'priority', 'title', 'district_code', 'drill', 'merged_into'],
   },
   unit: { geometry: 'geom', columns: ['id', 'callsign', 'type', 'agency', 'status', 'incident_id'] },
+  city_case: {
+    geometry: 'geom',
+    columns: ['id', 'code', 'state', 'kind', 'category_code', 'major_code', 'district_code', 'urgent', 'supervision'],
+  },
 } as const satisfies Record<string, { geometry: string; columns: readonly string[] }>;
 
 export type TileSourceTable = keyof typeof TILE_SOURCES;
@@ -54,6 +58,8 @@ export interface TileLayerDef<T extends TileSourceTable = TileSourceTable> {
    * decides who may read them. Base layers are public and cached.
    */
   live?: boolean;
+  /** The policy's `layers` entry that guards a live layer, when it is not the layer's own id. */
+  policyLayer?: string;
   minzoom: number;
   maxzoom: number;
   /** Most features one tile carries; tiles are small enough to parse on the client's main thread budget. */
@@ -267,6 +273,26 @@ export const TILE_LAYERS: readonly TileLayerDef[] = [
     buffer: 64,
     maxAgeSeconds: 0,
     live: true,
+  }),
+  defineLayer({
+    id: 'cases',
+    title: '城市管理案件',
+    table: 'city_case',
+    geometryKind: 'point',
+    properties: ['id', 'code', 'state', 'kind', 'category_code', 'major_code', 'district_code', 'urgent', 'supervision'],
+    featureId: 'id',
+    orderBy: 'id',
+    orderDescending: true,
+    minzoom: 8,
+    maxzoom: 16,
+    maxFeatures: 3000,
+    simplifyUnits: 0,
+    buffer: 64,
+    maxAgeSeconds: 0,
+    live: true,
+    // Cases are read row by row under the case scope (an inspector sees their own); the whole layer is for the
+    // roles that see every case and for planners, as the catalogue's `cases` collection.
+    policyLayer: 'case_statistics',
   }),
   defineLayer({
     id: 'units',

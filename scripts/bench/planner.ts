@@ -123,8 +123,11 @@ const aggBins = `WITH binned AS (
        FROM per_unit pu JOIN grid_cell u ON u.code = pu.code
       ORDER BY pu.count DESC, u.code`;
 
-async function explain(b: BenchBackend, sql: string, params: SqlParam[]): Promise<string[]> {
-  const rows = await b.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+async function explain(b: BenchBackend, sql: string, params: SqlParam[], workMem?: string): Promise<string[]> {
+  const rows = await b.db.transaction(async (tx) => {
+    if (workMem) await tx.query(`SET LOCAL work_mem = '${workMem}'`);
+    return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+  });
   return rows.map((r) => r['QUERY PLAN']);
 }
 
@@ -245,8 +248,12 @@ export async function benchPlanner(b: BenchBackend, report: Report): Promise<voi
         },
         async () => {
           const t = nowMs();
-          await b.db.query(aggTotal);
-          await b.db.query(aggBins);
+          // The same session settings as the analysis transaction (geo/analysis/queries.ts withAnalysisTx).
+          await b.db.transaction(async (tx) => {
+            await tx.query("SET LOCAL work_mem = '64MB'");
+            await tx.query(aggTotal);
+            await tx.query(aggBins);
+          });
           sqlMs.push(nowMs() - t);
         },
         1,
@@ -281,7 +288,7 @@ export async function benchPlanner(b: BenchBackend, report: Report): Promise<voi
         verdict: 'misses',
       });
     }
-    const aggPlan = await explain(b, aggBins, []);
+    const aggPlan = await explain(b, aggBins, [], '64MB');
     console.log(['EXPLAIN aggregate:', ...aggPlan].join('\n'));
     report.note(`${SECTION}: aggregate plan — ${planSummary(aggPlan)} (${execOf(aggPlan)}).`);
 

@@ -38,7 +38,8 @@ const readIncidents = (token: string) =>
   fetch(`${gateway!.url}/ogc/collections/incidents/items?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
 
 it('issues a token that a GIS client can read with, shows it once, and revokes it', async () => {
-  await page.getByRole('button', { name: 'API 令牌' }).click();
+  await page.getByLabel('用户菜单').click();
+  await page.getByRole('menuitem', { name: 'API 令牌' }).click();
   const dialog = page.getByRole('dialog', { name: 'API 令牌' });
   await dialog.waitFor();
   const label = `e2e QGIS ${Date.now()}`;

@@ -47,6 +47,12 @@ it('queries POI with an attribute filter: the count is the server numberMatched,
   expect(numberMatched).toBeGreaterThan(0);
 
   await page.locator('[data-testid=catalog-item][data-collection-id=poi]').click();
+  // The chosen collection shows who may read it, when it was updated and its attributes in Chinese.
+  const details = page.locator('[data-testid=catalog-details]');
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid=catalog-details]')?.textContent?.includes('名称（name）'),
+  );
+  expect(await details.textContent()).toMatch(/访问：公开.*更新：\d{4}/);
   const add = page.locator('[data-testid=add-filter]');
   await page.waitForFunction(() => !document.querySelector('[data-testid=add-filter]')?.hasAttribute('disabled'));
   await add.click();

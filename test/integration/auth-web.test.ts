@@ -59,9 +59,13 @@ describe('identity UI', () => {
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.locator('.user-name', { hasText: '王指挥' }).waitFor();
     expect(await page.locator('.user-role').textContent()).toBe('指挥员');
-    expect(await page.getByRole('button', { name: '用户/角色/部门管理' }).count()).toBe(0);
+    // The page menu offers what the role may open: the command wall, not user administration.
+    await page.getByText('切换页面').click();
+    await page.getByRole('menuitem', { name: '指挥大屏' }).waitFor();
+    expect(await page.getByRole('menuitem', { name: '用户/角色/部门管理' }).count()).toBe(0);
     await shot(page, 'identity-signed-in.png');
-    await page.getByRole('button', { name: '退出' }).click();
+    await page.getByLabel('用户菜单').click();
+    await page.getByRole('menuitem', { name: '退出' }).click();
     await page.locator('.login-notice', { hasText: '已退出登录' }).waitFor();
     await page.getByRole('button', { name: /返回地图/ }).click();
     await page.getByRole('button', { name: '登录' }).waitFor();
@@ -95,8 +99,10 @@ describe('identity UI', () => {
   it('lets the system administrator manage users, and not read the audit log', async () => {
     const { page, problems } = await fresh();
     await signIn(page, 'sysadmin');
-    expect(await page.getByRole('button', { name: '审计日志' }).count()).toBe(0);
-    await page.getByRole('button', { name: '用户/角色/部门管理' }).click();
+    await page.getByText('切换页面').click();
+    await page.getByRole('menuitem', { name: '用户/角色/部门管理' }).waitFor();
+    expect(await page.getByRole('menuitem', { name: '审计日志' }).count()).toBe(0);
+    await page.getByRole('menuitem', { name: '用户/角色/部门管理' }).click();
     await page.locator('tr[data-username="zhihui.wang"]').waitFor();
     expect(await page.locator('tr[data-username="auditor.qian"]').textContent()).toContain('三员分立');
     const username = `web.${Date.now().toString(36)}`;
@@ -124,10 +130,12 @@ describe('identity UI', () => {
   it('lets the audit administrator filter the log and verify the chain', async () => {
     const { page, problems } = await fresh();
     await signIn(page, 'auditadmin');
-    expect(await page.getByRole('button', { name: '用户/角色/部门管理' }).count()).toBe(0);
-    await page.getByRole('button', { name: '审计日志' }).click();
+    await page.getByText('切换页面').click();
+    await page.getByRole('menuitem', { name: '审计日志' }).waitFor();
+    expect(await page.getByRole('menuitem', { name: '用户/角色/部门管理' }).count()).toBe(0);
+    await page.getByRole('menuitem', { name: '审计日志' }).click();
     await page.locator('.audit-table tbody tr').first().waitFor();
-    await page.getByLabel('用户').fill(account('sysadmin').username);
+    await page.getByLabel('用户', { exact: true }).fill(account('sysadmin').username);
     await page.getByLabel('操作').fill('user.create');
     await page.getByRole('button', { name: '查询' }).click();
     // The unfiltered list may already hold user.create rows: wait until the filtered answer has replaced it.

@@ -98,7 +98,7 @@ describe('collections and access', () => {
 
   it('lists incidents too for a commander, not for an inspector', async () => {
     const asCommander = (await get('/ogc/collections', {}, commander).expect(200)).body.collections as { id: string }[];
-    expect(asCommander.map((c) => c.id)).toEqual([...publicIds, 'incidents', 'units']);
+    expect(asCommander.map((c) => c.id)).toEqual([...publicIds, 'incidents', 'cases', 'units']);
     const asInspector = (await get('/ogc/collections', {}, inspector).expect(200)).body.collections as { id: string }[];
     expect(asInspector.map((c) => c.id)).toEqual(publicIds);
   });

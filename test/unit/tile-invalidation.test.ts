@@ -42,6 +42,20 @@ describe('TileInvalidator', () => {
     expect(still!.tiles).not.toContain(home(a.lon, a.lat, unitsLayer.maxzoom));
   });
 
+  it('names the tiles of a city-management case', () => {
+    const inv = new TileInvalidator();
+    const change = {
+      seq: 4,
+      topic: 'case',
+      at: new Date().toISOString(),
+      district: null,
+      case: { id: 12, place: { lon: a.lon, lat: a.lat } },
+    } as unknown as Change;
+    const [update] = inv.invalidations([change]);
+    expect(update!.layer).toBe('cases');
+    expect(update!.tiles).toContain(home(a.lon, a.lat, 16));
+  });
+
   it('clears the old tiles of a unit that lost its position, and then forgets it', () => {
     const inv = new TileInvalidator();
     inv.invalidations([unitChange(1, 'U2', a.lon, a.lat)]);

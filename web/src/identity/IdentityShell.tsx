@@ -3,6 +3,8 @@ import { AdminPage } from '../admin/AdminPage';
 import { AuditPage } from '../admin/AuditPage';
 import { DeadLettersPage } from '../admin/DeadLettersPage';
 import { PlannerPage } from '../planner/PlannerPage';
+import { VideoWallPage } from '../video/VideoWallPage';
+import { ConferencePage } from '../conference/ConferencePage';
 import { WallPage } from '../wall/WallPage';
 import { ExpiryWarning } from './ExpiryWarning';
 import { LoginPage } from './LoginPage';
@@ -29,18 +31,24 @@ function Gate({ children, requireLogin }: { children: ReactNode; requireLogin: b
   const { state, can } = useSession();
   const page = useCurrentPage();
   const signedIn = state.status === 'signed-in';
-  // Wall device accounts land on 指挥大屏 (once per sign-in: they may still open the map from the menu).
-  const wallDevice = signedIn && state.user.role === 'wall' && can('incident.read');
+  // Wall device accounts land on 指挥大屏 and field inspectors on their phone page (once per sign-in: they may still
+  // open the map from the menu).
+  const home =
+    signedIn && state.user.role === 'wall' && can('incident.read')
+      ? 'wall'
+      : signedIn && state.user.role === 'inspector' && can('case.inspect')
+        ? 'inspector'
+        : 'map';
   const landed = useRef(false);
   useEffect(() => {
     if (!signedIn) {
       landed.current = false;
       return;
     }
-    if (page === 'login') goTo(wallDevice ? 'wall' : 'map');
-    else if (!landed.current && wallDevice && page === 'map') goTo('wall');
+    if (page === 'login') goTo(home);
+    else if (!landed.current && home !== 'map' && page === 'map') goTo(home);
     landed.current = true;
-  }, [signedIn, wallDevice, page]);
+  }, [signedIn, home, page]);
   if (state.status === 'loading') {
     return (
       <div className="login-page">
@@ -65,6 +73,10 @@ function Gate({ children, requireLogin }: { children: ReactNode; requireLogin: b
       <DeadLettersPage />
     ) : page === 'planner' && can('analysis.run') ? (
       <PlannerPage />
+    ) : page === 'video' && can('camera.view') ? (
+      <VideoWallPage />
+    ) : page === 'conference' && can('conference.join') ? (
+      <ConferencePage />
     ) : (
       children
     );

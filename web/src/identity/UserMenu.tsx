@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { ApiTokensDialog } from './ApiTokensDialog';
 import { PasswordDialog } from './PasswordDialog';
 import { useSession, useSignedIn } from './session';
@@ -20,42 +20,62 @@ export function SessionControls() {
   );
 }
 
-/** The signed-in user in the header: name, role, the pages the role may open, 修改密码 and 退出. */
+/**
+ * The signed-in user in the header: the pages the role may open (a menu, so the header keeps one line however many
+ * there are), the live-connection dot, and the user's own menu with 修改密码, API 令牌 and 退出.
+ */
 export function UserMenu({ current }: { current?: PageId }) {
   const { user } = useSignedIn();
   const { can, logout, realtime } = useSession();
   const [changing, setChanging] = useState(false);
   const [tokens, setTokens] = useState(false);
+  const pages = PAGES.filter((p) => p.id !== current && p.id !== 'login' && (!p.action || can(p.action)));
+  /** Runs a menu item and closes the menu it sits in. */
+  const pick = (e: MouseEvent<HTMLButtonElement>, run: () => void) => {
+    e.currentTarget.closest('details')?.removeAttribute('open');
+    run();
+  };
   return (
     <div className="user-menu">
-      {PAGES.filter((p) => p.id !== current && p.id !== 'login' && (!p.action || can(p.action))).map((p) => (
-        <button key={p.id} type="button" className="header-button" onClick={() => goTo(p.id)}>
-          {p.label}
-        </button>
-      ))}
+      {pages.length > 0 && (
+        <details className="header-menu">
+          <summary className="header-button">切换页面 ▾</summary>
+          <div className="header-menu-items" role="menu">
+            {pages.map((p) => (
+              <button key={p.id} type="button" role="menuitem" onClick={(e) => pick(e, () => goTo(p.id))}>
+                {p.label}
+              </button>
+            ))}
+          </div>
+        </details>
+      )}
       <span
         className={`realtime-dot ${realtime}`}
         data-realtime={realtime}
         title={REALTIME_LABELS[realtime]}
         aria-label={REALTIME_LABELS[realtime]}
       />
-      <span className="user-name" title={user.department?.name ?? ''}>
-        {user.displayName}
-        <span className="user-role">{user.roleName}</span>
-      </span>
-      {user.kind === 'person' && (
-        <button type="button" className="header-button" onClick={() => setChanging(true)}>
-          修改密码
-        </button>
-      )}
-      {user.kind === 'person' && can('api_token.manage') && (
-        <button type="button" className="header-button" onClick={() => setTokens(true)}>
-          API 令牌
-        </button>
-      )}
-      <button type="button" className="header-button" onClick={() => void logout()}>
-        退出
-      </button>
+      <details className="header-menu">
+        <summary className="header-button user-name" title={user.department?.name ?? ''} aria-label="用户菜单">
+          {user.displayName}
+          <span className="user-role">{user.roleName}</span> ▾
+        </summary>
+        <div className="header-menu-items right" role="menu">
+          {user.kind === 'person' && (
+            <button type="button" role="menuitem" onClick={(e) => pick(e, () => setChanging(true))}>
+              修改密码
+            </button>
+          )}
+          {user.kind === 'person' && can('api_token.manage') && (
+            <button type="button" role="menuitem" onClick={(e) => pick(e, () => setTokens(true))}>
+              API 令牌
+            </button>
+          )}
+          <button type="button" role="menuitem" onClick={(e) => pick(e, () => void logout())}>
+            退出
+          </button>
+        </div>
+      </details>
       {changing && <PasswordDialog forced={false} onClose={() => setChanging(false)} />}
       {tokens && <ApiTokensDialog onClose={() => setTokens(false)} />}
     </div>

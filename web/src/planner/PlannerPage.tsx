@@ -37,13 +37,14 @@ const UNITS = [
 type UnitBy = (typeof UNITS)[number]['by'];
 const AGG_COLLECTIONS = [
   { id: 'poi', label: '兴趣点（POI）' },
-  { id: 'incidents', label: '事件' },
+  { id: 'incidents', label: '警情' },
+  { id: 'cases', label: '城市管理案件' },
 ] as const;
 type AggCollection = (typeof AGG_COLLECTIONS)[number]['id'];
 /** Points read for the heat map and hexbins (the OGC API's largest page). */
 const DENSITY_LIMIT = 10_000;
 /** The time property played back per collection; others use their first date-time queryable. */
-const TIME_FIELDS: Record<string, string> = { incidents: 'first_reported_at' };
+const TIME_FIELDS: Record<string, string> = { incidents: 'first_reported_at', cases: 'reported_at' };
 /** Tile layers of the planner map refreshed live. */
 const LIVE_LAYERS = ['incidents'] as const;
 type Tab = 'query' | 'aggregate' | 'service';
@@ -429,6 +430,18 @@ export function PlannerPage() {
                       <strong>{c.title}</strong> <code>{c.id}</code>
                       {c.description && <span className="muted">{c.description}</span>}
                       {c.license && <span className="muted">许可：{c.license}</span>}
+                      {c.id === collectionId && (
+                        <span className="muted" data-testid="catalog-details">
+                          {c.access ? `访问：${c.access.description}` : ''}
+                          {c.updated ? ` · 更新：${new Date(c.updated).toLocaleString('zh-CN', { hour12: false })}` : ''}
+                          {c.crs?.length ? ` · 坐标系：WGS 84（${c.crs.length} 种 CRS）` : ''}
+                          {Object.keys(titles).length
+                            ? ` · 属性：${Object.entries(titles)
+                                .map(([k, v]) => `${v}（${k}）`)
+                                .join('、')}`
+                            : ''}
+                        </span>
+                      )}
                     </button>
                   </li>
                 ))}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AggregateUnitProperties, ServiceAreaResponse } from '../../../contracts/analysis';
+import type { AggregateCollection, AggregateUnitProperties, ServiceAreaResponse } from '../../../contracts/analysis';
 import { getJson } from '../api/http';
 import { call } from '../identity/client';
 import { valueTypeOf, type ValueType } from './query-builder';
@@ -13,6 +13,9 @@ const collectionSchema = z.object({
   license: z.string().nullish(),
   attribution: z.string().nullish(),
   geometryType: z.string().nullish(),
+  updated: z.string().nullish(),
+  crs: z.array(z.string()).nullish(),
+  access: z.object({ public: z.boolean(), description: z.string() }).nullish(),
 });
 export type Collection = z.infer<typeof collectionSchema>;
 
@@ -83,7 +86,7 @@ export const plannerApi = {
     return { types, titles };
   },
   items: (url: string, signal?: AbortSignal) => getJson(url, itemsSchema, signal),
-  aggregate: (body: { collection: 'poi' | 'incidents'; by: 'grid' | 'street' | 'district' | 'h3'; h3Resolution?: number }) =>
+  aggregate: (body: { collection: AggregateCollection; by: 'grid' | 'street' | 'district' | 'h3'; h3Resolution?: number }) =>
     call('POST', '/api/analysis/aggregate', aggregateSchema, body).then((r) => r.features as AggregateFeature[]),
   serviceArea: (body: { lon: number; lat: number; minutes: number }) =>
     call('POST', '/api/analysis/service-area', serviceAreaSchema, body),
