@@ -94,10 +94,13 @@ it('refuses unknown, malformed, revoked and expired tokens and tokens of disable
   expect((await request(t.app).get('/ogc/collections/incidents/items').set(bearer(revokedToken.token))).status).toBe(401);
 
   const expiring = (await issue(plannerCookie)).body as IssuedApiToken;
-  await t.db.query(
-    "UPDATE api_token SET created_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1",
-    [expiring.id],
-  );
+  // Expired a second before the identity's clock (the test clock, not the database's).
+  const expiredAt = new Date(t.clock.now().getTime() - 1000);
+  await t.db.query('UPDATE api_token SET created_at = $2, expires_at = $3 WHERE id = $1', [
+    expiring.id,
+    new Date(expiredAt.getTime() - 2 * 86_400_000),
+    expiredAt,
+  ]);
   expect((await request(t.app).get('/ogc/collections/incidents/items').set(bearer(expiring.token))).status).toBe(401);
 
   const other = await createAccount(t.db, { role: 'planner' });

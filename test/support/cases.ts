@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +6,8 @@ import sharp from 'sharp';
 import request from 'supertest';
 import type { CaseDetail, CasePhoto, ReportCaseResponse } from '../../contracts/cases';
 import type { RoleId } from '../../contracts/identity';
+import { KEY_FILE_NAME, loadAuditKey } from '../../gateway/audit/key';
+import { loadConfig } from '../../gateway/config';
 import { createAccount, createIdentityTestApp, login, type IdentityTestApp } from './identity';
 
 /** City-management tests: the real app over the test PostGIS with photos stored in a temporary DATA_DIR. */
@@ -32,6 +34,15 @@ const ROLES: [string, RoleId, string | null][] = [
 
 export async function createCaseTestApp(): Promise<CaseTestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'harbin-cases-'));
+  // Photos go to the temporary DATA_DIR, but the audit chain of the shared test database must stay signed with the
+  // one key every suite uses (DATA_DIR/audit-hmac.key): the key file moves along.
+  const previous = process.env.DATA_DIR;
+  if (!process.env.AUDIT_HMAC_KEY) {
+    const usual = loadConfig(process.env).DATA_DIR;
+    loadAuditKey({ configured: undefined, dataDir: usual });
+    copyFileSync(path.join(usual, KEY_FILE_NAME), path.join(dataDir, KEY_FILE_NAME));
+    chmodSync(path.join(dataDir, KEY_FILE_NAME), 0o600);
+  }
   process.env.DATA_DIR = dataDir;
   const t = await createIdentityTestApp();
   const users: CaseTestApp['users'] = {};
@@ -55,6 +66,8 @@ export async function createCaseTestApp(): Promise<CaseTestApp> {
     },
     close: async () => {
       await t.close();
+      if (previous === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = previous;
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
