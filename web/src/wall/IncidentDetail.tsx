@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import {
   FEED_SOURCE_LABELS,
   INCIDENT_ACTION_LABELS,
@@ -35,6 +35,8 @@ interface Props {
   canDispatch: boolean;
   onClose: () => void;
   onSelect: (id: number) => void;
+  /** The cameras nearest the incident (shown under its facts), when the caller may list cameras. */
+  nearCameras?: ReactNode;
 }
 
 type Transition = Exclude<IncidentAction, 'dispatch'>;
@@ -47,7 +49,7 @@ const STEP_ACTION_LABELS: Record<IncidentStep['action'], string> = { open: '立�
  * was fused (拆分 splits one off), 合并 with another incident of the queue, and the timeline of its steps.
  */
 export function IncidentDetail(props: Props) {
-  const { incident: inc, finished, units, queue, profile, now, canCommand, canDispatch, onClose, onSelect } = props;
+  const { incident: inc, finished, units, queue, profile, now, canCommand, canDispatch, onClose, onSelect, nearCameras } = props;
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -162,6 +164,8 @@ export function IncidentDetail(props: Props) {
             </dd>
           </div>
         </dl>
+
+        {nearCameras}
 
         {canCommand && !finished && (
           <section className="wall-block" aria-label="处置操作">

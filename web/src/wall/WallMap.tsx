@@ -1,12 +1,14 @@
 import type { MapMouseEvent } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GaugeReading, Incident, Unit } from '../../../contracts/incidents';
+import type { Camera } from '../../../contracts/media';
 import { facilities as fetchFacilities } from '../api/endpoints';
 import { isAbort } from '../api/http';
 import { emergencyOnly } from '../map/facility-layers';
 import { INITIAL_VISIBILITY } from '../map/layer-groups';
 import { MapView, type MapHandles } from '../map/MapView';
 import { useTileLayerVisibility } from '../map/useMapLayers';
+import { cameraLayers, cameraTooltip, pickedCamera } from './camera-layer';
 import {
   loadWallFont,
   pickedIncidentId,
@@ -32,6 +34,10 @@ interface Props {
   /** Fly to this incident; `n` changes on every request, so the same incident can be asked for twice. */
   focus: { id: number; n: number } | null;
   onSelect: (id: number) => void;
+  /** Cameras to draw (none when the caller may not list them); a click on one opens it. */
+  cameras?: readonly Camera[];
+  openCameraId?: string | null;
+  onCameraSelect?: (camera: Camera) => void;
 }
 
 const PULSE_PERIOD_MS = 1400;
@@ -42,7 +48,9 @@ const PULSE_FRAME_MS = 50;
  * stations); a click on an incident selects it. The selected incident is drawn even while the incident layer is off,
  * so that the map's flight to it ends on a marker.
  */
-export function WallMap({ incidents, units, gauges, selectedId, alerting, now, scale, layers, focus, onSelect }: Props) {
+export function WallMap(props: Props) {
+  const { incidents, units, gauges, selectedId, alerting, now, scale, layers, focus, onSelect } = props;
+  const { cameras = NO_CAMERAS, openCameraId = null, onCameraSelect } = props;
   const [handles, setHandles] = useState<MapHandles | null>(null);
   const [fontReady, setFontReady] = useState(false);
   const [pulse, setPulse] = useState(0);
@@ -92,13 +100,16 @@ export function WallMap({ incidents, units, gauges, selectedId, alerting, now, s
   useEffect(() => {
     if (!handles || !fontReady) return;
     handles.overlay.setProps({
-      layers: wallLayers(data, { selectedId, alerting, pulse, now: nowSecond, scale }),
+      layers: [
+        ...cameraLayers(cameras, { scale, openId: openCameraId }),
+        ...wallLayers(data, { selectedId, alerting, pulse, now: nowSecond, scale }),
+      ],
       getTooltip: (info) => {
-        const text = wallTooltip(info);
+        const text = wallTooltip(info) ?? cameraTooltip(info);
         return text && { text, className: 'wall-tooltip' };
       },
     });
-  }, [handles, fontReady, data, selectedId, alerting, pulse, nowSecond, scale]);
+  }, [handles, fontReady, data, selectedId, alerting, pulse, nowSecond, scale, cameras, openCameraId]);
 
   // Only a new focus request moves the map, not later updates of the incident.
   const incidentsRef = useRef(incidents);
@@ -115,8 +126,10 @@ export function WallMap({ incidents, units, gauges, selectedId, alerting, now, s
       const info = overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 6 * scale });
       const id = info ? pickedIncidentId(info) : null;
       if (id !== null) onSelect(id);
+      const camera = info && id === null ? pickedCamera(info) : null;
+      if (camera) onCameraSelect?.(camera);
     },
-    [onSelect, scale],
+    [onSelect, onCameraSelect, scale],
   );
 
   return <MapView onReady={setHandles} onClick={onClick} />;
@@ -140,3 +153,4 @@ function useWallFacilities(wanted: boolean): WallFacility[] {
 }
 
 const NO_FACILITIES: WallFacility[] = [];
+const NO_CAMERAS: Camera[] = [];

@@ -1,10 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import type { Incident, ModeProfile } from '../../../contracts/incidents';
+import type { Camera } from '../../../contracts/media';
 import { useSession } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
 import { AlertSound, type AlertSoundSpec, type SoundState } from './alert-sound';
 import { wallApi } from './api';
+import { useWallCameras, useWallVideoClient } from './camera-api';
+import { CameraNearest } from './CameraNearest';
+import { CameraPopup } from './CameraPopup';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { rankIncidents, rankPriority } from './feed-state';
 import { dateTime, useNow } from './format';
@@ -134,6 +138,13 @@ export function WallPage() {
   const [switching, setSwitching] = useState(false);
   const canSwitch = can('mode.change');
 
+  // Cameras: on the map and near the selected incident for those who may list them, playing for those who may view.
+  const listCameras = can('camera.list');
+  const cameras = useWallCameras(listCameras);
+  const videoClient = useWallVideoClient(can('camera.view') ? socket : null);
+  const [openCamera, setOpenCamera] = useState<Camera | null>(null);
+  const closeCamera = useCallback(() => setOpenCamera(null), []);
+
   return (
     <div
       className={`wall wall-${layout}${side ? ' with-side' : ''}${selected ? ' with-detail' : ''}`}
@@ -177,7 +188,13 @@ export function WallPage() {
             {shows('gauges') && <GaugePanel gauges={gauges} now={minute} />}
           </div>
         )}
-        <section className="wall-map" aria-label="警情与力量分布图" data-testid="wall-map" data-layers={view.layers.join(',')}>
+        <section
+          className="wall-map"
+          aria-label="警情与力量分布图"
+          data-testid="wall-map"
+          data-layers={view.layers.join(',')}
+          data-cameras={cameras.length}
+        >
           <LayerToggle view={view} modeLabel={profile?.label ?? null} onToggle={flipLayer} onReset={resetLayers} />
           <MapErrorBoundary>
             <WallMap
@@ -191,8 +208,12 @@ export function WallPage() {
               layers={view.layers}
               focus={focus}
               onSelect={setSelectedId}
+              cameras={cameras}
+              openCameraId={openCamera?.id ?? null}
+              onCameraSelect={setOpenCamera}
             />
           </MapErrorBoundary>
+          {openCamera && <CameraPopup key={openCamera.id} camera={openCamera} client={videoClient} onClose={closeCamera} />}
           {error && (
             <div className="wall-error" role="alert">
               {error}
@@ -213,6 +234,16 @@ export function WallPage() {
               canDispatch={can('incident.dispatch')}
               onClose={closeDetail}
               onSelect={setSelectedId}
+              nearCameras={
+                listCameras && (
+                  <CameraNearest
+                    lon={selected.place.lon}
+                    lat={selected.place.lat}
+                    openId={openCamera?.id ?? null}
+                    onOpen={videoClient ? setOpenCamera : null}
+                  />
+                )
+              }
             />
           </div>
         )}
