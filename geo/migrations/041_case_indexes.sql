@@ -1,7 +1,7 @@
 -- Indexes for case queues, duplicate suggestion and evaluation. The evaluation reads every case filed in a
 -- period in one pass with GROUP BY GROUPING SETS (gateway/cases/evaluation.ts): the index on filed_at, carrying the
 -- columns it counts and groups by, bounds that pass to the period (500,000 cases in about half a second, see
--- test/integration/case-evaluation-scale.test.ts).
+-- scripts/bench/cases.ts (and test/integration/case-evaluation-totals.test.ts for the totals)).
 CREATE INDEX city_case_open ON city_case (state, updated_at DESC)
   WHERE state NOT IN ('closed', 'rejected', 'voided');
 CREATE INDEX city_case_geog_open ON city_case USING gist ((geom::geography))

@@ -1,7 +1,9 @@
 import type { BenchBackend } from './context';
+import { benchCases } from './cases';
 import { benchFusion } from './fusion';
 import { benchGrid } from './grid';
 import { benchIngest } from './ingest';
+import { benchMedia } from './media';
 import { benchNearestDrive, benchNearestStraight } from './nearest';
 import { benchPlanner } from './planner';
 import type { Report } from './report';
@@ -30,4 +32,6 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { key: 'planner', name: 'planner queries', kind: 'per-backend', run: benchPlanner },
   { key: 'ingest', name: 'ingest and live delivery', kind: 'standalone', run: benchIngest },
   { key: 'fusion', name: 'incident fusion', kind: 'standalone', run: benchFusion },
+  { key: 'media', name: 'video service', kind: 'standalone', run: benchMedia },
+  { key: 'cases', name: 'city management', kind: 'standalone', run: benchCases },
 ];
