@@ -473,7 +473,13 @@ export const caseEventInputs = {
   accept: z.object({ note }).strict(),
   file: z.object({ categoryCode: categoryCode.optional(), note }).strict(),
   reject: z.object({ reason }).strict(),
-  void: z.object({ reason }).strict(),
+  /** 作废; with `duplicateOf`, a duplicate merged into that open case (重复案件合并). */
+  void: z
+    .object({
+      reason,
+      duplicateOf: z.number({ error: 'duplicateOf is the id of the open case this one duplicates' }).int().positive().optional(),
+    })
+    .strict(),
   dispatch: z.object({ departmentId: z.string().min(1).max(64).optional(), note }).strict(),
   redispatch: z.object({ departmentId: z.string().min(1).max(64).optional(), note }).strict(),
   take: z.object({ note }).strict(),

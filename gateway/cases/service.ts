@@ -350,9 +350,24 @@ export class CaseService {
       case 'reject':
         set.valid_report = false;
         break;
-      case 'void':
+      case 'void': {
         if (row.sla_started_at && !row.sla_done_at) set.sla_done_at = now;
+        const into = typeof input.duplicateOf === 'number' ? input.duplicateOf : null;
+        if (into !== null) {
+          // A duplicate merged into the case that stays: that case must exist and still be open.
+          if (into === id) throw new AppError('bad_request', '不能把案件合并到它自己');
+          const [target] = await tx.query<{ code: string; state: CaseState }>('SELECT code, state FROM city_case WHERE id = $1', [
+            into,
+          ]);
+          if (!target) throw new AppError('not_found', `没有编号为 ${into} 的案件，无法合并`);
+          if (!CASE_OPEN_STATES.includes(target.state)) {
+            throw new AppError('conflict', `案件 ${target.code} 已办结（${target.state}），不能作为合并目标`);
+          }
+          data.duplicateOf = into;
+          data.duplicateOfCode = target.code;
+        }
         break;
+      }
       case 'dispatch':
       case 'redispatch':
         Object.assign(set, {

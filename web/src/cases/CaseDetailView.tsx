@@ -10,6 +10,7 @@ import {
 } from '../../../contracts/cases';
 import { messageOf } from '../identity/client';
 import { casesApi } from './api';
+import { DuplicateMerge } from './DuplicateMerge';
 import { EventActions } from './EventActions';
 import { formatTime, placeLine } from './format';
 import { SLA_TONE_COLORS, slaLine, slaTone } from './sla';
@@ -133,6 +134,15 @@ export function CaseDetailView({
         <dt>结案标准</dt>
         <dd className="muted">{d.closingStandard}</dd>
       </dl>
+      {!large && (
+        <DuplicateMerge
+          detail={d}
+          onDone={(next) => {
+            setDetail(next);
+            onChanged?.(next);
+          }}
+        />
+      )}
       <EventActions
         detail={d}
         large={large}
