@@ -15,6 +15,10 @@ import { PixelSample, type Rect } from './pixels';
  * the count shown is the number of incidents reported within the window ending at the slider time.
  * Screenshots: test-output/e2e.
  */
+// Each test drives the map through several redraws and waits for each: on a loaded two-core machine that can take
+// more than the default minute.
+jest.setTimeout(180_000);
+
 const SHOTS = path.join(OUTPUT_DIR, 'e2e');
 const PLANNER = { username: 'guihua.zhou', password: 'Ghz#Planner-2907' };
 const HOUR = 3_600_000;

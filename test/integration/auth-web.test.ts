@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readSeed } from '../../gateway/auth/seed';
 import { launchBrowser, openPage, type PageProblems } from '../support/browser';
+import { openTestDb } from '../support/db';
 import { OUTPUT_DIR, ROOT, testDatabaseUrl } from '../support/env';
 import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { createAccount } from '../support/identity';
 
 /**
  * The identity UI end to end in headless Chromium against the real gateway: 登录, the header's user menu,
@@ -159,7 +161,13 @@ describe('identity UI', () => {
 
   it('sends a page whose session is revoked back to the login form at once', async () => {
     const { page } = await fresh();
-    await signIn(page, 'planner');
+    // An account of its own: revoking the demo planner's sessions would end other suites' browser sessions.
+    const db = await openTestDb();
+    const own = await createAccount(db, { role: 'planner', departmentId: 'planning' }).finally(() => db.close());
+    await page.goto(`${gateway.url}/#login`);
+    await page.getByLabel('用户名').fill(own.username);
+    await page.getByLabel('密码').fill(own.password);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.locator('[data-realtime="connected"]').waitFor();
     const admin = await fresh();
     await signIn(admin.page, 'sysadmin');

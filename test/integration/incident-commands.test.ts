@@ -101,7 +101,11 @@ describe('recommendation and dispatch', () => {
     const body = rec.body as RecommendationResponse;
     expect(body.needs).toEqual(['traffic_police', 'ambulance']);
     const amb = body.byType.find((b) => b.type === 'ambulance')!.units;
-    expect(amb[0]!.unit.id).toBe(nearAmb);
+    // Ours, 15 m away, is among the fastest: only a unit of another suite (or the demo fleet at a hospital next to
+    // the scene) parked as close can match it, within the half minute the road snapping may differ.
+    const ours = amb.find((u) => u.unit.id === nearAmb);
+    expect(ours).toBeDefined();
+    expect(ours!.etaS - amb[0]!.etaS).toBeLessThanOrEqual(30);
     expect(amb.map((u) => u.unit.id)).not.toContain(busyAmb);
     // Fastest first, each with its drive time.
     expect(amb.map((u) => u.etaS)).toEqual([...amb.map((u) => u.etaS)].sort((a, b) => a - b));
