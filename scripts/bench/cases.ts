@@ -9,7 +9,6 @@
  * Send and receive times are read in this process from the same monotonic clock.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { io as connect, type Socket } from 'socket.io-client';
 import { EVALUATION_DIMENSIONS, type EvaluationDimension, type EvaluationResponse } from '../../contracts/cases';
@@ -23,6 +22,7 @@ import { login, startGateway } from './ingest-load';
 import type { Report } from './report';
 import type { StandaloneContext } from './sections';
 import { fmt, nowMs, ratio, summarise } from './stats';
+import { closeConnections, expectOk, send } from './http';
 
 const SECTION = 'City management (数字城管)';
 const INSPECTOR = { username: 'jiandu.zhao', password: 'Jdz#Inspect-4093' };
@@ -41,39 +41,6 @@ const YEAR = { from: '2025-01-01', to: '2025-12-31' };
 const EVAL_RUNS = 3;
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-
-function send(url: string, cookie: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        agent,
-        method: payload ? 'POST' : 'GET',
-        headers: {
-          cookie,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function expectOk(p: Promise<{ status: number; text: string }>, what: string): Promise<string> {
-  const r = await p;
-  if (r.status < 200 || r.status >= 300) throw new Error(`${what} answered ${r.status}: ${r.text.slice(0, 300)}`);
-  return r.text;
-}
 
 const sleepUntil = (t: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, t - nowMs())));
 const median = (xs: number[]) => {
@@ -360,7 +327,7 @@ export async function benchCases(ctx: StandaloneContext, report: Report): Promis
   } finally {
     await removeRows(db, inspectorId).catch((err: unknown) => console.error('removing the bench rows failed:', err));
     await db.close();
-    agent.destroy();
+    closeConnections();
     await gateway.stop();
   }
 }

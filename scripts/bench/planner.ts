@@ -1,4 +1,3 @@
-import { Agent, request } from 'node:http';
 import pino from 'pino';
 import { INCIDENT_CATEGORIES } from '../../contracts/incidents';
 import { provisionDemoAccounts } from '../../gateway/auth/seed';
@@ -8,6 +7,7 @@ import { tileQueryById } from '../../geo/tiles';
 import type { BenchBackend } from './context';
 import type { Report } from './report';
 import { fmt, nowMs, ratio, sideBySide, type Timing } from './stats';
+import { expectOk, send } from './http';
 
 const SECTION = 'Planner: 1,000,000 incidents';
 const MARKER = 'bench:planner synthetic incident';
@@ -18,40 +18,6 @@ const COMMANDER = { username: 'zhihui.wang', password: 'Zhw#Command-7316' };
 const BBOX = [126.6, 45.74, 126.66, 45.78] as const;
 const CATS = ['fire', 'traffic_crash'] as const;
 const MIN_PRIORITY = 6;
-
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-
-/** A keep-alive request carrying the session cookie; the body is read whole, the status returned. */
-function send(url: string, cookie: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        agent,
-        method: payload ? 'POST' : 'GET',
-        headers: {
-          cookie,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function expectOk(p: Promise<{ status: number; text: string }>, what: string): Promise<string> {
-  const r = await p;
-  if (r.status < 200 || r.status >= 300) throw new Error(`${what} answered ${r.status}: ${r.text.slice(0, 300)}`);
-  return r.text;
-}
 
 /** Logs the commander in (creating the demo accounts first when the bench database lacks them). */
 async function commanderCookie(b: BenchBackend): Promise<string> {
