@@ -3,7 +3,8 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { TOPIC_LAYER, type Change } from '../../contracts/incidents';
-import { HEAD_INTERVAL_MS, type SessionEndReason } from '../../contracts/realtime';
+import { HEAD_INTERVAL_MS, type SessionEndReason, type TileInvalidation } from '../../contracts/realtime';
+import { TILE_LAYERS_BY_ID } from '../../geo/tiles';
 import { changeHead } from '../changes/log';
 import { ChangeTail } from '../changes/tail';
 import { identityOf, type Identity } from '../auth/identity';
@@ -88,7 +89,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
       tail = await ChangeTail.start(state.db, deps.log);
       tail.subscribe((changes) => {
         broadcast(io, changes, identity.policy);
-        for (const update of tiles.invalidations(changes)) io.local.to(layerRoom(update.layer)).emit('tiles:invalidate', update);
+        for (const update of tiles.invalidations(changes)) sendTileInvalidation(io, update, identity.policy);
       });
     })
     .catch((err: unknown) => deps.log.error({ err }, 'change tail could not start; clients only get replays'));
@@ -180,6 +181,24 @@ function broadcastCases(io: RealtimeServer, changes: readonly Change[], policy: 
     const socket = nsp.sockets.get(id);
     for (let i = 0; i < list.length; i += MAX_CHANGES_PER_EVENT)
       socket?.emit('changes', list.slice(i, i + MAX_CHANGES_PER_EVENT));
+  }
+}
+
+/**
+ * Changed tiles to the sockets that joined the layer. A layer whose tiles another policy entry guards (cases: the
+ * whole layer is for roles that see every case, and planners) goes only to the sockets whose principal may read it.
+ */
+function sendTileInvalidation(io: RealtimeServer, update: TileInvalidation, policy: Policy): void {
+  const guard = TILE_LAYERS_BY_ID.get(update.layer)?.policyLayer;
+  if (!guard) {
+    io.local.to(layerRoom(update.layer)).emit('tiles:invalidate', update);
+    return;
+  }
+  const nsp = io.of('/');
+  for (const id of nsp.adapter.rooms.get(layerRoom(update.layer)) ?? []) {
+    const socket = nsp.sockets.get(id);
+    const principal = socket?.data.principal;
+    if (socket && principal && policy.layer(principal, guard).allowed) socket.emit('tiles:invalidate', update);
   }
 }
 

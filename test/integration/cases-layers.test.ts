@@ -52,6 +52,17 @@ it('announces the tiles of a newly reported case, and the street-level tile draw
   const updates: TileInvalidation[] = [];
   socket.on('tiles:invalidate', (u) => updates.push(u));
   expect(await new Promise((resolve) => socket.emit('layer:subscribe', { layer: 'cases' }, resolve))).toMatchObject({ ok: true });
+  // An inspector may join the cases layer (for their own cases) but not read its tiles: no tile ids reach them.
+  const inspectorSocket: WallSocket = connect(url, {
+    transports: ['websocket'],
+    extraHeaders: { cookie: t.users.inspector!.cookie, 'x-forwarded-for': freshIp() },
+  });
+  sockets.push(inspectorSocket);
+  const inspectorUpdates: TileInvalidation[] = [];
+  inspectorSocket.on('tiles:invalidate', (u) => inspectorUpdates.push(u));
+  expect(await new Promise((resolve) => inspectorSocket.emit('layer:subscribe', { layer: 'cases' }, resolve))).toMatchObject({
+    ok: true,
+  });
 
   const res = await reportCase(t, t.users.inspector!.cookie);
   expect([200, 201]).toContain(res.status);
@@ -67,6 +78,7 @@ it('announces the tiles of a newly reported case, and the street-level tile draw
     if (Date.now() > end) throw new Error(`no tiles:invalidate for case ${id}: ${JSON.stringify(updates)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  expect(inspectorUpdates).toEqual([]);
   const home = expected.find((x) => x.startsWith('16/'))!;
   const tile = await request(t.app)
     .get(`/tiles/cases/${home}.mvt`)
