@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CAMERA_CODECS, videoPresetSchema, type CameraList } from '../../../contracts/media';
 import { getJson } from '../api/http';
 
-const cameraSchema = z.object({
+/** One camera as GET /api/cameras (and, with its distance, /api/cameras/nearest) sends it. */
+export const cameraSchema = z.object({
   id: z.string(),
   name: z.string(),
   lon: z.number(),

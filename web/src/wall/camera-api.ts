@@ -1,28 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
-import { CAMERA_CODECS, type Camera, type NearestCamera } from '../../../contracts/media';
+import type { Camera, NearestCamera } from '../../../contracts/media';
 import { getJson, isAbort } from '../api/http';
 import type { RealtimeSocket } from '../identity/session';
-import { videoApi } from '../video/api';
+import { cameraSchema, videoApi } from '../video/api';
 import { VideoClient } from '../video/media-client';
 
 const nearestSchema: z.ZodType<{ cameras: NearestCamera[] }> = z.object({
-  cameras: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      lon: z.number(),
-      lat: z.number(),
-      direction: z.number(),
-      ownerKind: z.string(),
-      districtAdcode: z.string(),
-      districtName: z.string().nullable(),
-      group: z.string(),
-      codec: z.enum(CAMERA_CODECS),
-      sourceKind: z.enum(['simulated', 'rtp']),
-      distanceM: z.number(),
-    }),
-  ),
+  cameras: z.array(cameraSchema.extend({ distanceM: z.number() })),
 });
 
 /** How many cameras the incident detail lists. */
