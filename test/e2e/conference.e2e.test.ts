@@ -215,7 +215,9 @@ it('records the conference to a file ffprobe reads as video longer than 1 s, lis
   const host = pages.host.page;
   await host.locator('[data-testid=record]').click();
   await host.locator('[data-testid=recording-badge]').waitFor({ timeout: 10_000 });
-  await new Promise((r) => setTimeout(r, 4000));
+  // Long enough that ffmpeg has its first key frames (and has written the file's header) even on a loaded machine,
+  // right after the worker restart of the previous test.
+  await new Promise((r) => setTimeout(r, 8000));
   await host.locator('[data-testid=record]').click();
   await host.locator('[data-testid=recording-badge]').waitFor({ state: 'detached', timeout: 10_000 });
   const entry = host.locator(`[data-testid=recording-item]`).first();
