@@ -9,7 +9,9 @@ export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL ?? 'postgres://harbin:harbin-test-only@127.0.0.1:5432/harbin_test';
   const name = new URL(url).pathname.slice(1);
   // Destructive set-up (drop and re-create) must never reach a database that is not a test database.
-  if (!/_test$/.test(name)) throw new Error(`refusing to run tests against database "${name}": its name must end in _test`);
+  if (!/_test(_[a-z0-9]+)?$/.test(name)) {
+    throw new Error(`refusing to run tests against database "${name}": its name must end in _test (or _test_<name>)`);
+  }
   return url;
 }
 
