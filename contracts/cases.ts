@@ -562,8 +562,12 @@ export const channelKeyInput = z
 // ---------------------------------------------------------------------------------------------------------------
 // Responses
 
-/** SLA status: `none` before the clock starts (not yet dispatched), `done` once fed back or closed. */
-export const SLA_STATUSES = ['none', 'normal', 'warning', 'overdue', 'suspended', 'done'] as const;
+/**
+ * SLA status: `none` before the clock starts (not yet dispatched); `awaiting_close` once fed back while the case is
+ * still being checked or closed (已反馈, 核查中, 已核查: the handling clock stopped, `onTime` says how); `done` only
+ * when the case has ended (已结案, 作废).
+ */
+export const SLA_STATUSES = ['none', 'normal', 'warning', 'overdue', 'suspended', 'awaiting_close', 'done'] as const;
 export type SlaStatus = (typeof SLA_STATUSES)[number];
 export const SLA_STATUS_LABELS: Record<SlaStatus, string> = {
   none: '未计时',
@@ -571,6 +575,7 @@ export const SLA_STATUS_LABELS: Record<SlaStatus, string> = {
   warning: '预警',
   overdue: '超期',
   suspended: '暂停计时',
+  awaiting_close: '已反馈待结案',
   done: '已完成',
 };
 
@@ -719,29 +724,57 @@ export interface CalendarSummary {
   warnFraction: number;
 }
 
-/** One row of 综合评价: indicators for one key of the dimension (or the total). */
+/**
+ * One row of 综合评价: indicators for one key of the dimension (or the total), over the cases filed in the period
+ * (the cohort). Every rate's numerator is a subset of its denominator, so no rate exceeds 1; the wording of each
+ * definition is EVALUATION_INDICATORS.
+ */
 export interface EvaluationRow {
   key: string;
   name: string;
   /** 立案数. */
   filed: number;
-  /** 应结案数: filed cases whose deadline fell in the period or that closed in it. */
+  /** 应结案数: filed cases that closed before the period ended or whose deadline passed in it (作废 excluded). */
   due: number;
-  /** 结案数. */
+  /** 结案数: filed cases closed before the period ended. */
   closed: number;
   /** 结案率 = closed / due (0–1, null when due = 0). */
   closeRate: number | null;
-  /** 按期结案数. */
+  /** 按期结案数: closed cases fed back within their time limit. */
   onTimeClosed: number;
   /** 按期结案率 = onTimeClosed / due. */
   onTimeRate: number | null;
-  /** Cases reworked at least once, and 返工率 = reworked / closed. */
+  /** 返工案件数: closed cases reworked at least once (each case once), and 返工率 = reworked / closed. */
   reworked: number;
   reworkRate: number | null;
-  /** Cases extended at least once, and 延期率 = extended / filed. */
+  /** 延期案件数: filed cases extended at least once, and 延期率 = extended / filed. */
   extended: number;
   extensionRate: number | null;
 }
+
+/**
+ * The region and department indicators of 综合评价 with their definitions, after CJ/T 292-2008 《城市市政综合监管信息
+ * 系统 绩效评价》 and GB/T 30428.4-2016 《数字化城市管理信息系统 第4部分：绩效评价》 (结案率, 按期结案率 and 返工率
+ * over 结案数). Shown beside the figures and in exports.
+ */
+export type EvaluationIndicatorId = Exclude<keyof EvaluationRow, 'key' | 'name'>;
+export const EVALUATION_INDICATORS: readonly {
+  id: EvaluationIndicatorId;
+  label: string;
+  definition: string;
+  rate?: true;
+}[] = [
+  { id: 'filed', label: '立案数', definition: '期内立案的案件数（按立案时间）' },
+  { id: 'due', label: '应结案数', definition: '立案案件中期末前已结案或处置时限已到期的（作废除外）' },
+  { id: 'closed', label: '结案数', definition: '立案案件中期末前已结案的' },
+  { id: 'closeRate', label: '结案率', definition: '结案数 ÷ 应结案数', rate: true },
+  { id: 'onTimeClosed', label: '按期结案数', definition: '结案数中在处置时限内反馈的' },
+  { id: 'onTimeRate', label: '按期结案率', definition: '按期结案数 ÷ 应结案数', rate: true },
+  { id: 'reworked', label: '返工案件数', definition: '结案数中曾返工（核查未通过、重新派遣）的案件，每件只计一次' },
+  { id: 'reworkRate', label: '返工率', definition: '返工案件数 ÷ 结案数', rate: true },
+  { id: 'extended', label: '延期案件数', definition: '立案案件中批准过延期的' },
+  { id: 'extensionRate', label: '延期率', definition: '延期案件数 ÷ 立案数', rate: true },
+];
 
 export interface EvaluationResponse {
   from: string;

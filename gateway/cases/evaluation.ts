@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import {
   CASE_CHANNEL_LABELS,
+  EVALUATION_INDICATORS,
   type CaseChannel,
   type EvaluationDimension,
   type EvaluationGrade,
@@ -19,7 +20,8 @@ import type { CaseSettings, CaseTables } from './tables';
 /**
  * 综合评价: indicators of the cases filed in a period (a cohort), grouped by one dimension, in one pass over
  * city_case with GROUP BY GROUPING SETS (the dimension and the total together); role indicators per person with
- * the weights and grade bands of data/cityops/settings.json.
+ * the weights and grade bands of data/cityops/settings.json. Definitions: EVALUATION_INDICATORS (contracts/cases.ts);
+ * each count a rate divides is a subset of the count it divides by (返工 and 按期 counted among the closed cases).
  */
 
 const KEY: Record<EvaluationDimension, { key: string; name: string }> = {
@@ -68,10 +70,10 @@ export const evaluationSql = (by: EvaluationDimension, scopeSql: string): string
   const sets = by === 'none' ? '()' : `(${k.key}), ()`;
   return `SELECT ${head},
       count(*) AS filed,
-      count(*) FILTER (WHERE c.closed_at < $2 OR c.sla_deadline < $2) AS due,
+      count(*) FILTER (WHERE c.closed_at < $2 OR (c.sla_deadline < $2 AND c.state <> 'voided')) AS due,
       count(*) FILTER (WHERE c.closed_at < $2) AS closed,
       count(*) FILTER (WHERE c.closed_at < $2 AND c.on_time) AS on_time_closed,
-      count(*) FILTER (WHERE c.rework_count > 0) AS reworked,
+      count(*) FILTER (WHERE c.closed_at < $2 AND c.rework_count > 0) AS reworked,
       count(*) FILTER (WHERE c.extension_count > 0) AS extended
     FROM city_case c
    WHERE c.filed_at >= $1 AND c.filed_at < $2 AND (${scopeSql})
@@ -246,16 +248,7 @@ export async function evaluateRoles(db: Queryable, t: CaseTables, q: EvaluationQ
 const COLUMNS: { key: keyof EvaluationRow; label: string; pct?: boolean }[] = [
   { key: 'key', label: '代码' },
   { key: 'name', label: '名称' },
-  { key: 'filed', label: '立案数' },
-  { key: 'due', label: '应结案数' },
-  { key: 'closed', label: '结案数' },
-  { key: 'closeRate', label: '结案率', pct: true },
-  { key: 'onTimeClosed', label: '按期结案数' },
-  { key: 'onTimeRate', label: '按期结案率', pct: true },
-  { key: 'reworked', label: '返工数' },
-  { key: 'reworkRate', label: '返工率', pct: true },
-  { key: 'extended', label: '延期数' },
-  { key: 'extensionRate', label: '延期率', pct: true },
+  ...EVALUATION_INDICATORS.map((i) => ({ key: i.id, label: i.label, pct: i.rate === true })),
 ];
 
 const csvCell = (v: unknown): string => {

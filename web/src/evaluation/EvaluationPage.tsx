@@ -3,7 +3,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import {
   EVALUATION_DIMENSIONS,
+  EVALUATION_INDICATORS,
   type EvaluationDimension,
+  type EvaluationIndicatorId,
   type EvaluationResponse,
   type EvaluationRow,
   type RoleEvaluationResponse,
@@ -28,15 +30,17 @@ const DIMENSION_LABELS: Record<EvaluationDimension, string> = {
   channel: '按来源渠道',
 };
 
-const INDICATORS: { id: keyof EvaluationRow; label: string; rate?: boolean }[] = [
-  { id: 'filed', label: '立案数' },
-  { id: 'due', label: '应结案数' },
-  { id: 'closed', label: '结案数' },
-  { id: 'closeRate', label: '结案率', rate: true },
-  { id: 'onTimeRate', label: '按期结案率', rate: true },
-  { id: 'reworkRate', label: '返工率', rate: true },
-  { id: 'extensionRate', label: '延期率', rate: true },
+/** The indicators the page shows, with the shared definitions (shown as the label's tooltip). */
+const SHOWN: readonly EvaluationIndicatorId[] = [
+  'filed',
+  'due',
+  'closed',
+  'closeRate',
+  'onTimeRate',
+  'reworkRate',
+  'extensionRate',
 ];
+const INDICATORS = EVALUATION_INDICATORS.filter((i) => SHOWN.includes(i.id));
 
 const GRADE_COLORS: Record<string, string> = { A: '#2e7d32', B: '#7cb342', C: '#f9a825', D: '#ef6c00', E: '#c62828' };
 
@@ -112,9 +116,9 @@ export function EvaluationPage() {
           <>
             <section className="eval-kpis" data-testid="eval-total">
               {INDICATORS.map((i) => (
-                <div key={i.id} className="eval-kpi" data-indicator={i.id}>
+                <div key={i.id} className="eval-kpi" data-indicator={i.id} title={`${i.label} = ${i.definition}`}>
                   <span>{i.label}</span>
-                  <strong>{i.rate ? percent(data.total[i.id] as number | null) : String(data.total[i.id])}</strong>
+                  <strong>{i.rate ? percent(data.total[i.id]) : String(data.total[i.id])}</strong>
                 </div>
               ))}
             </section>
@@ -125,7 +129,9 @@ export function EvaluationPage() {
                     <tr>
                       <th>{DIMENSION_LABELS[by]}</th>
                       {INDICATORS.map((i) => (
-                        <th key={i.id}>{i.label}</th>
+                        <th key={i.id} title={i.definition}>
+                          {i.label}
+                        </th>
                       ))}
                     </tr>
                   </thead>
@@ -134,7 +140,7 @@ export function EvaluationPage() {
                       <tr key={r.key} data-testid="eval-row" data-key={r.key}>
                         <td>{r.name}</td>
                         {INDICATORS.map((i) => (
-                          <td key={i.id}>{i.rate ? percent(r[i.id] as number | null) : String(r[i.id])}</td>
+                          <td key={i.id}>{i.rate ? percent(r[i.id]) : String(r[i.id])}</td>
                         ))}
                       </tr>
                     ))}
