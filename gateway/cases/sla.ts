@@ -1,4 +1,4 @@
-import type { SlaClock, TimeLimit } from '../../contracts/cases';
+import { CASE_FINAL_STATES, type CaseState, type SlaClock, type TimeLimit } from '../../contracts/cases';
 import type { ModeProfile } from '../../contracts/incidents';
 import type { WorkingCalendar } from './calendar';
 
@@ -8,6 +8,8 @@ import type { WorkingCalendar } from './calendar';
  */
 
 export interface StoredClock {
+  /** The case's state: only a case that has ended (已结案, 作废) shows its clock as completed. */
+  caseState: CaseState;
   limit: TimeLimit | null;
   startedAt: Date | null;
   deadline: Date | null;
@@ -81,7 +83,9 @@ export function viewClock(cal: WorkingCalendar, c: StoredClock, now: Date, mode:
     onTime: c.onTime,
   };
   if (!c.startedAt || !c.deadline || !c.warnAt) return base;
-  if (c.doneAt) return { ...base, status: 'done' };
+  if (CASE_FINAL_STATES.includes(c.caseState)) return { ...base, status: 'done' };
+  // Fed back but not closed yet (已反馈, 核查中, 已核查): the handling clock stopped, the case goes on.
+  if (c.doneAt) return { ...base, status: 'awaiting_close' };
   if (c.suspendedAt) {
     return { ...base, status: 'suspended', remainingWorkingMinutes: round(cal.workingMinutesBetween(c.suspendedAt, c.deadline)) };
   }

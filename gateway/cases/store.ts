@@ -114,6 +114,7 @@ export function toSummary(r: CaseRow, t: CaseTables, now: Date, mode: ModeEffect
     sla: viewClock(
       t.calendar,
       {
+        caseState: r.state,
         limit: r.limit_amount !== null && r.limit_unit ? { amount: Number(r.limit_amount), unit: r.limit_unit } : null,
         startedAt: d(r.sla_started_at),
         deadline: d(r.sla_deadline),

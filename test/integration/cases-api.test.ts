@@ -101,7 +101,8 @@ describe('the closed loop', () => {
     const fed = await caseEvent(t, u('handler'), id, 'feedback', { note: '已清运', photoIds: [after.id] });
     expect(fed.status).toBe(200);
     expect(fed.case.state).toBe('fed_back');
-    expect(fed.case.sla.status).toBe('done');
+    // The handling clock stopped at feedback; the case is not finished until it is closed.
+    expect(fed.case.sla).toMatchObject({ status: 'awaiting_close', onTime: true });
 
     expect((await caseEvent(t, u('dispatcher'), id, 'request_check')).case.state).toBe('checking');
     const noCheckPhoto = await caseEvent(t, u('inspector'), id, 'check', { passed: true });
@@ -114,6 +115,7 @@ describe('the closed loop', () => {
     expect(closed.status).toBe(200);
     expect(closed.case.state).toBe('closed');
     expect(closed.case.closedAt).not.toBeNull();
+    expect(closed.case.sla.status).toBe('done');
 
     const steps = closed.case.steps;
     expect(steps.map((s) => s.event)).toEqual([

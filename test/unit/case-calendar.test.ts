@@ -175,6 +175,7 @@ describe('SLA clocks', () => {
   const clock = (over: Partial<StoredClock> = {}): StoredClock => {
     const { deadline, warnAt } = startClock(cal, start, limit);
     return {
+      caseState: 'handling',
       limit,
       startedAt: start,
       deadline,
@@ -227,8 +228,13 @@ describe('SLA clocks', () => {
     expect(cal.workingMinutesBetween(start, new Date(extended.deadline!))).toBeCloseTo(480, 6);
   });
 
-  it('is done once fed back, and none before dispatch', () => {
-    expect(viewClock(cal, clock({ doneAt: bj('2026-11-23T11:00:00'), onTime: true }), bj('2026-11-30T00:00:00'))).toMatchObject({
+  it('waits for 结案 once fed back, is done once the case is closed, and none before dispatch', () => {
+    const fed = { doneAt: bj('2026-11-23T11:00:00'), onTime: true };
+    expect(viewClock(cal, clock({ ...fed, caseState: 'checking' }), bj('2026-11-30T00:00:00'))).toMatchObject({
+      status: 'awaiting_close',
+      onTime: true,
+    });
+    expect(viewClock(cal, clock({ ...fed, caseState: 'closed' }), bj('2026-11-30T00:00:00'))).toMatchObject({
       status: 'done',
       onTime: true,
     });

@@ -1,4 +1,6 @@
-import type { CaseSummary, SlaClock } from '../../contracts/cases';
+import type { CaseState, CaseSummary, SlaClock } from '../../contracts/cases';
+import { viewClock, type StoredClock } from '../../gateway/cases/sla';
+import { loadCaseTables } from '../../gateway/cases/tables';
 import { compareBySla, formatRemaining, slaLine, slaTone, sortBySla } from '../../web/src/cases/sla';
 
 /** SLA colouring of queues: the server's status moved on by the clock's own times, and the queue order. */
@@ -85,5 +87,56 @@ describe('remaining time', () => {
     expect(slaLine(clock(), new Date('2026-11-22T02:00:00Z'))).toBe('正常 · 剩 2 小时');
     expect(slaLine(clock(), new Date('2026-11-22T06:00:00Z'))).toBe('超时');
     expect(slaLine(clock({ status: 'overdue', remainingWorkingMinutes: -30 }))).toBe('超时 30 分');
+  });
+});
+
+describe('the SLA badge per case state', () => {
+  const cal = loadCaseTables().calendar;
+  // Dispatched Monday 2026-11-23 09:00 (Beijing) with 4 working hours: deadline 14:30, read at 10:00.
+  const started = new Date('2026-11-23T01:00:00Z');
+  const running: Omit<StoredClock, 'caseState'> = {
+    limit: { amount: 4, unit: 'working_hours' },
+    startedAt: started,
+    deadline: new Date('2026-11-23T06:30:00Z'),
+    warnAt: new Date('2026-11-23T05:42:00Z'),
+    suspendedAt: null,
+    suspendNote: null,
+    doneAt: null,
+    onTime: null,
+    urgent: false,
+  };
+  const untimed = { ...running, startedAt: null, deadline: null, warnAt: null };
+  const suspended = { ...running, suspendedAt: new Date('2026-11-23T01:30:00Z'), suspendNote: '回退待重新派遣' };
+  const fedBack = { ...running, doneAt: new Date('2026-11-23T02:00:00Z'), onTime: true };
+  const now = new Date('2026-11-23T02:00:00Z');
+
+  // state, the clock as the service stores it in that state, the badge's tone and text.
+  const rows: [CaseState, Omit<StoredClock, 'caseState'>, string, string][] = [
+    ['reported', untimed, 'idle', '未计时'],
+    ['verifying', untimed, 'idle', '未计时'],
+    ['pending_filing', untimed, 'idle', '未计时'],
+    ['filed', untimed, 'idle', '未计时'],
+    ['rejected', untimed, 'idle', '未计时'],
+    ['dispatched', running, 'normal', '正常 · 剩 3 小时'],
+    ['handling', running, 'normal', '正常 · 剩 3 小时'],
+    ['extension_requested', running, 'normal', '正常 · 剩 3 小时'],
+    ['suspended', suspended, 'paused', '暂停：回退待重新派遣'],
+    ['returned', suspended, 'paused', '暂停：回退待重新派遣'],
+    ['fed_back', fedBack, 'awaiting', '已反馈待结案 · 按期反馈'],
+    ['checking', fedBack, 'awaiting', '已反馈待结案 · 按期反馈'],
+    ['checked', fedBack, 'awaiting', '已反馈待结案 · 按期反馈'],
+    ['closed', fedBack, 'done', '已完成'],
+    ['voided', suspended, 'done', '已完成'],
+  ];
+
+  it.each(rows)('%s', (caseState, stored, tone, text) => {
+    const sla = viewClock(cal, { ...stored, caseState }, now);
+    expect(slaTone(sla, now)).toBe(tone);
+    expect(slaLine(sla, now)).toBe(text);
+  });
+
+  it('says when the feedback came late while the case waits for its check', () => {
+    const sla = viewClock(cal, { ...fedBack, onTime: false, caseState: 'checking' }, now);
+    expect(slaLine(sla, now)).toBe('已反馈待结案 · 超期反馈');
   });
 });

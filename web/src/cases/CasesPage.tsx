@@ -74,7 +74,7 @@ export function CasesPage() {
   }, [feed.cases, view, tone, now]);
 
   const counts = useMemo(() => {
-    const n: Record<SlaTone, number> = { overdue: 0, warning: 0, normal: 0, paused: 0, idle: 0, done: 0 };
+    const n: Record<SlaTone, number> = { overdue: 0, warning: 0, normal: 0, paused: 0, idle: 0, awaiting: 0, done: 0 };
     for (const c of feed.cases) n[slaTone(c.sla, now)]++;
     return n;
   }, [feed.cases, now]);

@@ -1,7 +1,10 @@
 import { SLA_STATUS_LABELS, type CaseSummary, type SlaClock, type SlaStatus } from '../../../contracts/cases';
 
-/** How a case's SLA is coloured in queues and on the map: 正常, 预警, 超时, 暂停, or neutral. */
-export type SlaTone = 'normal' | 'warning' | 'overdue' | 'paused' | 'idle' | 'done';
+/**
+ * How a case's SLA is coloured in queues and on the map: 正常, 预警, 超时, 暂停, fed back and waiting for the check
+ * and 结案 (`awaiting`), or neutral (not yet timed, or the case has ended).
+ */
+export type SlaTone = 'normal' | 'warning' | 'overdue' | 'paused' | 'idle' | 'awaiting' | 'done';
 
 export const SLA_TONE_LABELS: Record<SlaTone, string> = {
   normal: '正常',
@@ -9,6 +12,7 @@ export const SLA_TONE_LABELS: Record<SlaTone, string> = {
   overdue: '超时',
   paused: '暂停',
   idle: SLA_STATUS_LABELS.none,
+  awaiting: SLA_STATUS_LABELS.awaiting_close,
   done: SLA_STATUS_LABELS.done,
 };
 
@@ -18,6 +22,7 @@ export const SLA_TONE_COLORS: Record<SlaTone, string> = {
   overdue: '#c62828',
   paused: '#6d4c9f',
   idle: '#607d8b',
+  awaiting: '#3f6fb5',
   done: '#90a4ae',
 };
 
@@ -32,6 +37,7 @@ export function slaTone(sla: SlaClock, now: Date = new Date()): SlaTone {
     warning: 'warning',
     overdue: 'overdue',
     suspended: 'paused',
+    awaiting_close: 'awaiting',
     done: 'done',
   };
   const tone = fromStatus[sla.status];
@@ -42,10 +48,10 @@ export function slaTone(sla: SlaClock, now: Date = new Date()): SlaTone {
   return tone;
 }
 
-const TONE_RANK: Record<SlaTone, number> = { overdue: 0, warning: 1, normal: 2, idle: 3, paused: 4, done: 5 };
+const TONE_RANK: Record<SlaTone, number> = { overdue: 0, warning: 1, normal: 2, idle: 3, paused: 4, awaiting: 5, done: 6 };
 
 /**
- * Queue order: 超时 first, then 预警, 正常, not yet timed, 暂停, done; urgent (加急) and supervised (督办) cases before
+ * Queue order: 超时 first, then 预警, 正常, not yet timed, 暂停, fed back, ended; urgent (加急) and supervised (督办) cases before
  * others of the same tone; then the nearest deadline, then the oldest report.
  */
 export function compareBySla(a: CaseSummary, b: CaseSummary, now: Date = new Date()): number {
@@ -84,6 +90,10 @@ export function slaLine(sla: SlaClock, now: Date = new Date()): string {
   const tone = slaTone(sla, now);
   if (tone === 'paused') return sla.note ? `暂停：${sla.note}` : '暂停计时';
   if (tone === 'idle' || tone === 'done') return SLA_TONE_LABELS[tone];
+  if (tone === 'awaiting') {
+    const how = sla.onTime === true ? ' · 按期反馈' : sla.onTime === false ? ' · 超期反馈' : '';
+    return `${SLA_TONE_LABELS.awaiting}${how}`;
+  }
   const left = sla.remainingWorkingMinutes;
   // The server's count was taken when the case was read; past the deadline it no longer says 「剩」.
   if (tone === 'overdue') return left === null || left >= 0 ? SLA_TONE_LABELS.overdue : formatRemaining(left);
