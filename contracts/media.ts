@@ -230,6 +230,8 @@ export const conferenceCreateSchema = z
     inviteRoles: z.array(z.enum(ROLE_IDS)).max(ROLE_IDS.length).default([]),
     /** Invited people enter at once instead of waiting in the lobby for the moderator. */
     autoAdmit: z.boolean().default(false),
+    /** Co-hosts (联合主持人) by username: invited, they enter without waiting and moderate beside the convener. */
+    coHosts: z.array(z.string().trim().min(1).max(64)).max(10).default([]),
   })
   .strict();
 export const conferenceListSchema = z.object({}).strict().optional();
@@ -259,8 +261,12 @@ export const conferenceProducerPauseSchema = z.object({ producerId: mediaId, pau
 export const conferenceConsumeSchema = z.object({ producerId: mediaId, rtpCapabilities: rtpCapabilitiesSchema }).strict();
 export const conferenceConsumerRefSchema = z.object({ consumerId: mediaId }).strict();
 export const conferencePeerRefSchema = z.object({ peerId }).strict();
-/** Mute one participant (peerId) or everybody but the moderator (no peerId). */
+/** Mute one participant (peerId) or everybody but the moderators (no peerId): a hard mute only a moderator lifts. */
 export const conferenceMuteSchema = z.object({ peerId: peerId.optional() }).strict();
+/** The convener names a participant co-host, or takes it back. */
+export const conferenceCohostSchema = z.object({ peerId, cohost: z.boolean() }).strict();
+/** A participant raises (or lowers) its hand to ask to speak. */
+export const conferenceHandSchema = z.object({ raised: z.boolean() }).strict();
 export const conferenceLockSchema = z.object({ locked: z.boolean() }).strict();
 export const conferenceInjectSchema = z.object({ cameraId, on: z.boolean().default(true) }).strict();
 export const conferenceRecordSchema = z.object({ recording: z.boolean() }).strict();
@@ -275,7 +281,9 @@ export interface ConferenceSummary {
   autoAdmit: boolean;
   locked: boolean;
   participants: number;
-  /** Whether the caller may moderate it (its host, or a leader/commander allowed to host). */
+  /** Co-hosts named by the convener, by username. */
+  coHosts: string[];
+  /** Whether the caller may moderate it (its convener, or a co-host the convener named). */
   moderator: boolean;
 }
 
@@ -284,7 +292,16 @@ export interface ConferenceMember {
   userId: string;
   displayName: string;
   roleName: string;
+  /** The convener (发起人) or a co-host: sees and uses the moderator controls. */
   moderator: boolean;
+  /** The one who called the conference. */
+  convener: boolean;
+  /** Named co-host (联合主持人) by the convener. */
+  cohost: boolean;
+  /** Muted by a moderator: the server refuses to unmute its microphone until a moderator lets it speak. */
+  mutedByModerator: boolean;
+  /** Asks to speak (举手). */
+  handRaised: boolean;
 }
 
 export interface ConferenceProducerInfo {
@@ -295,6 +312,11 @@ export interface ConferenceProducerInfo {
   source: ConferenceSource;
   paused: boolean;
   label: string;
+  /**
+   * Whether the recipient of this state may receive it: false for an injected camera it may not view, shown as a
+   * notice instead of video (the server refuses to consume it).
+   */
+  viewable: boolean;
 }
 
 export interface ConferenceState {
@@ -333,6 +355,8 @@ export interface ConferenceRecording {
   title: string;
   startedAt: string;
   bytes: number;
+  /** Cameras whose video the recording holds: only those who may view each of them may play it. */
+  cameraIds: string[];
 }
 
 export interface ConferenceClientToServerEvents {
@@ -352,9 +376,14 @@ export interface ConferenceClientToServerEvents {
   'conference:producer:close': (req: z.input<typeof conferenceProducerRefSchema>, ack: AckFn<{ producerId: string }>) => void;
   'conference:consume': (req: z.input<typeof conferenceConsumeSchema>, ack: AckFn<ConferenceConsumed>) => void;
   'conference:consumer:resume': (req: z.input<typeof conferenceConsumerRefSchema>, ack: AckFn<{ consumerId: string }>) => void;
+  'conference:hand': (req: z.input<typeof conferenceHandSchema>, ack: AckFn<{ raised: boolean }>) => void;
   // moderator controls
   'conference:admit': (req: z.input<typeof conferencePeerRefSchema>, ack: AckFn<{ peerId: string }>) => void;
   'conference:mute': (req: z.input<typeof conferenceMuteSchema>, ack: AckFn<{ muted: number }>) => void;
+  /** Lets a participant muted by a moderator speak again (it unmutes its microphone itself). */
+  'conference:unmute': (req: z.input<typeof conferencePeerRefSchema>, ack: AckFn<{ peerId: string }>) => void;
+  /** Convener only: names or takes back a co-host. */
+  'conference:cohost': (req: z.input<typeof conferenceCohostSchema>, ack: AckFn<{ peerId: string; cohost: boolean }>) => void;
   'conference:remove': (req: z.input<typeof conferencePeerRefSchema>, ack: AckFn<{ peerId: string }>) => void;
   'conference:lock': (req: z.input<typeof conferenceLockSchema>, ack: AckFn<{ locked: boolean }>) => void;
   'conference:inject': (req: z.input<typeof conferenceInjectSchema>, ack: AckFn<{ cameraId: string; on: boolean }>) => void;
@@ -373,8 +402,11 @@ export const CONFERENCE_CLIENT_EVENTS = [
   'conference:producer:close',
   'conference:consume',
   'conference:consumer:resume',
+  'conference:hand',
   'conference:admit',
   'conference:mute',
+  'conference:unmute',
+  'conference:cohost',
   'conference:remove',
   'conference:lock',
   'conference:inject',

@@ -1,5 +1,8 @@
 import type { Camera } from '../../contracts/media';
-import type { Principal } from '../auth/principal';
+import { getCamera, type CameraRecord } from '../../media/cameras/store';
+import { MediaError } from '../../media/sfu/errors';
+import type { Identity } from '../auth/identity';
+import { actorOf, type Principal } from '../auth/principal';
 import type { Denial, Policy } from '../policy/policy';
 
 /**
@@ -18,4 +21,40 @@ export function cameraAccess(policy: Policy, principal: Principal, camera: Camer
     };
   }
   return { allowed: true };
+}
+
+/** Where a camera's media is about to reach someone: the request, for the audit row of a refusal. */
+export interface CameraUse {
+  /** The socket event or API action (`media:view:open`, `conference:consume`, `conference.recording`…). */
+  event: string;
+  sourceIp: string | null;
+  /** What else identifies the use (conference, recording). */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * The one gate of a camera's media: every camera view, conference consumer, injection and recording playback passes
+ * here for that camera and that user, at the moment the media would flow. The camera is read again from the
+ * registry (a camera re-classified since it was opened or injected counts at once); a refusal is audited
+ * (`access.denied`, fail closed) and thrown with the reason in Chinese.
+ */
+export async function authorizeCameraMedia(
+  identity: Identity,
+  principal: Principal,
+  cameraId: string,
+  use: CameraUse,
+): Promise<CameraRecord> {
+  const camera = await getCamera(identity.db(), cameraId);
+  if (!camera) throw new MediaError('not_found', `没有编号为 ${cameraId} 的摄像机`);
+  const decision = cameraAccess(identity.policy, principal, camera);
+  if (decision.allowed) return camera;
+  await identity.audit.append({
+    action: 'access.denied',
+    outcome: 'denied',
+    actor: actorOf(principal),
+    object: `camera ${camera.id}`,
+    sourceIp: use.sourceIp,
+    detail: { channel: 'socket', ...use.detail, event: use.event, action: 'camera.view', reason: decision.reason },
+  });
+  throw new MediaError(decision.code, decision.reason);
 }

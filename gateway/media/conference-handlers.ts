@@ -1,8 +1,10 @@
 import type { types } from 'mediasoup';
 import {
+  conferenceCohostSchema,
   conferenceConsumeSchema,
   conferenceConsumerRefSchema,
   conferenceCreateSchema,
+  conferenceHandSchema,
   conferenceInjectSchema,
   conferenceListSchema,
   conferenceLockSchema,
@@ -20,14 +22,13 @@ import {
   type ConferenceJoined,
   type ConferenceTransport,
 } from '../../contracts/media';
-import { getCamera } from '../../media/cameras/store';
-import type { Conference } from '../../media/sfu/conference-service';
+import { moderates, type Conference, type Member } from '../../media/sfu/conference-service';
 import { MediaError } from '../../media/sfu/errors';
 import type { Identity } from '../auth/identity';
 import type { Principal } from '../auth/principal';
 import { parseInput } from '../http/errors';
 import type { RealtimeSocket } from '../realtime/types';
-import { cameraAccess } from './access';
+import { authorizeCameraMedia } from './access';
 import type { ConferenceGateway } from './conference';
 
 export interface ConferenceContext {
@@ -41,13 +42,32 @@ export type ConferenceHandler = (ctx: ConferenceContext, args: unknown[]) => Pro
 /** The conference the socket is a member of, with its room: the guard of every media request of a conference. */
 const member = (ctx: ConferenceContext) => ctx.conf.service.memberOf(ctx.socket.id);
 
-/** The guard of the moderator controls: the caller is in a conference it moderates. */
+/**
+ * The guard of the moderator controls: the caller is in a conference it moderates (its convener, or a co-host the
+ * convener named). Being invited, whatever the role, gives no control.
+ */
 function moderated(ctx: ConferenceContext): Conference {
   const c = ctx.conf.service.of(ctx.socket.id);
   if (!c || !c.members.has(ctx.socket.id)) throw new MediaError('conflict', '尚未进入会商：请先发送 conference:join');
-  if (!ctx.conf.moderates(c, ctx.principal)) throw new MediaError('forbidden', '无权限：只有会商主持人可以执行此操作');
+  if (!ctx.conf.moderates(c, ctx.principal)) {
+    throw new MediaError('forbidden', '无权限：只有会商发起人和其指定的联合主持人可以主持会商');
+  }
   return c;
 }
+
+/**
+ * Whom a moderator may mute or remove: never the convener; a co-host only by the convener. Co-hosts moderate beside
+ * the convener, never against them or each other.
+ */
+function targetable(ctx: ConferenceContext, c: Conference, m: Member): Member {
+  if (m.userId === c.hostUserId) throw new MediaError('forbidden', '无权限：不能对会商发起人执行此操作');
+  if (moderates(c, m) && ctx.principal.userId !== c.hostUserId) {
+    throw new MediaError('forbidden', '无权限：只有会商发起人可以对联合主持人执行此操作');
+  }
+  return m;
+}
+
+const MUTED_BY_MODERATOR = '主持人已将您静音：请举手申请发言，主持人允许后再取消静音';
 
 /** Audits a moderator action before it takes effect: one that cannot be audited does not happen. */
 const auditHost = (ctx: ConferenceContext, c: Conference, detail: Record<string, unknown>) =>
@@ -81,12 +101,14 @@ export const CONFERENCE_HANDLERS = {
       inviteUsers: [...new Set(input.inviteUsers)],
       inviteRoles: [...new Set(input.inviteRoles)],
       autoAdmit: input.autoAdmit,
+      coHosts: [...new Set(input.coHosts)].filter((u) => u !== principal.username),
     });
     await conf.audit('conference.host', socket, principal, c, {
       event: 'create',
       inviteUsers: c.inviteUsers,
       inviteRoles: c.inviteRoles,
       autoAdmit: c.autoAdmit,
+      coHosts: c.coHosts,
     });
     return conf.summary(c, principal);
   },
@@ -105,14 +127,15 @@ export const CONFERENCE_HANDLERS = {
       await conf.audit('conference.join', socket, principal, c, { event: 'join', reason: refusal.reason }, 'denied');
       throw new MediaError(refusal.code, refusal.reason);
     }
-    // Lobby: whoever is not a moderator waits until a moderator admits them, unless the host chose auto-admit for
-    // the invited when creating the conference. Someone admitted once (e.g. before a worker restart) enters directly.
+    // Lobby: whoever is not a moderator (convener or named co-host) waits until a moderator admits them, unless the
+    // convener chose auto-admit when creating the conference. Someone admitted once (e.g. before a worker restart)
+    // enters directly.
     const admit = moderator || c.autoAdmit || c.admittedUsers.has(principal.userId);
     if (!c.members.has(socket.id)) {
       await conf.audit('conference.join', socket, principal, c, { event: admit ? 'join' : 'lobby', peerId: socket.id });
     }
     conf.peers.set(socket.id, { socket, principal });
-    const status = await conf.service.enter(c, { ...conf.memberOf(socket.id, principal), moderator }, admit);
+    const status = await conf.service.enter(c, conf.memberOf(socket.id, principal), admit);
     if (!socket.connected) {
       await conf.release(socket.id, 'disconnected');
       throw new MediaError('conflict', '连接已断开');
@@ -125,7 +148,7 @@ export const CONFERENCE_HANDLERS = {
       conferenceId: c.id,
       peerId: socket.id,
       rtpCapabilities: room.router.rtpCapabilities as Extract<ConferenceJoined, { status: 'admitted' }>['rtpCapabilities'],
-      state: conf.service.state(c),
+      state: conf.stateFor(c, principal),
     };
   },
   'conference:leave': async ({ conf, socket }) => ({ left: await conf.release(socket.id, 'left') }),
@@ -149,6 +172,8 @@ export const CONFERENCE_HANDLERS = {
     const { transportId, kind, rtpParameters, source } = parseInput(conferenceProduceSchema, req);
     const { room, conference, member: m } = member(ctx);
     const label = source === 'screen' ? `${m.displayName}（屏幕共享）` : m.displayName;
+    // A participant a moderator muted gets its new microphone paused: no new producer gets round the mute.
+    const muted = source === 'mic' && conference.mutedUsers.has(m.userId);
     const producer = await room.produce(
       ctx.socket.id,
       transportId,
@@ -156,15 +181,28 @@ export const CONFERENCE_HANDLERS = {
       rtpParameters as unknown as types.RtpParameters,
       source,
       label,
+      muted,
     );
+    if (source === 'screen') {
+      // What a shared screen shows cannot be checked (it may be a camera wall): who shared it, and when, is audited.
+      await ctx.conf
+        .audit('conference.join', ctx.socket, ctx.principal, conference, { event: 'screen_share', producerId: producer.id })
+        .catch((err: unknown) => {
+          room.closeProducer(producer.id);
+          throw err;
+        });
+    }
     ctx.conf.broadcast(conference);
     return { producerId: producer.id };
   },
   'conference:producer:pause': async (ctx, [req]) => {
     const { producerId, paused } = parseInput(conferenceProducerPauseSchema, req);
-    const { room, conference } = member(ctx);
+    const { room, conference, member: m } = member(ctx);
     const p = room.producer(producerId);
     if (p.peerId !== ctx.socket.id) throw new MediaError('forbidden', '只能暂停自己的媒体流（主持人请用 conference:mute）');
+    if (!paused && p.source === 'mic' && conference.mutedUsers.has(m.userId)) {
+      throw new MediaError('forbidden', MUTED_BY_MODERATOR);
+    }
     if (paused) await p.producer.pause();
     else await p.producer.resume();
     ctx.conf.broadcast(conference);
@@ -180,7 +218,17 @@ export const CONFERENCE_HANDLERS = {
   },
   'conference:consume': async (ctx, [req]): Promise<ConferenceConsumed> => {
     const { producerId, rtpCapabilities } = parseInput(conferenceConsumeSchema, req);
-    const consumer = await member(ctx).room.consume(ctx.socket.id, producerId, rtpCapabilities as types.RtpCapabilities);
+    const { room, conference } = member(ctx);
+    // Camera media (an injected camera) reach only a participant who may view that camera, checked now.
+    const camera = room.producer(producerId).camera;
+    if (camera) {
+      await authorizeCameraMedia(ctx.identity, ctx.principal, camera.id, {
+        event: 'conference:consume',
+        sourceIp: ctx.socket.data.ip,
+        detail: { conferenceId: conference.id },
+      });
+    }
+    const consumer = await room.consume(ctx.socket.id, producerId, rtpCapabilities as types.RtpCapabilities);
     return {
       consumerId: consumer.id,
       producerId,
@@ -192,6 +240,12 @@ export const CONFERENCE_HANDLERS = {
     const { consumerId } = parseInput(conferenceConsumerRefSchema, req);
     await member(ctx).room.resumeConsumer(ctx.socket.id, consumerId);
     return { consumerId };
+  },
+  'conference:hand': async (ctx, [req]) => {
+    const { raised } = parseInput(conferenceHandSchema, req);
+    const { conference, member: m } = member(ctx);
+    ctx.conf.service.raiseHand(conference, m.userId, raised);
+    return { raised };
   },
   'conference:admit': async (ctx, [req]) => {
     const { peerId } = parseInput(conferencePeerRefSchema, req);
@@ -206,14 +260,47 @@ export const CONFERENCE_HANDLERS = {
   'conference:mute': async (ctx, [req]) => {
     const { peerId } = parseInput(conferenceMuteSchema, req);
     const c = moderated(ctx);
-    if (peerId !== undefined) otherMember(c, peerId);
-    const mics = (c.room?.producers ?? []).filter(
-      (p) => p.source === 'mic' && (peerId === undefined ? p.peerId !== ctx.socket.id : p.peerId === peerId),
-    );
-    await auditHost(ctx, c, { event: peerId === undefined ? 'mute_all' : 'mute', peerId: peerId ?? null, muted: mics.length });
-    for (const p of mics) await p.producer.pause();
+    // One participant, or everybody who does not moderate.
+    const targets =
+      peerId !== undefined
+        ? [targetable(ctx, c, otherMember(c, peerId))]
+        : [...c.members.values()].filter((m) => m.peerId !== ctx.socket.id && !moderates(c, m));
+    await auditHost(ctx, c, {
+      event: peerId === undefined ? 'mute_all' : 'mute',
+      peerId: peerId ?? null,
+      users: [...new Set(targets.map((m) => m.username))],
+    });
+    return {
+      muted: await ctx.conf.service.mute(
+        c,
+        targets.map((m) => m.peerId),
+      ),
+    };
+  },
+  'conference:unmute': async (ctx, [req]) => {
+    const { peerId } = parseInput(conferencePeerRefSchema, req);
+    const c = moderated(ctx);
+    const m = otherMember(c, peerId);
+    await auditHost(ctx, c, { event: 'unmute', peerId, user: m.username });
+    ctx.conf.service.allowSpeaking(c, m.userId);
+    return { peerId };
+  },
+  'conference:cohost': async (ctx, [req]) => {
+    const { peerId, cohost } = parseInput(conferenceCohostSchema, req);
+    const c = moderated(ctx);
+    if (c.hostUserId !== ctx.principal.userId) {
+      throw new MediaError('forbidden', '无权限：只有会商发起人可以指定或取消联合主持人');
+    }
+    const m = otherMember(c, peerId);
+    if (m.userId === c.hostUserId) throw new MediaError('bad_request', '您是会商发起人，无需指定为联合主持人');
+    const target = ctx.conf.peers.get(peerId)?.socket.data.principal;
+    if (cohost && !(target && ctx.conf.mayHost(target))) {
+      throw new MediaError('bad_request', `无法指定：${m.displayName}（${m.roleName}）的角色不能主持会商`);
+    }
+    await auditHost(ctx, c, { event: 'cohost', peerId, user: m.username, cohost });
+    c.coHosts = cohost ? [...new Set([...c.coHosts, m.username])] : c.coHosts.filter((u) => u !== m.username);
     ctx.conf.broadcast(c);
-    return { muted: mics.length };
+    return { peerId, cohost };
   },
   'conference:remove': async (ctx, [req]) => {
     const { peerId } = parseInput(conferencePeerRefSchema, req);
@@ -221,9 +308,12 @@ export const CONFERENCE_HANDLERS = {
     if (peerId === ctx.socket.id) throw new MediaError('bad_request', '不能移出自己，请使用退出');
     const m = c.members.get(peerId) ?? c.lobby.get(peerId);
     if (!m) throw new MediaError('not_found', '会商中没有这位参会者');
+    targetable(ctx, c, m);
     await auditHost(ctx, c, { event: 'remove', peerId, user: m.username });
     const target = ctx.conf.peers.get(peerId);
+    // Removed means waiting in the lobby again, also for a co-host (the convener may name them again).
     c.admittedUsers.delete(m.userId);
+    c.coHosts = c.coHosts.filter((u) => u !== m.username);
     await ctx.conf.release(peerId, 'removed');
     target?.socket.emit('conference:removed', { conferenceId: c.id, reason: `您已被主持人移出会商「${c.title}」` });
     return { peerId };
@@ -240,21 +330,12 @@ export const CONFERENCE_HANDLERS = {
     const { cameraId, on } = parseInput(conferenceInjectSchema, req);
     const c = moderated(ctx);
     const { room } = member(ctx);
-    const camera = await getCamera(ctx.identity.db(), cameraId);
-    if (!camera) throw new MediaError('not_found', `没有编号为 ${cameraId} 的摄像机`);
-    // The moderator brings in only what they may see themselves.
-    const decision = cameraAccess(ctx.identity.policy, ctx.principal, camera);
-    if (!decision.allowed) {
-      await ctx.conf.audit(
-        'conference.host',
-        ctx.socket,
-        ctx.principal,
-        c,
-        { event: 'inject', cameraId, reason: decision.reason },
-        'denied',
-      );
-      throw new MediaError(decision.code, decision.reason);
-    }
+    // The moderator brings in only what they may see themselves; each participant is checked again at consume.
+    const camera = await authorizeCameraMedia(ctx.identity, ctx.principal, cameraId, {
+      event: 'conference:inject',
+      sourceIp: ctx.socket.data.ip,
+      detail: { conferenceId: c.id },
+    });
     await auditHost(ctx, c, { event: on ? 'inject' : 'eject', cameraId, name: camera.name });
     if (on) {
       await room.inject(camera);

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import type { ConferenceSummary } from '../../contracts/media';
-import { ConferenceService, type Conference, type Member } from '../../media/sfu/conference-service';
+import type { ConferenceState } from '../../contracts/media';
+import { ConferenceService, moderates, type Conference, type Member } from '../../media/sfu/conference-service';
 import type { Identity } from '../auth/identity';
 import { actorOf, type Principal } from '../auth/principal';
 import { loadConfig } from '../config';
 import type { RealtimeSocket } from '../realtime/types';
+import { cameraAccess } from './access';
 import type { MediaGateway } from './gateway';
 
 interface ConferencePeer {
@@ -47,20 +49,36 @@ export class ConferenceGateway {
     });
   }
 
+  /** The room's state as this principal sees it (cameras it may not view are marked so). */
+  stateFor(c: Conference, p: Principal): ConferenceState {
+    return this.service.state(c, (camera) => cameraAccess(this.identity.policy, p, camera).allowed);
+  }
+
   broadcast(c: Conference): void {
-    const state = this.service.state(c);
-    for (const peerId of [...c.members.keys(), ...c.lobby.keys()]) this.peers.get(peerId)?.socket.emit('conference:state', state);
+    for (const peerId of [...c.members.keys(), ...c.lobby.keys()]) {
+      const peer = this.peers.get(peerId);
+      if (peer) peer.socket.emit('conference:state', this.stateFor(c, peer.socket.data.principal));
+    }
   }
 
-  /** Invited: the host, a named account, or an account of an invited role. */
+  /** Invited: the convener, a named account or co-host, or an account of an invited role. */
   invited(c: Conference, p: Principal): boolean {
-    return c.hostUserId === p.userId || c.inviteUsers.includes(p.username) || c.inviteRoles.includes(p.role);
+    return (
+      c.hostUserId === p.userId ||
+      c.inviteUsers.includes(p.username) ||
+      c.coHosts.includes(p.username) ||
+      c.inviteRoles.includes(p.role)
+    );
   }
 
-  /** The host, or an invited account whose role may host conferences. */
+  /** Whether the principal's role may host conferences at all (a named co-host moderates only then). */
+  mayHost(p: Principal): boolean {
+    return this.identity.policy.authorize(p, 'conference.host').allowed;
+  }
+
+  /** The convener, or a co-host the convener named (whose role may host). Being invited gives no control. */
   moderates(c: Conference, p: Principal): boolean {
-    if (c.hostUserId === p.userId) return true;
-    return this.invited(c, p) && this.identity.policy.authorize(p, 'conference.host').allowed;
+    return moderates(c, { userId: p.userId, username: p.username, mayHost: this.mayHost(p) });
   }
 
   summary(c: Conference, p: Principal): ConferenceSummary {
@@ -74,6 +92,7 @@ export class ConferenceGateway {
       autoAdmit: c.autoAdmit,
       locked: c.locked,
       participants: c.members.size,
+      coHosts: c.coHosts,
       moderator: this.moderates(c, p),
     };
   }
@@ -86,7 +105,7 @@ export class ConferenceGateway {
       displayName: p.displayName,
       role: p.role,
       roleName: this.identity.policy.roleName(p.role),
-      moderator: false,
+      mayHost: this.mayHost(p),
     };
   }
 

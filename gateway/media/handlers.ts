@@ -11,14 +11,13 @@ import {
   type MediaClientEvent,
 } from '../../contracts/media';
 import type { Ack } from '../../contracts/realtime';
-import { getCamera } from '../../media/cameras/store';
 import { MediaError } from '../../media/sfu/errors';
 import type { Identity } from '../auth/identity';
 import { actorOf, type Principal } from '../auth/principal';
 import { AppError, parseInput } from '../http/errors';
 import type { RealtimeSocket } from '../realtime/types';
 import { errorAck } from '../realtime/commands';
-import { cameraAccess } from './access';
+import { authorizeCameraMedia } from './access';
 import { conferencesOf } from './conference';
 import { CONFERENCE_HANDLERS } from './conference-handlers';
 import type { MediaGateway } from './gateway';
@@ -39,24 +38,9 @@ const joined =
     return handler(ctx, args);
   };
 
-/** Refuses (and audits) a camera the principal may not view, before any transport exists. */
-async function authorizeCamera({ identity, socket, principal }: MediaContext, cameraId: string) {
-  const camera = await getCamera(identity.db(), cameraId);
-  if (!camera) throw new MediaError('not_found', `没有编号为 ${cameraId} 的摄像机`);
-  const decision = cameraAccess(identity.policy, principal, camera);
-  if (!decision.allowed) {
-    await identity.audit.append({
-      action: 'access.denied',
-      outcome: 'denied',
-      actor: actorOf(principal),
-      object: `camera ${camera.id}`,
-      sourceIp: socket.data.ip,
-      detail: { channel: 'socket', event: 'media:view:open', action: 'camera.view', reason: decision.reason },
-    });
-    throw new MediaError(decision.code, decision.reason);
-  }
-  return camera;
-}
+/** Refuses (and audits) a camera the principal may not view, before any transport or consumer exists. */
+const authorizeCamera = ({ identity, socket, principal }: MediaContext, cameraId: string, event: string) =>
+  authorizeCameraMedia(identity, principal, cameraId, { event, sourceIp: socket.data.ip });
 
 /** One handler per request; the policy (`camera.view`) has already allowed the event when these run. */
 const HANDLERS = {
@@ -69,7 +53,7 @@ const HANDLERS = {
   'media:leave': joined(async ({ media, socket }) => ({ closed: media.release(socket.id, 'left') })),
   'media:view:open': joined(async (ctx, [req]) => {
     const { cameraId } = parseInput(viewOpenSchema, req);
-    const camera = await authorizeCamera(ctx, cameraId);
+    const camera = await authorizeCamera(ctx, cameraId, 'media:view:open');
     const { media, identity, socket, principal } = ctx;
     const peer = media.peers.get(socket.id);
     if (peer) peer.principal = principal;
@@ -100,8 +84,11 @@ const HANDLERS = {
     await media.service.connectView(socket.id, viewId, dtlsParameters as types.DtlsParameters);
     return { viewId };
   }),
-  'media:view:consume': joined(async ({ media, socket }, [req]) => {
+  'media:view:consume': joined(async (ctx, [req]) => {
     const { viewId, rtpCapabilities } = parseInput(viewConsumeSchema, req);
+    const { media, socket } = ctx;
+    // Authorised again when the media is about to flow: the camera may have been re-classified since the open.
+    await authorizeCamera(ctx, media.service.cameraOf(socket.id, viewId).id, 'media:view:consume');
     return media.service.consumeView(socket.id, viewId, rtpCapabilities as types.RtpCapabilities);
   }),
   'media:view:resume': joined(async ({ media, socket }, [req]) => {

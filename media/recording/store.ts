@@ -3,7 +3,10 @@ import path from 'node:path';
 import type { ConferenceRecording } from '../../contracts/media';
 import { MediaError } from '../sfu/errors';
 
-/** Recordings of conferences under `dir`: each a .webm or .mkv with a .json of the same name plus `.json` beside it (conference, title, start). */
+/**
+ * Recordings of conferences under `dir`: each a .webm or .mkv with a .json of the same name plus `.json` beside it
+ * (conference, title, start, the cameras whose video it holds).
+ */
 export function listRecordings(dir: string): ConferenceRecording[] {
   let names: string[];
   try {
@@ -18,6 +21,7 @@ export function listRecordings(dir: string): ConferenceRecording[] {
         conferenceId: string;
         title: string;
         startedAt: string;
+        cameraIds?: string[];
       };
       out.push({
         name,
@@ -25,6 +29,7 @@ export function listRecordings(dir: string): ConferenceRecording[] {
         title: meta.title,
         startedAt: meta.startedAt,
         bytes: statSync(path.join(dir, name)).size,
+        cameraIds: Array.isArray(meta.cameraIds) ? meta.cameraIds.map(String) : [],
       });
     } catch {
       // a recording without its description is not listed

@@ -23,6 +23,11 @@ export interface RoomProducer {
   peerId: string;
   source: ConferenceSource;
   label: string;
+  /**
+   * The camera whose video this is (an injected camera), null for a participant's own media: camera media reach
+   * only those who may view that camera.
+   */
+  camera: CameraRecord | null;
 }
 
 interface Injected {
@@ -135,6 +140,7 @@ export class ConferenceRoom extends Room {
     rtpParameters: types.RtpParameters,
     source: ConferenceSource,
     label: string,
+    paused = false,
   ): Promise<types.Producer> {
     const t = this.transport(peerId, transportId);
     if (t.appData.direction !== 'send') throw new MediaError('bad_request', '该传输通道只用于接收');
@@ -142,9 +148,9 @@ export class ConferenceRoom extends Room {
     const same = [...p.producers.values()].find((x) => this.producerList.get(x.id)?.source === source);
     if (same)
       throw new MediaError('conflict', `已在发送${source === 'screen' ? '屏幕共享' : source === 'mic' ? '音频' : '视频'}`);
-    const producer = await t.produce({ kind, rtpParameters, appData: { source } });
+    const producer = await t.produce({ kind, rtpParameters, paused, appData: { source } });
     p.producers.set(producer.id, producer);
-    this.producerList.set(producer.id, { producer, peerId, source, label });
+    this.producerList.set(producer.id, { producer, peerId, source, label, camera: null });
     producer.on('transportclose', () => {
       p.producers.delete(producer.id);
       if (this.producerList.delete(producer.id)) this.hooks.onProducersChanged();
@@ -218,7 +224,13 @@ export class ConferenceRoom extends Room {
       if (rtcpPort === undefined) throw new Error('the ingest transport has no RTCP port');
       const entry: Injected = { camera, transport, producer, ffmpeg: null };
       this.injected.set(camera.id, entry);
-      this.producerList.set(producer.id, { producer, peerId: `camera:${camera.id}`, source: 'inject', label: camera.name });
+      this.producerList.set(producer.id, {
+        producer,
+        peerId: `camera:${camera.id}`,
+        source: 'inject',
+        label: camera.name,
+        camera,
+      });
       entry.ffmpeg = new FfmpegProcess(
         simulatedCameraArgs({
           name: camera.name,
@@ -255,9 +267,11 @@ export class ConferenceRoom extends Room {
     return [...this.injected.values()].map((i) => i.camera);
   }
 
-  /** Starts recording: the moderator's camera (or else the first video) and the microphones' first track. */
-  /** Starts recording to `basePath` plus the container's extension; returns the file. */
-  async startRecording(basePath: string, preferPeerId: string): Promise<string> {
+  /**
+   * Starts recording to `basePath` plus the container's extension: the moderator's camera (or else the first video)
+   * and a microphone. Returns the file and the cameras whose video it holds.
+   */
+  async startRecording(basePath: string, preferPeerId: string): Promise<{ file: string; cameraIds: string[] }> {
     if (this.recorder) throw new MediaError('conflict', '会商已在录制');
     const videos = this.producers.filter((p) => p.producer.kind === 'video' && !p.producer.closed);
     const video =
@@ -274,7 +288,7 @@ export class ConferenceRoom extends Room {
       basePath,
       this.hooks.log,
     );
-    return this.recorder.file;
+    return { file: this.recorder.file, cameraIds: video.camera ? [video.camera.id] : [] };
   }
 
   async stopRecording(): Promise<string | null> {

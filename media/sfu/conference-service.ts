@@ -3,9 +3,9 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ConferenceMember, ConferenceState } from '../../contracts/media';
+import type { ConferenceMember, ConferenceProducerInfo, ConferenceState } from '../../contracts/media';
 import type { CameraRecord } from '../cameras/store';
-import { ConferenceRoom } from './conference-room';
+import { ConferenceRoom, type RoomProducer } from './conference-room';
 import { MediaError } from './errors';
 import type { WorkerPool } from './pool';
 import type { TransportListen } from './room';
@@ -15,9 +15,28 @@ export const MAX_CONFERENCES = 50;
 /** Participants of one conference (lobby included). */
 export const MAX_MEMBERS = 25;
 
-export interface Member extends ConferenceMember {
+/** A participant's socket in a conference. */
+export interface Member {
+  peerId: string;
+  userId: string;
   username: string;
+  displayName: string;
   role: string;
+  roleName: string;
+  /** Whether the account's role may host conferences (a co-host moderates only then). */
+  mayHost: boolean;
+}
+
+/** Who a conference's moderation rule looks at: the account, and whether its role may host. */
+export interface Moderation {
+  userId: string;
+  username: string;
+  mayHost: boolean;
+}
+
+/** The one moderation rule: the convener, or a co-host the convener named whose role may host. */
+export function moderates(c: Conference, who: Moderation): boolean {
+  return c.hostUserId === who.userId || (c.coHosts.includes(who.username) && who.mayHost);
 }
 
 export interface Conference {
@@ -28,12 +47,18 @@ export interface Conference {
   inviteUsers: string[];
   inviteRoles: string[];
   autoAdmit: boolean;
+  /** Co-hosts named by the convener, by username (invited by being named). */
+  coHosts: string[];
   locked: boolean;
   createdAt: Date;
   members: Map<string, Member>;
   lobby: Map<string, Member>;
   /** Users the moderator admitted once: after a reconnect they enter again without waiting. */
   admittedUsers: Set<string>;
+  /** Users a moderator muted (hard mute): their microphones stay paused until a moderator lets them speak. */
+  mutedUsers: Set<string>;
+  /** Users who raised their hand to speak. */
+  raisedHands: Set<string>;
   room: ConferenceRoom | null;
   opening: Promise<ConferenceRoom> | null;
   activeSpeaker: string | null;
@@ -89,6 +114,7 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
     inviteUsers: string[];
     inviteRoles: string[];
     autoAdmit: boolean;
+    coHosts: string[];
   }): Conference {
     if (this.conferences.size >= MAX_CONFERENCES)
       throw new MediaError('rate_limited', `同时进行的会商不能超过 ${MAX_CONFERENCES} 个`);
@@ -100,6 +126,8 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
       members: new Map(),
       lobby: new Map(),
       admittedUsers: new Set(),
+      mutedUsers: new Set(),
+      raisedHands: new Set(),
       room: null,
       opening: null,
       activeSpeaker: null,
@@ -220,8 +248,34 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
     return member ? { conference: c, member } : null;
   }
 
-  state(c: Conference): ConferenceState {
-    const pub = ({ username: _u, role: _r, ...m }: Member): ConferenceMember => m;
+  /**
+   * The room's state as one recipient sees it: `canView` says whether it may view a camera; an injected camera it
+   * may not view is listed as not viewable and without its name.
+   */
+  state(c: Conference, canView: (camera: CameraRecord) => boolean): ConferenceState {
+    const pub = (m: Member): ConferenceMember => ({
+      peerId: m.peerId,
+      userId: m.userId,
+      displayName: m.displayName,
+      roleName: m.roleName,
+      moderator: moderates(c, m),
+      convener: m.userId === c.hostUserId,
+      cohost: c.coHosts.includes(m.username),
+      mutedByModerator: c.mutedUsers.has(m.userId),
+      handRaised: c.raisedHands.has(m.userId),
+    });
+    const producer = (p: RoomProducer): ConferenceProducerInfo => {
+      const viewable = p.camera === null || canView(p.camera);
+      return {
+        producerId: p.producer.id,
+        peerId: p.peerId,
+        kind: p.producer.kind,
+        source: p.source,
+        paused: p.producer.paused,
+        label: viewable ? p.label : '摄像机画面（无权查看）',
+        viewable,
+      };
+    };
     return {
       id: c.id,
       title: c.title,
@@ -229,16 +283,37 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
       recording: c.room?.recording !== null && c.room?.recording !== undefined,
       members: [...c.members.values()].map(pub),
       lobby: [...c.lobby.values()].map(pub),
-      producers: (c.room?.producers ?? []).map((p) => ({
-        producerId: p.producer.id,
-        peerId: p.peerId,
-        kind: p.producer.kind,
-        source: p.source,
-        paused: p.producer.paused,
-        label: p.label,
-      })),
+      producers: (c.room?.producers ?? []).map(producer),
       activeSpeaker: c.activeSpeaker,
     };
+  }
+
+  // ---- speaking ----
+
+  /**
+   * Hard-mutes the users of these members: their microphones are paused now, and stay paused (a new microphone is
+   * produced paused, also after a rejoin) until a moderator lets them speak. Returns the microphones paused.
+   */
+  async mute(c: Conference, peerIds: string[]): Promise<number> {
+    const users = new Set(peerIds.flatMap((id) => c.members.get(id)?.userId ?? []));
+    for (const u of users) c.mutedUsers.add(u);
+    const mics = (c.room?.producers ?? []).filter((p) => p.source === 'mic' && users.has(c.members.get(p.peerId)?.userId ?? ''));
+    for (const p of mics) await p.producer.pause();
+    this.emit('changed', c);
+    return mics.length;
+  }
+
+  /** Lifts a hard mute (and the raised hand): the participant may unmute its microphone itself again. */
+  allowSpeaking(c: Conference, userId: string): void {
+    c.mutedUsers.delete(userId);
+    c.raisedHands.delete(userId);
+    this.emit('changed', c);
+  }
+
+  raiseHand(c: Conference, userId: string, raised: boolean): void {
+    if (raised) c.raisedHands.add(userId);
+    else c.raisedHands.delete(userId);
+    this.emit('changed', c);
   }
 
   // ---- recordings ----
@@ -249,9 +324,12 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
     mkdirSync(this.options.recordingsDir, { recursive: true });
     const startedAt = new Date();
     const base = path.join(this.options.recordingsDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${c.id.slice(0, 8)}`);
-    const file = await room.startRecording(base, byPeerId);
+    const { file, cameraIds } = await room.startRecording(base, byPeerId);
     const name = path.basename(file);
-    writeFileSync(`${file}.json`, JSON.stringify({ conferenceId: c.id, title: c.title, startedAt: startedAt.toISOString() }));
+    writeFileSync(
+      `${file}.json`,
+      JSON.stringify({ conferenceId: c.id, title: c.title, startedAt: startedAt.toISOString(), cameraIds }),
+    );
     this.emit('changed', c);
     return name;
   }

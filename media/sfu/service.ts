@@ -200,6 +200,11 @@ export class MediaService extends EventEmitter<ServiceEvents> {
     return view;
   }
 
+  /** The camera a view of this peer shows (for authorising its consumer). */
+  cameraOf(peerId: string, viewId: string): CameraRecord {
+    return this.view(peerId, viewId).camera;
+  }
+
   async connectView(peerId: string, viewId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
     await this.view(peerId, viewId).transport.connect({ dtlsParameters });
   }

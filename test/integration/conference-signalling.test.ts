@@ -29,13 +29,16 @@ beforeAll(async () => {
   g = await startMediaTestGateway({ MEDIA_WORKERS: '1' });
   const defs = {
     host: { role: 'commander', departmentId: 'command-center' },
+    commander: { role: 'commander', departmentId: 'command-center' },
     leader: { role: 'leader', departmentId: 'command-center' },
+    // A leader whose area is 南岗区 (230103) only.
+    nangangLeader: { role: 'leader', departmentId: 'command-center', gridScope: ['230103'] },
     traffic: { role: 'handler', departmentId: 'traffic-police' },
     dispatcher: { role: 'dispatcher', departmentId: 'command-center' },
     planner: { role: 'planner', departmentId: 'planning' },
   } as const;
   for (const [k, d] of Object.entries(defs)) {
-    accounts[k] = await createAccount(g.t.db, d);
+    accounts[k] = await createAccount(g.t.db, { ...d, gridScope: 'gridScope' in d ? [...d.gridScope] : [] });
     cookies[k] = await login(g.t.app, accounts[k].username, accounts[k].password);
   }
 }, 120_000);
@@ -265,6 +268,18 @@ it('injects a camera into the conference and records it to a WebM file that ffpr
     .expect(200);
   expect(body.headers['content-type']).toContain('video/webm');
   await request(g.t.app).get(`/api/conferences/recordings/${stopped.name}`).set('Cookie', cookies.traffic!).expect(403);
+  // The recording shows the 防洪纪念塔 camera (道里区): a leader limited to 南岗区 neither sees it listed nor plays it.
+  const scoped = await request(g.t.app).get('/api/conferences/recordings').set('Cookie', cookies.nangangLeader!).expect(200);
+  expect(scoped.body.recordings.map((r: { name: string }) => r.name)).not.toContain(stopped.name);
+  const refused = await request(g.t.app)
+    .get(`/api/conferences/recordings/${stopped.name}`)
+    .set('Cookie', cookies.nangangLeader!)
+    .expect(403);
+  expect(refused.body.error.message).toContain('不在您的管辖区域内');
+  expect((await auditRows('access.denied', 'camera flood-monument')).at(-1)?.detail).toMatchObject({
+    event: 'conference.recording',
+    recording: stopped.name,
+  });
   await request(g.t.app).get('/api/conferences/recordings/..%2F..%2Fetc%2Fpasswd').set('Cookie', cookies.host!).expect(400);
   await ok(host, 'conference:inject', { cameraId: 'flood-monument', on: false });
   host.disconnect();
@@ -274,7 +289,7 @@ it('injects a camera into the conference and records it to a WebM file that ffpr
 it('re-creates a killed worker’s conference room with its injected camera and tells the members to join again', async () => {
   const host = await g.open(cookies.host!);
   const leader = await g.open(cookies.leader!);
-  const c = await create(host, { title: '媒体进程恢复会商', inviteUsers: [accounts.leader!.username] });
+  const c = await create(host, { title: '媒体进程恢复会商', inviteUsers: [accounts.leader!.username], autoAdmit: true });
   await ok(host, 'conference:join', { conferenceId: c.id });
   await ok(leader, 'conference:join', { conferenceId: c.id });
   await ok(host, 'conference:inject', { cameraId: 'yangmingtan-bridge' });
@@ -303,4 +318,225 @@ it('re-creates a killed worker’s conference room with its injected camera and 
   });
   host.disconnect();
   leader.disconnect();
+}, 30_000);
+
+/** A microphone produced over a send transport (the RTP parameters a browser would send for Opus). */
+async function produceMic(s: MediaSocket, ssrc: number): Promise<string> {
+  const t = await ok<ConferenceTransport>(s, 'conference:transport:create', { direction: 'send' });
+  const produced = await ok<{ producerId: string }>(s, 'conference:produce', {
+    transportId: t.transportId,
+    kind: 'audio',
+    source: 'mic',
+    rtpParameters: {
+      mid: '0',
+      codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+      encodings: [{ ssrc }],
+    },
+  });
+  return produced.producerId;
+}
+
+const memberOf = (state: ConferenceState, peerId: string | undefined) => state.members.find((m) => m.peerId === peerId);
+
+it('gives a key-target camera injected into a conference only to participants who may view it', async () => {
+  const host = await g.open(cookies.host!);
+  const c = await create(host, {
+    title: '滨州铁路桥重点目标会商',
+    inviteUsers: [accounts.planner!.username, accounts.commander!.username],
+    autoAdmit: true,
+  });
+  await ok(host, 'conference:join', { conferenceId: c.id });
+  await ok(host, 'conference:inject', { cameraId: 'binzhou-rail-bridge' });
+
+  // A planner may view no camera: the state marks the camera as not viewable for it, and consuming it is refused.
+  const planner = await g.open(cookies.planner!);
+  const joined = await ok<ConferenceJoined>(planner, 'conference:join', { conferenceId: c.id });
+  if (joined.status !== 'admitted') throw new Error('the planner should be let in (auto-admit)');
+  const camera = joined.state.producers.find((p) => p.peerId === 'camera:binzhou-rail-bridge');
+  expect(camera).toMatchObject({ source: 'inject', kind: 'video', viewable: false });
+  expect(camera!.label).not.toContain('滨州');
+  const recv = await ok<ConferenceTransport>(planner, 'conference:transport:create', { direction: 'recv' });
+  const refused = await emit(planner, 'conference:consume', {
+    producerId: camera!.producerId,
+    rtpCapabilities: joined.rtpCapabilities,
+  });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('无权限') } });
+  // No consumer of the camera exists on the router (the planner's receive transport is there, empty).
+  const router = conferencesOf(g.media, g.t.identity).service.get(c.id).room!.router;
+  const consumersOfCamera = async () =>
+    (await router.dump()).mapProducerIdConsumerIds.find((e) => e.key === camera!.producerId)?.values ?? [];
+  expect((await router.dump()).transportIds).toContain(recv.transportId);
+  expect(await consumersOfCamera()).toEqual([]);
+  expect((await auditRows('access.denied', 'camera binzhou-rail-bridge')).at(-1)?.detail).toMatchObject({
+    event: 'conference:consume',
+    action: 'camera.view',
+    conferenceId: c.id,
+  });
+
+  // Another commander may view key targets: it receives the camera.
+  const commander = await g.open(cookies.commander!);
+  const entered = await ok<ConferenceJoined>(commander, 'conference:join', { conferenceId: c.id });
+  if (entered.status !== 'admitted') throw new Error('the commander should be let in (auto-admit)');
+  expect(entered.state.producers.find((p) => p.producerId === camera!.producerId)).toMatchObject({
+    viewable: true,
+    label: expect.stringContaining('滨州'),
+  });
+  await ok(commander, 'conference:transport:create', { direction: 'recv' });
+  const consumed = await ok<{ consumerId: string; kind: string }>(commander, 'conference:consume', {
+    producerId: camera!.producerId,
+    rtpCapabilities: entered.rtpCapabilities,
+  });
+  expect(consumed.kind).toBe('video');
+  expect(await consumersOfCamera()).toEqual([consumed.consumerId]);
+  for (const s of [host, planner, commander]) s.disconnect();
+}, 30_000);
+
+it('lets only the convener and the co-hosts they name moderate, and keeps invited leaders in the lobby', async () => {
+  const host = await g.open(cookies.host!);
+  const c = await create(host, {
+    title: '主持权限会商',
+    inviteUsers: [accounts.leader!.username, accounts.commander!.username, accounts.planner!.username],
+  });
+  await ok(host, 'conference:join', { conferenceId: c.id });
+
+  // An invited leader may host conferences of its own, but not this one: it waits in the lobby like everyone.
+  const leader = await g.open(cookies.leader!);
+  expect((await ok<ConferenceSummary[]>(leader, 'conference:list', {})).find((x) => x.id === c.id)).toMatchObject({
+    moderator: false,
+  });
+  expect(await ok<ConferenceJoined>(leader, 'conference:join', { conferenceId: c.id })).toMatchObject({ status: 'lobby' });
+  expect(await emit(leader, 'conference:admit', { peerId: leader.id })).toMatchObject({
+    ok: false,
+    error: { code: 'conflict' },
+  });
+  await ok(host, 'conference:admit', { peerId: leader.id });
+  const entered = await ok<ConferenceJoined>(leader, 'conference:join', { conferenceId: c.id });
+  if (entered.status !== 'admitted') throw new Error('the admitted leader should enter');
+  expect(memberOf(entered.state, leader.id)).toMatchObject({ moderator: false, cohost: false, convener: false });
+  expect(memberOf(entered.state, host.id)).toMatchObject({ moderator: true, convener: true });
+
+  // Not a moderator: it can neither mute nor remove the convener, nor lock, nor name co-hosts.
+  for (const [event, body] of [
+    ['conference:mute', { peerId: host.id }],
+    ['conference:mute', {}],
+    ['conference:remove', { peerId: host.id }],
+    ['conference:lock', { locked: true }],
+    ['conference:inject', { cameraId: 'flood-monument' }],
+    ['conference:cohost', { peerId: leader.id, cohost: true }],
+  ] as const) {
+    expect([event, await emit(leader, event, body)]).toEqual([
+      event,
+      { ok: false, error: { code: 'forbidden', message: expect.stringContaining('主持') } },
+    ]);
+  }
+  expect(conferencesOf(g.media, g.t.identity).service.get(c.id).members.has(host.id!)).toBe(true);
+
+  // The convener names the leader co-host: it moderates now, but never against the convener, and names no co-hosts.
+  const named = next<ConferenceState>(leader, 'conference:state');
+  await ok(host, 'conference:cohost', { peerId: leader.id, cohost: true });
+  expect(memberOf(await named, leader.id)).toMatchObject({ moderator: true, cohost: true });
+  await ok(leader, 'conference:lock', { locked: true });
+  await ok(leader, 'conference:lock', { locked: false });
+  for (const [event, body] of [
+    ['conference:mute', { peerId: host.id }],
+    ['conference:remove', { peerId: host.id }],
+  ] as const) {
+    expect([event, await emit(leader, event, body)]).toEqual([
+      event,
+      { ok: false, error: { code: 'forbidden', message: expect.stringContaining('发起人') } },
+    ]);
+  }
+  const planner = await g.open(cookies.planner!);
+  expect(await ok<ConferenceJoined>(planner, 'conference:join', { conferenceId: c.id })).toMatchObject({ status: 'lobby' });
+  expect(await emit(leader, 'conference:cohost', { peerId: host.id, cohost: false })).toMatchObject({
+    ok: false,
+    error: { code: 'forbidden', message: expect.stringContaining('发起人') },
+  });
+  // A co-host admits from the lobby; a role that may not host cannot be named co-host.
+  await ok(leader, 'conference:admit', { peerId: planner.id });
+  await ok(planner, 'conference:join', { conferenceId: c.id });
+  expect(await emit(host, 'conference:cohost', { peerId: planner.id, cohost: true })).toMatchObject({
+    ok: false,
+    error: { code: 'bad_request', message: expect.stringContaining('不能主持') },
+  });
+  // Named co-host at creation: straight in, moderating; an invited commander who is not named waits.
+  const c2 = await create(host, {
+    title: '联合主持会商',
+    inviteUsers: [accounts.commander!.username],
+    coHosts: [accounts.leader!.username],
+  });
+  expect(c2.coHosts).toEqual([accounts.leader!.username]);
+  await ok(leader, 'conference:leave');
+  const direct = await ok<ConferenceJoined>(leader, 'conference:join', { conferenceId: c2.id });
+  if (direct.status !== 'admitted') throw new Error('a named co-host enters without waiting');
+  expect(memberOf(direct.state, leader.id)).toMatchObject({ moderator: true, cohost: true });
+  const commander = await g.open(cookies.commander!);
+  expect(await ok<ConferenceJoined>(commander, 'conference:join', { conferenceId: c2.id })).toMatchObject({ status: 'lobby' });
+  // The convener takes the co-host back: the leader's controls are gone at once.
+  await ok(host, 'conference:leave');
+  await ok(host, 'conference:join', { conferenceId: c2.id });
+  await ok(host, 'conference:cohost', { peerId: leader.id, cohost: false });
+  expect(await emit(leader, 'conference:lock', { locked: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+  const hostRows = await auditRows('conference.host', `conference ${c.id}`);
+  expect(hostRows.map((r) => r.detail.event)).toEqual(['create', 'admit', 'cohost', 'lock', 'unlock', 'admit']);
+  for (const s of [host, leader, planner, commander]) s.disconnect();
+}, 30_000);
+
+it('makes a moderator’s mute a hard mute that only the moderator lifts, across a new microphone and a rejoin', async () => {
+  const host = await g.open(cookies.host!);
+  const c = await create(host, { title: '发言管理会商', inviteRoles: ['handler'], autoAdmit: true });
+  await ok(host, 'conference:join', { conferenceId: c.id });
+  const traffic = await g.open(cookies.traffic!);
+  await ok(traffic, 'conference:join', { conferenceId: c.id });
+  const mic = await produceMic(traffic, 11111111);
+  // A participant mutes and unmutes itself freely.
+  await ok(traffic, 'conference:producer:pause', { producerId: mic, paused: true });
+  await ok(traffic, 'conference:producer:pause', { producerId: mic, paused: false });
+
+  const muted = next<ConferenceState>(traffic, 'conference:state');
+  expect(await ok(host, 'conference:mute', { peerId: traffic.id })).toEqual({ muted: 1 });
+  const state = await muted;
+  expect(memberOf(state, traffic.id)).toMatchObject({ mutedByModerator: true });
+  expect(state.producers.find((p) => p.producerId === mic)?.paused).toBe(true);
+  const svc = conferencesOf(g.media, g.t.identity).service;
+  const paused = (id: string) => svc.get(c.id).room!.producer(id).producer.paused;
+
+  // It cannot unmute itself, nor get round the mute with a new microphone or by joining again.
+  expect(await emit(traffic, 'conference:producer:pause', { producerId: mic, paused: false })).toMatchObject({
+    ok: false,
+    error: { code: 'forbidden', message: expect.stringContaining('主持人已将您静音') },
+  });
+  expect(paused(mic)).toBe(true);
+  await ok(traffic, 'conference:producer:close', { producerId: mic });
+  const second = await produceMic(traffic, 22222222);
+  expect(paused(second)).toBe(true);
+  await ok(traffic, 'conference:leave');
+  const again = await ok<ConferenceJoined>(traffic, 'conference:join', { conferenceId: c.id });
+  if (again.status !== 'admitted') throw new Error('auto-admit lets the participant in again');
+  expect(memberOf(again.state, traffic.id)).toMatchObject({ mutedByModerator: true });
+  const third = await produceMic(traffic, 33333333);
+  expect(paused(third)).toBe(true);
+
+  // It raises its hand; the moderator lets it speak; then it unmutes itself.
+  const raised = next<ConferenceState>(host, 'conference:state');
+  await ok(traffic, 'conference:hand', { raised: true });
+  expect(memberOf(await raised, traffic.id)).toMatchObject({ handRaised: true, mutedByModerator: true });
+  const allowed = next<ConferenceState>(traffic, 'conference:state');
+  await ok(host, 'conference:unmute', { peerId: traffic.id });
+  expect(memberOf(await allowed, traffic.id)).toMatchObject({ handRaised: false, mutedByModerator: false });
+  expect(paused(third)).toBe(true);
+  await ok(traffic, 'conference:producer:pause', { producerId: third, paused: false });
+  expect(paused(third)).toBe(false);
+
+  // Mute-all hard-mutes every participant but the moderators.
+  expect(await ok(host, 'conference:mute', {})).toEqual({ muted: 1 });
+  expect(await emit(traffic, 'conference:producer:pause', { producerId: third, paused: false })).toMatchObject({
+    ok: false,
+    error: { code: 'forbidden' },
+  });
+  const hostRows = await auditRows('conference.host', `conference ${c.id}`);
+  expect(hostRows.map((r) => r.detail.event)).toEqual(['create', 'mute', 'unmute', 'mute_all']);
+  host.disconnect();
+  traffic.disconnect();
 }, 30_000);

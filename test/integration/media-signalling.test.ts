@@ -118,6 +118,28 @@ async function openAndConsume(s: MediaSocket, cameraId: string): Promise<{ opene
   return { opened, consumed };
 }
 
+it('authorises the consumer again when the media is about to flow: a camera re-classified after the open is refused', async () => {
+  const traffic = await g.open(cookies.traffic!);
+  const { rtpCapabilities } = await ok<MediaJoined>(traffic, 'media:join', {});
+  const opened = await ok<ViewOpened>(traffic, 'media:view:open', { cameraId: 'jihong-bridge' });
+  await g.t.db.query("UPDATE camera SET policy_group = 'key_target' WHERE id = 'jihong-bridge'");
+  try {
+    expect(await emit(traffic, 'media:view:consume', { viewId: opened.viewId, rtpCapabilities })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringContaining('key_target') },
+    });
+    const router = g.media.service.room('jihong-bridge')!.router;
+    expect((await router.dump()).mapProducerIdConsumerIds.flatMap((e) => e.values)).toEqual([]);
+    expect((await auditRows('access.denied', 'camera jihong-bridge')).at(-1)?.detail).toMatchObject({
+      event: 'media:view:consume',
+      action: 'camera.view',
+    });
+  } finally {
+    await g.t.db.query("UPDATE camera SET policy_group = 'public_road' WHERE id = 'jihong-bridge'");
+  }
+  traffic.disconnect();
+});
+
 it('starts the camera on the first viewer, stops it after the last one leaves, and audits start and stop', async () => {
   const a = await g.open(cookies.commander!);
   const b = await g.open(cookies.traffic!);

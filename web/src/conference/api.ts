@@ -4,7 +4,14 @@ import { getJson } from '../api/http';
 
 const recordingsSchema: z.ZodType<{ recordings: ConferenceRecording[] }> = z.object({
   recordings: z.array(
-    z.object({ name: z.string(), conferenceId: z.string(), title: z.string(), startedAt: z.string(), bytes: z.number() }),
+    z.object({
+      name: z.string(),
+      conferenceId: z.string(),
+      title: z.string(),
+      startedAt: z.string(),
+      bytes: z.number(),
+      cameraIds: z.array(z.string()),
+    }),
   ),
 });
 
