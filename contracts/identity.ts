@@ -32,6 +32,18 @@ export const DEPARTMENT_KINDS = [
   'it', // 信息中心 (system and audit administration)
 ] as const;
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+export const DEPARTMENT_KIND_LABELS: Record<DepartmentKind, string> = {
+  command: '指挥中心',
+  police: '公安',
+  fire: '消防',
+  ems: '急救',
+  flood: '防汛',
+  civil_defence: '人防',
+  traffic: '交警',
+  urban_mgmt: '城管',
+  planning: '规划',
+  it: '信息中心',
+};
 export const departmentKindSchema = z.enum(DEPARTMENT_KINDS, { error: `kind must be one of ${DEPARTMENT_KINDS.join(', ')}` });
 
 export const ACCOUNT_KINDS = ['person', 'device'] as const;

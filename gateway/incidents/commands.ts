@@ -6,6 +6,7 @@ import {
   OPEN_STATES,
   UNIT_STATUS_LABELS,
   type Change,
+  type FeedSource,
   type Incident,
   type IncidentAction,
   type IncidentState,
@@ -21,7 +22,7 @@ import { appendChanges, lockChangeLog, type ChangeInput } from '../changes/log';
 import { AppError } from '../http/errors';
 import type { FusionRules } from './fusion';
 import { loadIncidents, recomputeIncidents } from './store';
-import { listUnits, loadUnits } from './units';
+import { listUnits, loadUnits, type UnitGuard } from './units';
 
 const RELEASING: readonly IncidentState[] = ['resolved', 'closed', 'cancelled'];
 /** How a unit's own status moves the incident it serves. */
@@ -80,18 +81,23 @@ export class IncidentCommands {
     });
   }
 
-  dispatch(id: number, unitIds: readonly string[], actor: string, note: string | null): Promise<Incident> {
+  /** Assigns units to an incident; `guard` refuses units the dispatcher may not send (another agency's). */
+  dispatch(id: number, unitIds: readonly string[], actor: string, note: string | null, guard: UnitGuard): Promise<Incident> {
     return this.run(async (tx, touched) => {
       const status = await lockIncident(tx, id);
       const next = nextIncidentState(status, 'dispatch');
       if (!next) throw refused(id, status, 'dispatch');
       const ids = [...new Set(unitIds)];
-      const rows = await tx.query<{ id: string; callsign: string; status: UnitStatus; incident_id: string | null }>(
-        'SELECT id, callsign, status, incident_id FROM unit WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
-        [ids],
-      );
+      const rows = await tx.query<{
+        id: string;
+        callsign: string;
+        agency: FeedSource;
+        status: UnitStatus;
+        incident_id: string | null;
+      }>('SELECT id, callsign, agency, status, incident_id FROM unit WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
       const missing = ids.filter((u) => !rows.some((r) => r.id === u));
       if (missing.length) throw new AppError('not_found', `no such unit: ${missing.join(', ')}`);
+      for (const r of rows) guard(r);
       const busy = rows.filter((r) => r.status !== 'available');
       if (busy.length) {
         throw new AppError(
@@ -191,13 +197,17 @@ export class IncidentCommands {
   }
 
   /** A unit's own status (from its crew or an operator); en route / on scene moves its incident along. */
-  unitStatus(unitId: string, status: UnitStatus, actor: string, note: string | null): Promise<Unit> {
+  unitStatus(unitId: string, status: UnitStatus, actor: string, note: string | null, guard: UnitGuard): Promise<Unit> {
     return this.run(async (tx, touched) => {
-      const [u] = await tx.query<{ status: UnitStatus; incident_id: string | null; callsign: string }>(
-        'SELECT status, incident_id, callsign FROM unit WHERE id = $1 FOR UPDATE',
-        [unitId],
-      );
+      const [u] = await tx.query<{
+        id: string;
+        status: UnitStatus;
+        incident_id: string | null;
+        callsign: string;
+        agency: FeedSource;
+      }>('SELECT id, status, incident_id, callsign, agency FROM unit WHERE id = $1 FOR UPDATE', [unitId]);
       if (!u) throw new AppError('not_found', `no such unit: ${unitId}`);
+      guard(u);
       if (!UNIT_MOVES[u.status].includes(status)) {
         throw new AppError(
           'conflict',

@@ -1,5 +1,7 @@
 import type { FeedSource, Unit, UnitStatus, UnitType } from '../../contracts/incidents';
 import type { Queryable } from '../../geo/db/types';
+import { AppError } from '../http/errors';
+import type { Policy, Subject } from '../policy/policy';
 
 interface UnitRow {
   id: string;
@@ -43,6 +45,29 @@ export async function listUnits(db: Queryable): Promise<Unit[]> {
 export async function loadUnits(db: Queryable, ids: readonly string[]): Promise<Unit[]> {
   if (!ids.length) return [];
   return (await db.query<UnitRow>(`${UNIT_SQL} WHERE id = ANY($1::text[]) ORDER BY id`, [[...ids]])).map(toUnit);
+}
+
+/** The fields of a unit a write is checked against. */
+export interface OwnedUnit {
+  id: string;
+  callsign: string;
+  agency: FeedSource;
+}
+
+/** Checks, inside the writing transaction, that the writer may change this unit; throws a 403 with the reason. */
+export type UnitGuard = (unit: OwnedUnit) => void;
+
+/** The guard for a subject: the policy's `unitWrite` (command centre: any unit; a handler: its agency's units). */
+export function unitWriteGuard(policy: Policy, subject: Subject): UnitGuard {
+  return (unit) => {
+    const decision = policy.unitWrite(subject, unit.agency);
+    if (!decision.allowed) {
+      throw new AppError(decision.code, `${decision.reason}（${unit.callsign}，${unit.id}）`, {
+        unit: unit.id,
+        agency: unit.agency,
+      });
+    }
+  };
 }
 
 /** Units placed at their stations report their parked position; without AVL it goes stale after this long. */

@@ -1,5 +1,6 @@
 import type { AccountKind, DepartmentKind, RoleId, RoleSummary } from '../../contracts/identity';
-import { ROLE_IDS } from '../../contracts/identity';
+import { DEPARTMENT_KIND_LABELS, ROLE_IDS } from '../../contracts/identity';
+import { FEED_SOURCE_LABELS, type FeedSource } from '../../contracts/incidents';
 import type { LockoutRules } from '../auth/lockout';
 import type { PasswordRules } from '../auth/password-policy';
 import { compileRoute, type RoutePattern } from './route-pattern';
@@ -141,6 +142,29 @@ export class Policy {
           code: 'forbidden',
           reason: `无权限：角色「${this.roleName(subject.role)}」不能调阅「${group}」分组的视频`,
         };
+  }
+
+  /**
+   * May the subject change a unit of `agency` (its status, or dispatch it)? The command centre any unit; a handler
+   * department only the units of the agency the policy's `unitWrite` gives its kind. The role's own right to the
+   * action is checked separately (`authorize`).
+   */
+  unitWrite(subject: Subject, agency: FeedSource): Denial | { allowed: true } {
+    const rules = this.file.unitWrite;
+    if (subject.mustChangePassword) return { allowed: false, code: 'forbidden', reason: '首次登录或密码被重置后须先修改密码' };
+    if (this.grants(subject, rules.all) || this.grants(subject, rules.agencies[agency] ?? [])) return { allowed: true };
+    return {
+      allowed: false,
+      code: 'forbidden',
+      reason: `无权限：${this.describe(subject)}只能变更本机构的力量，该力量属于「${FEED_SOURCE_LABELS[agency]}」`,
+    };
+  }
+
+  /** The subject's role, with its department kind when it has one, as refusals name it. */
+  describe(subject: Subject): string {
+    return subject.departmentKind
+      ? `「${this.roleName(subject.role)}（${DEPARTMENT_KIND_LABELS[subject.departmentKind]}）」`
+      : `「${this.roleName(subject.role)}」`;
   }
 
   caseScope(role: RoleId): CaseScopeKind {

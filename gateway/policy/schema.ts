@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEPARTMENT_KINDS, ROLE_IDS } from '../../contracts/identity';
+import { FEED_SOURCES } from '../../contracts/incidents';
 import { CLIENT_EVENTS } from '../../contracts/realtime';
 import { compileRoute } from './route-pattern';
 
@@ -41,6 +42,15 @@ export const policyFileSchema = z
     socket: z.record(z.string(), id),
     layers: z.record(z.string().regex(/^[a-z0-9_-]+$/), z.array(z.string())),
     cameras: z.object({ default: id, groups: z.record(z.string().regex(/^[a-z0-9_-]+$/), z.array(z.string())) }).strict(),
+    unitWrite: z
+      .object({
+        $comment: z.string().optional(),
+        /** The command centre: any unit. */
+        all: z.array(z.string()),
+        /** Per unit agency, who owns its units (handler departments of that kind). */
+        agencies: z.partialRecord(z.enum(FEED_SOURCES), z.array(z.string())),
+      })
+      .strict(),
     caseScope: z.record(z.string(), z.enum(['all', 'department', 'own_reports_and_grid', 'none'])),
   })
   .strict();
@@ -93,6 +103,9 @@ export function checkReferences(p: PolicyFile): string[] {
   known('cameras.default', p.cameras.default);
   for (const [group, grants] of Object.entries(p.cameras.groups))
     for (const g of grants) checkGrant(`cameras.groups.${group}`, g, false);
+  for (const g of p.unitWrite.all) checkGrant('unitWrite.all', g, true);
+  for (const [agency, grants] of Object.entries(p.unitWrite.agencies))
+    for (const g of grants ?? []) checkGrant(`unitWrite.agencies.${agency}`, g, true);
   for (const r of Object.keys(p.caseScope)) if (!roles.has(r)) problems.push(`caseScope: unknown role "${r}"`);
   for (const r of roles) if (!p.caseScope[r]) problems.push(`caseScope: role "${r}" has no case scope`);
   return problems;

@@ -13,6 +13,7 @@ import {
   type IncidentState,
   type UnitListResponse,
 } from '../../contracts/incidents';
+import { identityOf } from '../auth/identity';
 import { principalOf } from '../auth/request';
 import { changeHead } from '../changes/log';
 import type { AppDeps } from '../deps';
@@ -20,7 +21,7 @@ import { AppError, parseInput } from '../http/errors';
 import { ready } from '../http/ready';
 import { commandKpis } from '../incidents/kpis';
 import { incidentIds, loadIncidents } from '../incidents/store';
-import { listUnits } from '../incidents/units';
+import { listUnits, unitWriteGuard } from '../incidents/units';
 
 const unitIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a unit id is 1–64 letters, digits, "_" or "-"') });
 
@@ -28,7 +29,9 @@ const unitIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a 
  * Incidents, units and the wall's KPIs. Lists carry the change-log head read before them, so a client that
  * applies every change after it misses nothing.
  */
-export function incidentRoutes({ readiness }: AppDeps): Router {
+export function incidentRoutes(deps: AppDeps): Router {
+  const { readiness } = deps;
+  const { policy } = identityOf(deps);
   const r = Router();
 
   r.get('/incidents', async (req, res) => {
@@ -67,7 +70,8 @@ export function incidentRoutes({ readiness }: AppDeps): Router {
     const { command } = ready(readiness, req);
     const { id } = parseInput(incidentIdParam, req.params);
     const { unitIds, note } = parseInput(dispatchInput, req.body ?? {});
-    res.json(await command.commands.dispatch(id, unitIds, principalOf(req).username, note ?? null));
+    const p = principalOf(req);
+    res.json(await command.commands.dispatch(id, unitIds, p.username, note ?? null, unitWriteGuard(policy, p)));
   });
 
   r.post('/incidents/:id/split', async (req, res) => {
@@ -95,7 +99,8 @@ export function incidentRoutes({ readiness }: AppDeps): Router {
     const { command } = ready(readiness, req);
     const { id } = parseInput(unitIdParam, req.params);
     const { status, note } = parseInput(unitStatusInput, req.body ?? {});
-    res.json(await command.commands.unitStatus(id, status, principalOf(req).username, note ?? null));
+    const p = principalOf(req);
+    res.json(await command.commands.unitStatus(id, status, p.username, note ?? null, unitWriteGuard(policy, p)));
   });
 
   r.get('/command/kpis', async (req, res) => {
