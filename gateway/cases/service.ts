@@ -538,13 +538,19 @@ export class CaseService {
     return { cases: rows.map((r) => toSummary(r, this.tables, now, mode)), total: Number(count?.n ?? 0), seq };
   }
 
-  /** Open cases of the same 小类 within a radius (FixMyStreet-style duplicate suggestion), nearest first. */
-  async duplicates(q: {
-    lon: number;
-    lat: number;
-    categoryCode: string;
-    radiusM?: number | undefined;
-  }): Promise<DuplicateResponse> {
+  /**
+   * Open cases of the same 小类 within a radius (FixMyStreet-style duplicate suggestion), nearest first, among the
+   * cases the viewer's scope holds.
+   */
+  async duplicates(
+    q: {
+      lon: number;
+      lat: number;
+      categoryCode: string;
+      radiusM?: number | undefined;
+    },
+    scope: CaseScope,
+  ): Promise<DuplicateResponse> {
     this.minorOrThrow(q.categoryCode);
     const radiusM = q.radiusM ?? this.tables.settings.duplicateRadiusM;
     const rows = await this.db.query<{
@@ -563,8 +569,9 @@ export class CaseService {
          FROM city_case c
         WHERE ${OPEN_SQL} AND c.category_code = $3
           AND ST_DWithin(c.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, $4)
+          AND (${shift(scope, 4)})
         ORDER BY distance_m, c.id LIMIT 20`,
-      [q.lon, q.lat, q.categoryCode, radiusM],
+      [q.lon, q.lat, q.categoryCode, radiusM, ...scope.params],
     );
     return {
       categoryCode: q.categoryCode,

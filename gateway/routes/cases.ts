@@ -42,20 +42,16 @@ export const actorFrom = (p: Principal): CaseActor => ({
   departmentId: p.department?.id ?? null,
 });
 
-/**
- * The policy's case scope over the `c` alias; an inspector also sees the cases the centre assigned to them for
- * verification or check, wherever they lie.
- */
-export const scopeFor = (policy: Policy, p: Principal): CaseScope => {
-  const base = caseScopePredicate(
-    policy,
-    p,
-    { department: 'c.department_id', reporter: 'c.reporter_id', grid: 'c.grid_code' },
-    1,
-  );
-  if (policy.caseScope(p.role) !== 'own_reports_and_grid' || p.mustChangePassword) return base;
-  return { sql: `(${base.sql} OR c.inspector_id = $${base.params.length + 1})`, params: [...base.params, p.userId] };
-};
+/** The `city_case` columns under the `c` alias that the case scope reads. */
+export const CASE_SCOPE_COLUMNS = {
+  department: 'c.department_id',
+  reporter: 'c.reporter_id',
+  inspector: 'c.inspector_id',
+  grid: 'c.grid_code',
+} as const;
+
+/** The policy's case scope over the `c` alias (gateway/policy/scope.ts; the same rule filters live changes). */
+export const scopeFor = (policy: Policy, p: Principal): CaseScope => caseScopePredicate(policy, p, CASE_SCOPE_COLUMNS, 1);
 
 /**
  * Reads the one image of an upload: either the raw body (any image content type) or a multipart form with one
@@ -146,7 +142,8 @@ export function caseRoutes(deps: AppDeps): Router {
 
   r.get('/cases/duplicates', async (req, res) => {
     const { cases } = ready(deps.readiness, req);
-    res.json(await cases.service.duplicates(parseInput(duplicateQuery, req.query)));
+    const q = parseInput(duplicateQuery, req.query);
+    res.json(await cases.service.duplicates(q, scopeFor(policy(), principalOf(req))));
   });
 
   r.get('/cases/evaluation', async (req, res) => {

@@ -17,12 +17,15 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const CASES = [
-  { id: 'c1', dept: 'urban-mgmt', reporter: 'u-insp', grid: '230103001001001' },
-  { id: 'c2', dept: 'urban-mgmt', reporter: 'u-other', grid: '230103002001001' },
-  { id: 'c3', dept: 'traffic-police', reporter: 'u-other', grid: '230102001001001' },
-  { id: 'c4', dept: 'traffic-police', reporter: 'u-insp', grid: '230104001001001' },
-  { id: 'c5', dept: 'flood-control', reporter: 'u-other', grid: '230102001002003' },
+  { id: 'c1', dept: 'urban-mgmt', reporter: 'u-insp', inspector: null, grid: '230103001001001' },
+  { id: 'c2', dept: 'urban-mgmt', reporter: 'u-other', inspector: null, grid: '230103002001001' },
+  { id: 'c3', dept: 'traffic-police', reporter: 'u-other', inspector: null, grid: '230102001001001' },
+  { id: 'c4', dept: 'traffic-police', reporter: 'u-insp', inspector: null, grid: '230104001001001' },
+  { id: 'c5', dept: 'flood-control', reporter: 'u-other', inspector: null, grid: '230102001002003' },
+  // Assigned to u-insp for verification, outside their grid area.
+  { id: 'c6', dept: null, reporter: 'u-other', inspector: 'u-insp', grid: '230108001001001' },
 ];
+const COLUMNS = { department: 'dispatched_to', reporter: 'reported_by', inspector: 'assigned_to', grid: 'grid_code' };
 
 function principal(role: RoleId, over: Partial<Principal> = {}): Principal {
   return {
@@ -44,9 +47,12 @@ function principal(role: RoleId, over: Partial<Principal> = {}): Principal {
 
 async function visible(p: Principal): Promise<string[]> {
   return db.transaction(async (tx) => {
-    await tx.query('CREATE TEMP TABLE scope_case (id text, dispatched_to text, reported_by text, grid_code text) ON COMMIT DROP');
-    for (const c of CASES) await tx.query('INSERT INTO scope_case VALUES ($1, $2, $3, $4)', [c.id, c.dept, c.reporter, c.grid]);
-    const where = caseScopePredicate(policy, p, { department: 'dispatched_to', reporter: 'reported_by', grid: 'grid_code' });
+    await tx.query(
+      'CREATE TEMP TABLE scope_case (id text, dispatched_to text, reported_by text, assigned_to text, grid_code text) ON COMMIT DROP',
+    );
+    for (const c of CASES)
+      await tx.query('INSERT INTO scope_case VALUES ($1, $2, $3, $4, $5)', [c.id, c.dept, c.reporter, c.inspector, c.grid]);
+    const where = caseScopePredicate(policy, p, COLUMNS);
     const rows = await tx.query<{ id: string }>(`SELECT id FROM scope_case WHERE ${where.sql} ORDER BY id`, where.params);
     return rows.map((r) => r.id);
   });
@@ -61,22 +67,29 @@ describe('case row scope', () => {
     expect(await visible(p)).toEqual(['c3', 'c4']);
   });
 
-  it('shows an inspector their own reports and the cases in their grid area', async () => {
+  it('shows an inspector their own reports, the cases assigned to them and the cases in their grid area', async () => {
     const p = principal('inspector', { userId: 'u-insp', gridScope: ['230103001'] });
-    expect(await visible(p)).toEqual(['c1', 'c4']);
-    expect(await visible(principal('inspector', { userId: 'u-insp', gridScope: ['230102'] }))).toEqual(['c1', 'c3', 'c4', 'c5']);
+    expect(await visible(p)).toEqual(['c1', 'c4', 'c6']);
+    expect(await visible(principal('inspector', { userId: 'u-insp', gridScope: ['230102'] }))).toEqual([
+      'c1',
+      'c3',
+      'c4',
+      'c5',
+      'c6',
+    ]);
+    expect(await visible(principal('inspector', { userId: 'u-new', gridScope: ['230102'] }))).toEqual(['c3', 'c5']);
   });
 
   it('shows commanders and leaders everything, administrators and planners nothing', async () => {
-    expect(await visible(principal('commander'))).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
-    expect(await visible(principal('leader'))).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(await visible(principal('commander'))).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
+    expect(await visible(principal('leader'))).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
     for (const role of ['sysadmin', 'auditadmin', 'planner'] as const) expect(await visible(principal(role))).toEqual([]);
   });
 
   it('shows a handler without a department nothing, and refuses non-identifier columns', async () => {
     expect(await visible(principal('handler'))).toEqual([]);
-    expect(() =>
-      caseScopePredicate(policy, principal('commander'), { department: 'x; DROP TABLE y', reporter: 'r', grid: 'g' }),
-    ).toThrow('identifier');
+    expect(() => caseScopePredicate(policy, principal('commander'), { ...COLUMNS, department: 'x; DROP TABLE y' })).toThrow(
+      'identifier',
+    );
   });
 });
