@@ -10,8 +10,12 @@ export const aboutLayerSchema = z.object({
   source: z.string(),
   licence: z.string(),
   attribution: z.string(),
-  /** Features imported from the file; `null` for data served as-is (the basemap tiles). */
+  /** Features in the source file (the manifest's count); `null` for data served as-is (the basemap tiles). */
   features: z.number().int().nonnegative().nullable(),
+  /** Features stored by the last import of the layer (what the map and OGC serve); `null` when not imported. */
+  imported: z.number().int().nonnegative().nullable(),
+  /** Features of the file refused at import because their geometry is invalid (listed in `import_issue`). */
+  rejected: z.number().int().nonnegative().nullable(),
 });
 export type AboutLayer = z.infer<typeof aboutLayerSchema>;
 

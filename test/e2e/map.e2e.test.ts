@@ -184,6 +184,12 @@ describe('command-centre map page', () => {
     expect(about).toContain('ODbL-1.0');
     const layerIds = await page.$$eval('.about-layers tbody tr td:first-child .muted', (els) => els.map((e) => e.textContent));
     for (const entry of loadManifest().layers) expect(layerIds).toContain(entry.layer);
+    // Imported vs refused: 16,054 buildings in the file, one refused for its invalid outline.
+    expect(about).toContain('已导入');
+    expect(about).toContain('因几何无效未导入');
+    const building = '[data-testid=about-layer][data-layer=building]';
+    expect(await text(`${building} [data-testid=about-imported]`)).toBe('16,053');
+    expect(await text(`${building} [data-testid=about-rejected]`)).toBe('1');
     expect(page.url()).toMatch(/#about$/);
     await page.keyboard.press('Escape');
     await page.waitForSelector('.about', { state: 'detached' });

@@ -63,12 +63,14 @@ function AboutBody({ doc }: { doc: AboutResponse }) {
             <th>来源</th>
             <th>许可</th>
             <th>署名</th>
-            <th>要素数</th>
+            <th>源文件要素数</th>
+            <th>已导入</th>
+            <th>因几何无效未导入</th>
           </tr>
         </thead>
         <tbody>
           {doc.layers.map((l) => (
-            <tr key={l.layer}>
+            <tr key={l.layer} data-testid="about-layer" data-layer={l.layer}>
               <td>
                 {l.title}
                 <div className="muted">{l.layer}</div>
@@ -76,11 +78,24 @@ function AboutBody({ doc }: { doc: AboutResponse }) {
               <td>{l.source}</td>
               <td>{l.licence}</td>
               <td>{l.attribution}</td>
-              <td className="num">{l.features === null ? '—' : l.features.toLocaleString('zh-CN')}</td>
+              <td className="num">{count(l.features)}</td>
+              <td className="num" data-testid="about-imported">
+                {count(l.imported)}
+              </td>
+              <td className={l.rejected ? 'num warning' : 'num'} data-testid="about-rejected">
+                {count(l.rejected)}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {doc.layers.some((l) => l.rejected) && (
+        <p className="muted">
+          “因几何无效未导入”的要素在导入时被拒绝（编号与原因见导入问题表 import_issue），地图与 OGC 服务只提供已导入的要素。
+        </p>
+      )}
     </>
   );
 }
+
+const count = (n: number | null): string => (n === null ? '—' : n.toLocaleString('zh-CN'));
