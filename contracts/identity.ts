@@ -103,7 +103,16 @@ export type SessionProbe = (LoginResponse & { notice: null }) | { user: null; se
 
 /** One reason a password was refused, with a code a program can branch on and a message a person can act on. */
 export interface PasswordProblem {
-  code: 'too_short' | 'too_long' | 'too_few_classes' | 'contains_username' | 'common' | 'common_variant' | 'repetitive';
+  code:
+    | 'too_short'
+    | 'too_long'
+    | 'too_few_classes'
+    | 'contains_username'
+    | 'common'
+    | 'common_variant'
+    | 'repetitive'
+    | 'guessable'
+    | 'reused';
   message: string;
 }
 

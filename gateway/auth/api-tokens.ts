@@ -51,13 +51,22 @@ export async function listApiTokens(db: Queryable, userId: string): Promise<ApiT
   return rows.map(summary);
 }
 
-/** Revokes one of the user's own tokens; null when there is no such token (or it is someone else's). */
+/** Revokes one token of `userId` (their own, or theirs by an administrator); null when that user has no such token. */
 export async function revokeApiToken(tx: Queryable, userId: string, id: string, now: Date): Promise<ApiTokenSummary | null> {
   const [row] = await tx.query<TokenRow>(
     `UPDATE api_token SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
     [id, userId, now],
   );
   return row ? summary(row) : null;
+}
+
+/** Revokes every live token of a user (their credentials end); returns how many. */
+export async function revokeAllApiTokens(tx: Queryable, userId: string, now: Date): Promise<number> {
+  const rows = await tx.query<{ id: string }>(
+    'UPDATE api_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING id',
+    [userId, now],
+  );
+  return rows.length;
 }
 
 export const looksLikeApiToken = (value: string) => TOKEN_FORMAT.test(value);

@@ -24,6 +24,8 @@ export interface Identity {
   readonly audit: AuditWriter;
   readonly sessions: SessionStore;
   readonly lockout: LockoutStore;
+  /** Failed logins per source address (`policy.sourceLockout`). */
+  readonly sourceLockout: LockoutStore;
   readonly loginLimiter: LoginLimiter;
   /** The clock every identity decision uses (injectable so tests can cross 15-minute and 30-minute boundaries). */
   readonly now: () => Date;
@@ -52,6 +54,7 @@ export function createIdentity(opts: IdentityOptions): Identity {
   const audit = new AuditWriter({ db, key, now, log: opts.log });
   const sessions = new SessionStore({ db, now, policy, audit });
   const lockout = new LockoutStore(db, () => policy.lockout);
+  const sourceLockout = new LockoutStore(db, () => policy.sourceLockout);
   const common = loadCommonPasswords();
   return {
     config: opts.config,
@@ -61,10 +64,12 @@ export function createIdentity(opts: IdentityOptions): Identity {
     audit,
     sessions,
     lockout,
+    sourceLockout,
     loginLimiter: createLoginLimiter(policy.loginRateLimit),
     now,
     db,
-    login: (username, password, ctx) => authenticate({ db, now, policy, audit, sessions, lockout }, username, password, ctx),
+    login: (username, password, ctx) =>
+      authenticate({ db, now, policy, audit, sessions, lockout, sourceLockout }, username, password, ctx),
     checkPassword: (password, username) => checkPassword(password, username, policy.password, common),
     cookie: { name: SESSION_COOKIE, secure: opts.config.COOKIE_SECURE },
   };

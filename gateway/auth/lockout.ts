@@ -20,6 +20,12 @@ export function loginKey(name: string): string {
   return name.normalize('NFKC').trim().toLowerCase();
 }
 
+/** The counter of failures from one source address, whatever login names were tried (`policy.sourceLockout`). */
+export const sourceKey = (ip: string | null) => `ip:${ip ?? 'unknown'}`;
+
+/** The counter of one login name at one of its usual addresses: what still limits guessing there while the name is locked. */
+export const usualSourceKey = (name: string, ip: string) => `${name}@${ip}`;
+
 export function lockedUntil(state: LockoutState, now: Date): Date | null {
   return state.lockedUntil && state.lockedUntil.getTime() > now.getTime() ? state.lockedUntil : null;
 }

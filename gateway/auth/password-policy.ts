@@ -1,10 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_PASSWORD_LENGTH, type PasswordProblem } from '../../contracts/identity';
+import { guessability } from './strength';
 
 export interface PasswordRules {
   minLength: number;
   minClasses: number;
+  /** The lowest zxcvbn score (0–4) accepted; 0 turns the estimate off. */
+  minStrength?: number;
+  /** How many earlier passwords may not be used again (checked against stored hashes, password-history.ts). */
+  history?: number;
 }
 
 const LIST_DIR = path.resolve(__dirname, '..', '..', 'data', 'passwords');
@@ -125,6 +130,19 @@ export function checkPassword(
   }
   if (hasWalk(lower) || isRepetitive(password)) {
     problems.push({ code: 'repetitive', message: '密码不能包含键盘序列、连续或重复字符（如 123456、qwerty、aaaa）' });
+  }
+  // The estimator sees what the lists above cannot: dictionary words, names, dates and keyboard patterns in any mix.
+  // Only asked when nothing else is wrong, so each refusal names its plainest reason.
+  if (!problems.length && (rules.minStrength ?? 0) > 0 && length <= MAX_PASSWORD_LENGTH) {
+    const estimate = guessability(password, [username]);
+    if (estimate.score < rules.minStrength!) {
+      problems.push({
+        code: 'guessable',
+        message: `密码太容易被猜中（强度 ${estimate.score}/4，至少需要 ${rules.minStrength}）${
+          estimate.reasons.length ? `：${estimate.reasons.join('、')}` : ''
+        }，请加长或换用不相关的词`,
+      });
+    }
   }
   return problems;
 }

@@ -188,7 +188,10 @@ export class SessionStore extends EventEmitter<{ ended: [SessionEnded] }> {
     return ended !== undefined;
   }
 
-  /** Ends every live session of a user inside `tx` (password change, disabling, admin revocation); emit after commit. */
+  /**
+   * Ends every live session of a user inside `tx`; emit after commit. Password change, disabling and revocation go
+   * through `endCredentialsIn` (credentials.ts), which ends the user's API tokens with them.
+   */
   async endAllForUserIn(
     tx: Queryable,
     userId: string,

@@ -129,7 +129,20 @@ export async function updateUser(tx: Queryable, id: string, patch: UserPatch, no
   await tx.query(`UPDATE app_user SET ${sets.join(', ')} WHERE id = $1`, params);
 }
 
+/** The most earlier hashes kept per account (the policy's `password.history` may ask for up to this many). */
+const HISTORY_KEPT = 24;
+
+/** Sets a new password hash, keeping the one it replaces in `password_history` (password-history.ts reads it). */
 export async function setPasswordHash(tx: Queryable, id: string, hash: string, mustChange: boolean, now: Date): Promise<void> {
+  await tx.query(
+    'INSERT INTO password_history (user_id, password_hash, replaced_at) SELECT id, password_hash, $2 FROM app_user WHERE id = $1',
+    [id, now],
+  );
+  await tx.query(
+    `DELETE FROM password_history WHERE user_id = $1
+        AND id NOT IN (SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2)`,
+    [id, HISTORY_KEPT],
+  );
   await tx.query(
     'UPDATE app_user SET password_hash = $2, must_change_password = $3, password_changed_at = $4, updated_at = $4 WHERE id = $1',
     [id, hash, mustChange, now],

@@ -47,6 +47,10 @@ export class Policy {
     return this.file.lockout;
   }
 
+  get sourceLockout(): LockoutRules {
+    return this.file.sourceLockout;
+  }
+
   get password(): PasswordRules {
     return this.file.password;
   }

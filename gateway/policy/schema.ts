@@ -35,8 +35,19 @@ export const policyFileSchema = z
     ),
     sessions: z.object({ person: sessionRules, device: sessionRules }).strict(),
     lockout: z.object({ maxFailures: z.number().int().min(1), windowMinutes: minutes, lockMinutes: minutes }).strict(),
+    /** Failed logins per source address, whatever the login name (gateway/auth/lockout.ts). */
+    sourceLockout: z.object({ maxFailures: z.number().int().min(1), windowMinutes: minutes, lockMinutes: minutes }).strict(),
     loginRateLimit: z.object({ perIp: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).strict(),
-    password: z.object({ minLength: z.number().int().min(8), minClasses: z.number().int().min(1).max(4) }).strict(),
+    password: z
+      .object({
+        minLength: z.number().int().min(8),
+        minClasses: z.number().int().min(1).max(4),
+        /** The lowest zxcvbn score (0–4) accepted. */
+        minStrength: z.number().int().min(0).max(4),
+        /** How many earlier passwords of an account may not be used again. */
+        history: z.number().int().min(0).max(24),
+      })
+      .strict(),
     actions: z.record(id, action),
     http: z.record(z.string(), id),
     socket: z.record(z.string(), id),

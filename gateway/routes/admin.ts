@@ -10,9 +10,11 @@ import {
   type UserSummary,
 } from '../../contracts/identity';
 import { accountProblem, privilegedTargetProblem } from '../auth/account-rules';
+import { endCredentialsIn } from '../auth/credentials';
 import { identityOf } from '../auth/identity';
 import { hashPassword } from '../auth/kdf';
 import { loginKey } from '../auth/lockout';
+import { passwordReuseError } from '../auth/password-history';
 import { actorOf } from '../auth/principal';
 import { origin, principalOf } from '../auth/request';
 import {
@@ -28,6 +30,7 @@ import {
 import type { Queryable } from '../../geo/db/types';
 import type { AppDeps } from '../deps';
 import { AppError, parseInput } from '../http/errors';
+import { userTokenRoutes } from './admin-tokens';
 import { passwordProblemsError } from './auth';
 
 const idParam = z.object({ id: z.string().min(1) });
@@ -106,7 +109,14 @@ export function adminRoutes(deps: AppDeps): Router {
       if (patch.role && patch.role !== user.role) {
         await identity.audit.appendIn(tx, { ...base, action: 'role.change', detail: { from: user.role, to: patch.role } });
       }
-      return patch.disabled ? identity.sessions.endAllForUserIn(tx, id, 'disabled') : [];
+      if (!patch.disabled) return [];
+      const ended = await endCredentialsIn(tx, identity.sessions, id, 'disabled', now);
+      await identity.audit.appendIn(tx, {
+        ...base,
+        action: 'session.revoke',
+        detail: { reason: 'disabled', sessionsEnded: ended.sessions.length, apiKeysRevoked: ended.apiTokensRevoked },
+      });
+      return ended.sessions;
     });
     identity.sessions.announce(ended);
     res.json({ user: await summary(id) });
@@ -116,21 +126,23 @@ export function adminRoutes(deps: AppDeps): Router {
     const { id } = parseInput(idParam, req.params);
     const { password } = parseInput(resetPasswordSchema, req.body);
     const user = await target(id, identity.db());
-    const weak = passwordProblemsError(identity, password, user.username);
+    const weak =
+      passwordProblemsError(identity, password, user.username) ??
+      (await passwordReuseError(identity.db(), user.id, password, policy.password.history ?? 0));
     if (weak) throw weak;
     const hash = await hashPassword(password);
     const ended = await identity.db().transaction(async (tx) => {
       await target(id, tx);
       await setPasswordHash(tx, id, hash, true, identity.now());
-      const sessions = await identity.sessions.endAllForUserIn(tx, id, 'password_changed');
+      const ended = await endCredentialsIn(tx, identity.sessions, id, 'password_changed', identity.now());
       await identity.audit.appendIn(tx, {
         ...audit(req),
         action: 'user.password_reset',
         outcome: 'ok',
         object: `user ${user.username}`,
-        detail: { sessionsEnded: sessions.length },
+        detail: { sessionsEnded: ended.sessions.length, apiKeysRevoked: ended.apiTokensRevoked },
       });
-      return sessions;
+      return ended.sessions;
     });
     identity.sessions.announce(ended);
     res.status(204).end();
@@ -140,29 +152,33 @@ export function adminRoutes(deps: AppDeps): Router {
     const { id } = parseInput(idParam, req.params);
     const ended = await identity.db().transaction(async (tx) => {
       const user = await target(id, tx);
-      const sessions = await identity.sessions.endAllForUserIn(tx, id, 'revoked');
+      const credentials = await endCredentialsIn(tx, identity.sessions, id, 'revoked', identity.now());
       await identity.audit.appendIn(tx, {
         ...audit(req),
         action: 'session.revoke',
         outcome: 'ok',
         object: `user ${user.username}`,
-        detail: { sessionsEnded: sessions.length },
+        detail: { sessionsEnded: credentials.sessions.length, apiKeysRevoked: credentials.apiTokensRevoked },
       });
-      return sessions;
+      return credentials;
     });
-    identity.sessions.announce(ended);
-    res.json({ sessionsEnded: ended.length });
+    identity.sessions.announce(ended.sessions);
+    res.json({ sessionsEnded: ended.sessions.length, apiTokensRevoked: ended.apiTokensRevoked });
   });
 
   r.post('/admin/users/:id/unlock', async (req, res) => {
     const { id } = parseInput(idParam, req.params);
     await identity.db().transaction(async (tx) => {
       const user = await target(id, tx);
-      await tx.query('DELETE FROM auth_lockout WHERE login_key = $1', [loginKey(user.username)]);
+      await tx.query("DELETE FROM auth_lockout WHERE login_key = $1 OR starts_with(login_key, $1 || '@')", [
+        loginKey(user.username),
+      ]);
       await identity.audit.appendIn(tx, { ...audit(req), action: 'user.unlock', outcome: 'ok', object: `user ${user.username}` });
     });
     res.status(204).end();
   });
+
+  userTokenRoutes(r, identity, target);
 
   r.get('/admin/departments', async (_req, res) => {
     res.json({ departments: await listDepartments(identity.db()) });

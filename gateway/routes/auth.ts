@@ -1,11 +1,13 @@
 import { Router, type Response } from 'express';
 import { changePasswordSchema, loginRequestSchema, type LoginResponse, type SessionProbe } from '../../contracts/identity';
+import { endCredentialsIn } from '../auth/credentials';
 import { clearSessionCookie, readCookie, setSessionCookie } from '../auth/cookie';
 import { identityOf, type Identity } from '../auth/identity';
 import { hashPassword, verifyPassword } from '../auth/kdf';
 import { lockedUntil, loginKey } from '../auth/lockout';
 import { actorOf, sessionInfo, sessionUser } from '../auth/principal';
 import { origin, principalOf } from '../auth/request';
+import { passwordReuseError } from '../auth/password-history';
 import { findUserById, setPasswordHash } from '../auth/users';
 import { ENDED_MESSAGES } from '../auth/messages';
 import type { AppDeps } from '../deps';
@@ -125,21 +127,23 @@ export function authRoutes(deps: AppDeps): Router {
       throw new AppError('forbidden', '当前密码不正确');
     }
     if (body.newPassword === body.currentPassword) throw new AppError('bad_request', '新密码不能与当前密码相同');
-    const problem = passwordProblemsError(identity, body.newPassword, user.username);
+    const problem =
+      passwordProblemsError(identity, body.newPassword, user.username) ??
+      (await passwordReuseError(identity.db(), user.id, body.newPassword, identity.policy.password.history ?? 0));
     if (problem) throw problem;
     const hash = await hashPassword(body.newPassword);
     const ended = await identity.db().transaction(async (tx) => {
       await setPasswordHash(tx, user.id, hash, false, now);
-      const others = await identity.sessions.endAllForUserIn(tx, user.id, 'password_changed', p.sessionId);
+      const others = await endCredentialsIn(tx, identity.sessions, user.id, 'password_changed', now, p.sessionId);
       await identity.audit.appendIn(tx, {
         ...origin(req),
         action: 'password.change',
         outcome: 'ok',
         actor: actorOf(p),
         object: `user ${user.username}`,
-        detail: { otherSessionsEnded: others.length },
+        detail: { otherSessionsEnded: others.sessions.length, apiKeysRevoked: others.apiTokensRevoked },
       });
-      return others;
+      return others.sessions;
     });
     identity.sessions.announce(ended);
     res.status(204).end();

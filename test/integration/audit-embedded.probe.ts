@@ -62,7 +62,11 @@ async function setup(db: Db) {
       now(),
     ),
   );
-  const deps = { db: () => db, now, policy, audit, sessions, lockout };
+  const sourceLockout = new LockoutStore(
+    () => db,
+    () => policy.sourceLockout,
+  );
+  const deps = { db: () => db, now, policy, audit, sessions, lockout, sourceLockout };
   const ctx = { channel: 'http' as const, ip: '127.0.0.1', userAgent: null, requestId: null };
   const badLogin = await error(authenticate(deps, 'embedded.user', 'wrong-password', ctx));
   const failuresAfterBadLogin = (await lockout.state('embedded.user')).failures;

@@ -1,6 +1,6 @@
 import { checkPassword, loadCommonPasswords } from '../../gateway/auth/password-policy';
 
-const RULES = { minLength: 12, minClasses: 3 };
+const RULES = { minLength: 12, minClasses: 3, minStrength: 3 };
 const common = loadCommonPasswords();
 const check = (pw: string, user = 'zhang.wei') => checkPassword(pw, user, RULES, common);
 
@@ -58,6 +58,10 @@ const BAD: [string, string, string][] = [
   ['Aaaa1111!!!!', 'repetitive', 'repeated characters'],
   ['Ab1!Ab1!Ab1!', 'repetitive', 'repeated unit'],
   ['Xx9#Xx9#Xx9#', 'repetitive', 'repeated unit'],
+  // guessable by the strength estimator (zxcvbn) though no list above has them
+  ['Basketball#23', 'guessable', 'dictionary word + number'],
+  ['Mercedes#2018', 'guessable', 'brand + year'],
+  ['Trustno1!2024', 'guessable', 'breached phrase + year'],
 ];
 
 describe('password policy', () => {
@@ -86,6 +90,14 @@ describe('password policy', () => {
     'Lds#Leader-8641',
   ])('accepts the strong password %s', (pw) => {
     expect(check(pw)).toEqual([]);
+  });
+
+  it('names what the estimator found, in Chinese', () => {
+    const [p] = check('Mercedes#2018');
+    expect(p).toEqual({
+      code: 'guessable',
+      message: expect.stringMatching(/^密码太容易被猜中（强度 [0-2]\/4，至少需要 3）：含有常见单词、姓名或密码/),
+    });
   });
 
   it('counts characters, not bytes: 12 Chinese characters with a digit and a letter are long enough', () => {

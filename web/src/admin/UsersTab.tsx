@@ -4,6 +4,7 @@ import { messageOf } from '../identity/client';
 import type { AdminData } from './AdminPage';
 import { adminApi } from './api';
 import { UserForm } from './UserForm';
+import { UserTokensDialog } from './UserTokensDialog';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
 
@@ -18,6 +19,7 @@ function status(u: UserSummary): string {
 export function UsersTab({ data, reload }: { data: AdminData; reload: () => Promise<void> }) {
   const [editing, setEditing] = useState<UserSummary | 'new' | null>(null);
   const [resetting, setResetting] = useState<UserSummary | null>(null);
+  const [tokensOf, setTokensOf] = useState<UserSummary | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const roleName = (id: string) => data.roles.find((r) => r.id === id)?.name ?? id;
   const privileged = (u: UserSummary) => data.roles.find((r) => r.id === u.role)?.privileged ?? false;
@@ -77,10 +79,14 @@ export function UsersTab({ data, reload }: { data: AdminData; reload: () => Prom
                     </button>
                     <button
                       type="button"
-                      disabled={!u.activeSessions}
-                      onClick={() => void act(() => adminApi.revokeSessions(u.id), `${u.username} 已强制下线`)}
+                      onClick={() =>
+                        void act(() => adminApi.revokeSessions(u.id), `${u.username} 已强制下线，其会话与 API 令牌均已失效`)
+                      }
                     >
                       强制下线
+                    </button>
+                    <button type="button" onClick={() => setTokensOf(u)}>
+                      API 令牌
                     </button>
                     {u.lockedUntil && (
                       <button type="button" onClick={() => void act(() => adminApi.unlock(u.id), `${u.username} 已解除锁定`)}>
@@ -107,6 +113,7 @@ export function UsersTab({ data, reload }: { data: AdminData; reload: () => Prom
           }}
         />
       )}
+      {tokensOf && <UserTokensDialog user={tokensOf} onClose={() => setTokensOf(null)} />}
       {resetting && (
         <ResetPassword
           user={resetting}

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { AuditQuery, CreateUserRequest, UpdateUserRequest } from '../../../contracts/identity';
 import { call, noContent } from '../identity/client';
 import {
+  apiTokenListSchema,
+  apiTokenSchema,
   auditPageSchema,
   chainVerificationSchema,
   departmentSchema,
@@ -21,7 +23,21 @@ export const adminApi = {
   resetPassword: (id: string, password: string) =>
     call('POST', `/api/admin/users/${encodeURIComponent(id)}/password`, noContent, { password }),
   revokeSessions: (id: string) =>
-    call('POST', `/api/admin/users/${encodeURIComponent(id)}/revoke-sessions`, z.object({ sessionsEnded: z.number() })),
+    call(
+      'POST',
+      `/api/admin/users/${encodeURIComponent(id)}/revoke-sessions`,
+      z.object({ sessionsEnded: z.number(), apiTokensRevoked: z.number() }),
+    ),
+  userTokens: (id: string) =>
+    call('GET', `/api/admin/users/${encodeURIComponent(id)}/tokens`, z.object({ tokens: apiTokenListSchema })).then(
+      (r) => r.tokens,
+    ),
+  revokeUserToken: (id: string, tokenId: string) =>
+    call(
+      'DELETE',
+      `/api/admin/users/${encodeURIComponent(id)}/tokens/${encodeURIComponent(tokenId)}`,
+      z.object({ token: apiTokenSchema }),
+    ),
   unlock: (id: string) => call('POST', `/api/admin/users/${encodeURIComponent(id)}/unlock`, noContent),
   createDepartment: (body: { id: string; name: string; kind: string; hotline: string | null; districtAdcode: string | null }) =>
     call('POST', '/api/admin/departments', z.object({ department: departmentSchema }), body),
