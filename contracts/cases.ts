@@ -680,6 +680,18 @@ export interface CaseDetail extends CaseSummary {
   checkPassed: boolean | null;
   /** Events the current user may try now (state and role; guards are checked on submit). */
   allowedEvents: CaseEvent[];
+  /**
+   * The department 派遣/改派 would choose now without a department given (the server's own choice by 小类 + grid), when
+   * the current user may dispatch the case; null otherwise or when no department fits.
+   */
+  dispatchSuggestion: DispatchSuggestion | null;
+}
+
+export interface DispatchSuggestion {
+  departmentId: string;
+  departmentName: string;
+  /** How it is chosen: 派遣规则, or the 小类's responsible department kind. */
+  via: string;
 }
 
 export interface CaseListResponse {

@@ -1,4 +1,4 @@
-import type { CaseMinorCategory } from '../../contracts/cases';
+import type { CaseMinorCategory, DispatchSuggestion } from '../../contracts/cases';
 import type { Queryable } from '../../geo/db/types';
 import { AppError } from '../http/errors';
 import type { DispatchRule } from './tables';
@@ -46,4 +46,15 @@ export async function resolveDepartment(
     [minor.departmentKind, place.districtCode],
   );
   return d ? { ...d, via: `按小类责任部门（${minor.departmentName}）` } : null;
+}
+
+/** What automatic dispatch would choose now, for consoles to show before 派遣 (the same resolution, no override). */
+export async function suggestDepartment(
+  db: Queryable,
+  rules: readonly DispatchRule[],
+  minor: CaseMinorCategory | null,
+  place: { gridCode: string | null; districtCode: string | null },
+): Promise<DispatchSuggestion | null> {
+  const d = await resolveDepartment(db, rules, minor, place, undefined);
+  return d ? { departmentId: d.id, departmentName: d.name, via: d.via } : null;
 }

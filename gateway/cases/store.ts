@@ -13,6 +13,7 @@ import {
   type TimeLimitUnit,
 } from '../../contracts/cases';
 import type { Queryable, SqlParam } from '../../geo/db/types';
+import { suggestDepartment } from './dispatch';
 import { viewClock, type ModeEffect } from './sla';
 import type { CaseTables } from './tables';
 import { eventsFor } from './workflow';
@@ -201,6 +202,11 @@ export async function toDetail(
     db.query<PhotoRow>(`SELECT ${PHOTO_COLUMNS} FROM case_photo WHERE case_id = $1 ORDER BY id`, [r.id]),
   ]);
   const minor = t.categories.minor(r.category_code);
+  const allowedEvents = eventsFor(r.state, role);
+  const dispatchSuggestion =
+    allowedEvents.includes('dispatch') || allowedEvents.includes('redispatch')
+      ? await suggestDepartment(db, t.dispatchRules, minor, { gridCode: r.grid_code, districtCode: r.district_code })
+      : null;
   return {
     ...toSummary(r, t, now, mode),
     filingStandard: minor?.filingStandard ?? '',
@@ -221,6 +227,7 @@ export async function toDetail(
     photos: photos.map(toPhoto),
     pendingExtension: r.pending_extension,
     checkPassed: r.check_passed,
-    allowedEvents: eventsFor(r.state, role),
+    allowedEvents,
+    dispatchSuggestion,
   };
 }

@@ -249,6 +249,13 @@ describe('side paths', () => {
     // The first after photo does not count for the new round: feedback needs a new one.
     await caseEvent(t, u('handler'), c.id, 'take');
     expect((await caseEvent(t, u('handler'), c.id, 'feedback')).status).toBe(409);
+    // The second round passes its check and closes: a reworked case among the closed ones (返工率).
+    const again = await uploadPhoto(t, u('handler'), 'feedback', c.id);
+    expect((await caseEvent(t, u('handler'), c.id, 'feedback', { photoIds: [again.id] })).case.state).toBe('fed_back');
+    await caseEvent(t, u('dispatcher'), c.id, 'request_check');
+    const ok = await uploadPhoto(t, u('inspector'), 'check', c.id);
+    await caseEvent(t, u('inspector'), c.id, 'check', { passed: true, photoIds: [ok.id] });
+    expect((await caseEvent(t, u('dispatcher'), c.id, 'close')).case).toMatchObject({ state: 'closed', reworkCount: 1 });
   });
 
   it('supervises (督办) only upwards and urges (加急) once, shortening the limit', async () => {
@@ -456,6 +463,7 @@ describe('evaluation', () => {
     expect(urban.reworked).toBeGreaterThanOrEqual(1);
     expect(urban.extended).toBeGreaterThanOrEqual(1);
     for (const r of e.rows) if (r.closeRate !== null) expect(r.closeRate).toBeLessThanOrEqual(1);
+    for (const r of e.rows) expect(r.reworked).toBeLessThanOrEqual(r.closed);
     for (const by of ['district', 'street', 'grid', 'category', 'channel', 'none']) {
       expect((await get(`/api/cases/evaluation?from=${today}&to=${today}&by=${by}`, u('leader'))).status).toBe(200);
     }

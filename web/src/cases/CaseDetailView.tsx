@@ -40,13 +40,11 @@ export function SlaBadge({ sla }: { sla: CaseDetail['sla'] }) {
 export function CaseDetailView({
   caseId,
   version = 0,
-  suggestedDepartment,
   onChanged,
   large = false,
 }: {
   caseId: number;
   version?: number | string;
-  suggestedDepartment?: (categoryCode: string) => string | null;
   onChanged?: (c: CaseDetail) => void;
   large?: boolean;
 }) {
@@ -105,6 +103,15 @@ export function CaseDetailView({
             <dd data-testid="case-department">{d.departmentName}</dd>
           </>
         )}
+        {d.dispatchSuggestion && (
+          <>
+            <dt>自动派遣</dt>
+            <dd data-testid="dispatch-suggestion" data-department-id={d.dispatchSuggestion.departmentId}>
+              {d.dispatchSuggestion.departmentName}
+              <span className="muted">（{d.dispatchSuggestion.via}）</span>
+            </dd>
+          </>
+        )}
         {d.sla.deadline && (
           <>
             <dt>处置时限</dt>
@@ -146,7 +153,6 @@ export function CaseDetailView({
       <EventActions
         detail={d}
         large={large}
-        suggestedDepartment={suggestedDepartment?.(d.categoryCode) ?? null}
         onDone={(next) => {
           setDetail(next);
           onChanged?.(next);

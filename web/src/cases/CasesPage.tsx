@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import {
   CASE_EVENT_LABELS,
@@ -13,7 +13,6 @@ import { UserMenu } from '../identity/UserMenu';
 import { casesApi } from './api';
 import { CaseDetailView } from './CaseDetailView';
 import { CaseMap } from './CaseMap';
-import { flattenCategories } from './categories';
 import { CENTRE_STATES, eventsOfRole } from './events';
 import { formatTime, placeLine } from './format';
 import { SLA_TONE_COLORS, SLA_TONE_LABELS, slaLine, slaTone, sortBySla, type SlaTone } from './sla';
@@ -29,7 +28,7 @@ const VIEW_LABELS: Record<View, string> = {
   all: '全部在办',
 };
 
-/** Events a queue row offers in one click (the automatic department for 派遣). */
+/** Events a queue row offers in one click (派遣 goes to the department the server's dispatch rules choose). */
 const QUICK_EVENTS: readonly CaseEvent[] = ['accept', 'file', 'dispatch', 'take'];
 
 /**
@@ -53,17 +52,9 @@ export function CasesPage() {
   const [selected, setSelected] = useState<number | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [suggest, setSuggest] = useState<Map<string, string>>(new Map());
   const [tone, setTone] = useState<SlaTone | 'any'>('any');
   /** Bumped by a one-click action so the open detail re-reads at once. */
   const [bump, setBump] = useState(0);
-
-  useEffect(() => {
-    casesApi
-      .categories()
-      .then((tree) => setSuggest(new Map(flattenCategories(tree).map((c) => [c.code, c.departmentName]))))
-      .catch(() => undefined);
-  }, []);
 
   const shown = useMemo(() => {
     const inView = feed.cases.filter((c) =>
@@ -190,7 +181,7 @@ export function CasesPage() {
                         disabled={busy === c.id}
                         title={
                           e === 'dispatch'
-                            ? `自动派遣：${suggest.get(c.categoryCode) ?? '按小类与网格'}（改派请在详情中选择部门）`
+                            ? '按派遣规则（小类＋网格）自动派遣；将派往的部门见案件详情，指定其他部门请在详情中派遣'
                             : undefined
                         }
                         onClick={(ev) => {
@@ -199,7 +190,6 @@ export function CasesPage() {
                         }}
                       >
                         {CASE_EVENT_LABELS[e]}
-                        {e === 'dispatch' && suggest.get(c.categoryCode) ? `→${suggest.get(c.categoryCode)}` : ''}
                       </button>
                     ))}
                   </div>
@@ -216,7 +206,6 @@ export function CasesPage() {
               <CaseDetailView
                 caseId={selected}
                 version={`${feed.version}:${feed.cases.find((c) => c.id === selected)?.updatedAt ?? ''}:${bump}`}
-                suggestedDepartment={(code) => suggest.get(code) ?? null}
                 onChanged={() => feed.reload()}
               />
             ) : (

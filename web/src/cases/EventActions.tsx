@@ -20,8 +20,6 @@ import { CameraButton, PickedPhotos } from './PhotoPicker';
 
 interface Props {
   detail: CaseDetail;
-  /** The responsible department the category names (shown as the automatic choice for 派遣). */
-  suggestedDepartment?: string | null;
   onDone: (next: CaseDetail) => void;
   /** Big phone buttons (inspector) instead of console buttons. */
   large?: boolean;
@@ -30,7 +28,7 @@ interface Props {
 const PHOTO_STAGE_OF: Partial<Record<CaseEvent, PhotoStage>> = { feedback: 'feedback', check: 'check', verify: 'verify' };
 
 /** The buttons for what the signed-in role may do to the case now, each opening its small form. */
-export function EventActions({ detail, suggestedDepartment, onDone, large = false }: Props) {
+export function EventActions({ detail, onDone, large = false }: Props) {
   const { state, can } = useSession();
   const role = state.status === 'signed-in' ? state.user.role : '';
   const events = offeredEvents(detail, role, can);
@@ -60,7 +58,6 @@ export function EventActions({ detail, suggestedDepartment, onDone, large = fals
           key={open}
           event={open}
           detail={detail}
-          suggestedDepartment={suggestedDepartment ?? null}
           canListDepartments={can('department.read')}
           onCancel={() => setOpen(null)}
           onDone={(next) => {
@@ -76,14 +73,12 @@ export function EventActions({ detail, suggestedDepartment, onDone, large = fals
 function EventForm({
   event,
   detail,
-  suggestedDepartment,
   canListDepartments,
   onCancel,
   onDone,
 }: {
   event: CaseEvent;
   detail: CaseDetail;
-  suggestedDepartment: string | null;
   canListDepartments: boolean;
   onCancel: () => void;
   onDone: (next: CaseDetail) => void;
@@ -154,7 +149,9 @@ function EventForm({
         <label className="case-field">
           <span>责任部门</span>
           <select data-testid="event-department" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
-            <option value="">自动派遣{suggestedDepartment ? `（建议：${suggestedDepartment}）` : '（按小类与网格）'}</option>
+            <option value="">
+              {detail.dispatchSuggestion ? `自动派遣：${detail.dispatchSuggestion.departmentName}` : '自动派遣（按小类与网格）'}
+            </option>
             {departments.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}

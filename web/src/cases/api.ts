@@ -143,6 +143,7 @@ export const caseDetailSchema = caseSummarySchema.extend({
   pendingExtension: z.object({ amount: z.number(), unit: z.enum(TIME_LIMIT_UNITS), reason: z.string() }).nullable(),
   checkPassed: z.boolean().nullable(),
   allowedEvents: z.array(z.enum(CASE_EVENTS)),
+  dispatchSuggestion: z.object({ departmentId: z.string(), departmentName: z.string(), via: z.string() }).nullable(),
 }) satisfies z.ZodType<CaseDetail>;
 
 const caseListSchema = z.object({
