@@ -1,14 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
 const ROOT = path.resolve(__dirname, '..');
+/** The published demo webhook secrets and MQTT logins: never acceptable in production. */
+export const DEMO_FEED_KEYS_FILE = path.join(ROOT, 'data', 'demo', 'feed-keys.json');
 
 /** Every setting the platform reads, with its default, in one place. See `.env.example`. */
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  // Loopback unless told otherwise: other machines reach the gateway through a reverse proxy or an explicit HOST.
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default(path.join(ROOT, '.data')),
   CITY_DATA_DIR: z.string().default(path.resolve(ROOT, '..', 'shared', 'harbin')),
@@ -36,7 +39,7 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   IDENTITY_SEED: z.enum(['demo', 'none']).default('demo'),
   // Emergency command feeds (gateway/feeds) and scale-out (gateway/realtime).
-  FEED_KEYS_FILE: z.string().default(path.join(ROOT, 'data', 'demo', 'feed-keys.json')),
+  FEED_KEYS_FILE: z.string().default(DEMO_FEED_KEYS_FILE),
   MQTT_URL: z.string().url({ error: 'MQTT_URL is a broker URL like mqtt://127.0.0.1:1883' }).optional(),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1884),
   REDIS_URL: z.string().url({ error: 'REDIS_URL is a URL like redis://127.0.0.1:6379' }).optional(),
@@ -115,7 +118,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
   const cfg = parsed.data;
   if (!existsSync(cfg.CITY_DATA_DIR)) throw new Error(`CITY_DATA_DIR ${cfg.CITY_DATA_DIR} does not exist`);
+  const unsafe = productionProblems(cfg);
+  if (unsafe.length) throw new Error(`refusing to start: ${unsafe.join('; ')}`);
   return Object.freeze({ ...cfg, root: ROOT });
+}
+
+/** Every secret string of a feed-keys file (webhook secrets, MQTT passwords); empty when it cannot be read. */
+function feedSecrets(file: string): Set<string> {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
+      sources?: Record<string, { secret?: unknown }>;
+      mqtt?: Record<string, { password?: unknown }>;
+    };
+    const values = [
+      ...Object.values(parsed.sources ?? {}).map((s) => s?.secret),
+      ...Object.values(parsed.mqtt ?? {}).map((c) => c?.password),
+    ];
+    return new Set(values.filter((v): v is string => typeof v === 'string'));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * What makes a production start (IDENTITY_SEED=none) unsafe: the published demo feed keys, whether the demo file
+ * itself or any of its secrets copied into another file. Anyone who read the code could sign webhooks or publish to
+ * the MQTT streams with them.
+ */
+export function productionProblems(cfg: { IDENTITY_SEED: 'demo' | 'none'; FEED_KEYS_FILE: string }): string[] {
+  if (cfg.IDENTITY_SEED !== 'none') return [];
+  const demo = feedSecrets(DEMO_FEED_KEYS_FILE);
+  const reused = [...feedSecrets(cfg.FEED_KEYS_FILE)].filter((s) => demo.has(s)).length;
+  if (path.resolve(cfg.FEED_KEYS_FILE) !== DEMO_FEED_KEYS_FILE && reused === 0) return [];
+  return [
+    `IDENTITY_SEED=none (production) but FEED_KEYS_FILE (${cfg.FEED_KEYS_FILE}) holds the published demo feed keys of ` +
+      `data/demo/feed-keys.json${reused ? ` (${reused} of its secrets)` : ''}: anyone could sign webhooks or publish ` +
+      'gauge readings and unit positions with them. Generate secrets of your own (data/feeds/README.md) and point ' +
+      'FEED_KEYS_FILE at that file',
+  ];
 }
 
 /** A connection string with its password replaced, safe to log. */

@@ -10,8 +10,10 @@ import type { Config } from '../config';
 import { loadPolicy } from '../policy/load';
 import type { Policy } from '../policy/policy';
 import { accountProblem } from './account-rules';
+import { endCredentialsIn } from './credentials';
 import { hashPassword } from './kdf';
 import { checkPassword, loadCommonPasswords } from './password-policy';
+import { SessionStore } from './sessions';
 import { findDepartment, insertUser } from './users';
 
 export const DEMO_USERS_FILE = path.resolve(__dirname, '..', '..', 'data', 'demo', 'users.json');
@@ -84,21 +86,64 @@ export async function provisionUsers(
 }
 
 /**
+ * Disables every account of the demo seed that is still enabled, ending its sessions and API tokens, one audit row
+ * each: their passwords are published, so in production (IDENTITY_SEED=none) none of them may stay usable.
+ */
+export async function retireDemoAccounts(
+  db: Db,
+  users: SeedUser[],
+  deps: { policy: Policy; audit: AuditWriter; now: () => Date; log?: Logger },
+): Promise<string[]> {
+  const sessions = new SessionStore({ db: () => db, ...deps });
+  const retired: string[] = [];
+  for (const u of users) {
+    const done = await db.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: string }>(
+        'SELECT id FROM app_user WHERE username = $1 AND disabled_at IS NULL FOR UPDATE',
+        [u.username],
+      );
+      if (!row) return null;
+      const now = deps.now();
+      await tx.query('UPDATE app_user SET disabled_at = $2, updated_at = $2 WHERE id = $1', [row.id, now]);
+      const ended = await endCredentialsIn(tx, sessions, row.id, 'disabled', now);
+      await deps.audit.appendIn(tx, {
+        action: 'user.update',
+        outcome: 'ok',
+        actor: { userId: null, username: 'system', role: null },
+        object: `user ${u.username}`,
+        detail: {
+          changes: { disabled: true },
+          reason: 'IDENTITY_SEED=none: a demo account of data/demo/users.json, whose password is published',
+          sessionsEnded: ended.sessions.length,
+          apiKeysRevoked: ended.apiTokensRevoked,
+        },
+      });
+      return ended;
+    });
+    if (done) {
+      sessions.announce(done.sessions);
+      retired.push(u.username);
+    }
+  }
+  if (retired.length) deps.log?.warn({ retired }, 'demo accounts disabled (IDENTITY_SEED=none)');
+  return retired;
+}
+
+/**
  * Start-up provisioning: with IDENTITY_SEED=demo (the demo default) the named demo accounts of
  * `data/demo/users.json` are created when missing. Their passwords are public (README), so the
- * gateway says so in its log; production runs with IDENTITY_SEED=none. No account ships otherwise.
+ * gateway says so in its log; production runs with IDENTITY_SEED=none, which disables any demo account an earlier
+ * start left behind. No account ships otherwise.
  */
 export async function provisionDemoAccounts(db: Db, cfg: Config, log: Logger): Promise<void> {
-  if (cfg.IDENTITY_SEED !== 'demo') return;
   const now = () => new Date();
   const key = loadAuditKey({ configured: cfg.AUDIT_HMAC_KEY?.reveal(), dataDir: cfg.DATA_DIR });
-  await provisionUsers(db, readSeed(), {
-    policy: loadPolicy(),
-    audit: new AuditWriter({ db: () => db, key, now }),
-    now,
-    log,
-    source: 'data/demo/users.json',
-  });
+  const deps = { policy: loadPolicy(), audit: new AuditWriter({ db: () => db, key, now }), now, log };
+  if (cfg.IDENTITY_SEED === 'none') {
+    await retireDemoAccounts(db, readSeed(), deps);
+    return;
+  }
+  await provisionUsers(db, readSeed(), { ...deps, source: 'data/demo/users.json' });
   log.warn(
     'demo accounts are enabled (IDENTITY_SEED=demo); their passwords are published — set IDENTITY_SEED=none in production',
   );

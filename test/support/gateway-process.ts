@@ -39,7 +39,8 @@ export async function startGateway(
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
     cwd: ROOT,
     // No embedded MQTT broker unless a test asks for one: parallel gateways would contend for its port.
-    env: { ...process.env, LOG_LEVEL: 'warn', MQTT_PORT: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // HOST: '' leaves the address to the gateway's own default.
+    env: { ...process.env, LOG_LEVEL: 'warn', MQTT_PORT: '0', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
