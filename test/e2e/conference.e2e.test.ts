@@ -10,9 +10,9 @@ import { childPids } from '../support/media';
 /**
  * A three-party conference (视频会商) end to end: the real gateway with one mediasoup worker and three headless
  * Chromium pages with fake camera and microphone, each driven through the real `#conference` page. The commander
- * creates the conference inviting the leader (by name) and the traffic handlers (by role); the handler waits in the
- * lobby until admitted; everyone decodes the others' video (getStats framesDecoded); the moderator mutes the handler
- * and the others see the muted badge; the worker is killed and every page receives video again within 10 s; a
+ * creates the conference naming the leader co-host and inviting the traffic handlers (by role); the handler waits in
+ * the lobby until admitted; everyone decodes the others' video (getStats framesDecoded); the moderator mutes the
+ * handler, the others see the muted badge, the handler cannot unmute until it raised its hand and was let speak; the worker is killed and every page receives video again within 10 s; a
  * recording started and stopped gives a file ffprobe reads. Screenshots: test-output/e2e/conference-*.png.
  */
 const SHOTS = path.join(OUTPUT_DIR, 'e2e');
@@ -97,7 +97,7 @@ it('holds a three-party conference: lobby, admission, and everyone decodes the o
   await host.goto(`${gateway!.url}/#conference`);
   await host.locator('[data-testid=conference-page][data-ready=true]').waitFor({ timeout: 30_000 });
   await host.locator('[data-testid=conf-title]').fill(TITLE);
-  await host.locator('[data-testid=conf-users]').fill(USERS.leader[0]);
+  await host.locator('[data-testid=conf-cohosts]').fill(USERS.leader[0]);
   await host.locator('[data-testid=conf-role-handler]').check();
   await host.locator('[data-testid=conf-create-submit]').click();
   const item = (p: Page) => p.locator(`[data-testid=conference-item][data-title="${TITLE}"]`);
@@ -105,12 +105,13 @@ it('holds a three-party conference: lobby, admission, and everyone decodes the o
   await item(host).locator('[data-testid=join-conference]').click();
   await host.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 20_000 });
 
-  // The leader is invited by name and may moderate: straight in.
+  // The leader is named co-host: straight in, with the moderator controls.
   const leader = pages.leader.page;
   await leader.goto(`${gateway!.url}/#conference`);
   await item(leader).waitFor({ timeout: 15_000 });
   await item(leader).locator('[data-testid=join-conference]').click();
   await leader.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 20_000 });
+  await leader.locator('[data-testid=moderator-panel]').waitFor({ timeout: 10_000 });
 
   // The traffic handler is invited by role: it waits in the lobby until the host admits it.
   const handler = pages.handler.page;
@@ -119,6 +120,7 @@ it('holds a three-party conference: lobby, admission, and everyone decodes the o
   await item(handler).locator('[data-testid=join-conference]').click();
   await handler.locator('[data-testid=lobby-wait]').waitFor({ timeout: 10_000 });
   await shot('handler', 'lobby');
+  await expect(handler.locator('[data-testid=moderator-panel]').count()).resolves.toBe(0);
   const waiting = host.locator('[data-testid=lobby-item]');
   await waiting.waitFor({ timeout: 10_000 });
   await expect(waiting.textContent()).resolves.toContain(USERS.handler[2]);
@@ -144,15 +146,34 @@ it('shows the moderator’s mute of one participant to the others', async () => 
     );
   }
   await pages.leader.page.locator(`[data-testid=conf-tile][data-peer-id="${handlerPeer}"] [data-testid=muted-badge]`).waitFor();
-  // The muted participant sees it too: its own tile is muted and its button offers to unmute.
+  // The muted participant sees it too: its own tile is muted, and it cannot unmute until a moderator lets it speak.
+  const handler = pages.handler.page;
   await until(
     'the handler to see itself muted',
-    async () =>
-      (await pages.handler.page.locator('[data-testid=conf-tile][data-self=true]').getAttribute('data-muted')) === 'true',
+    async () => (await handler.locator('[data-testid=conf-tile][data-self=true]').getAttribute('data-muted')) === 'true',
     5000,
   );
-  await expect(pages.handler.page.locator('[data-testid=toggle-mic]').textContent()).resolves.toBe('取消静音');
+  await handler.locator('[data-testid=muted-by-moderator]').waitFor({ timeout: 5000 });
+  const mic = handler.locator('[data-testid=toggle-mic]');
+  await expect(mic.textContent()).resolves.toBe('主持人已静音');
+  await expect(mic.isDisabled()).resolves.toBe(true);
   await shot('leader', 'muted');
+  await shot('handler', 'muted');
+  // It raises its hand; the host sees it and lets it speak; it unmutes itself.
+  await handler.locator('[data-testid=raise-hand]').click();
+  await row.locator('[data-testid=hand-raised]').waitFor({ timeout: 5000 });
+  await row.locator('[data-testid=allow-speak]').click();
+  await handler.locator('[data-testid=muted-by-moderator]').waitFor({ state: 'detached', timeout: 5000 });
+  await until('the microphone button to offer unmuting', async () => (await mic.textContent()) === '取消静音', 5000);
+  await mic.click();
+  await until('the handler to speak again', async () => (await mic.textContent()) === '静音', 5000);
+  for (const who of ['host', 'leader'] as const) {
+    await until(
+      `${who} to see the handler unmuted`,
+      async () => (await remoteTiles(who)).find((t) => t.peerId === handlerPeer)?.muted === false,
+      5000,
+    );
+  }
 });
 
 it('highlights the active speaker, and shows a shared screen and a camera injected by the moderator to everyone', async () => {

@@ -540,3 +540,23 @@ it('makes a moderator’s mute a hard mute that only the moderator lifts, across
   host.disconnect();
   traffic.disconnect();
 }, 30_000);
+
+it('audits a shared screen with who shared it (what it shows cannot be checked, e.g. a camera wall)', async () => {
+  const host = await g.open(cookies.host!);
+  const c = await create(host, { title: '屏幕共享会商' });
+  await ok(host, 'conference:join', { conferenceId: c.id });
+  const t = await ok<ConferenceTransport>(host, 'conference:transport:create', { direction: 'send' });
+  const { producerId } = await ok<{ producerId: string }>(host, 'conference:produce', {
+    transportId: t.transportId,
+    kind: 'video',
+    source: 'screen',
+    rtpParameters: {
+      mid: '0',
+      codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [] }],
+      encodings: [{ ssrc: 44444444 }],
+    },
+  });
+  const joins = await auditRows('conference.join', `conference ${c.id}`);
+  expect(joins.at(-1)).toMatchObject({ outcome: 'ok', detail: { event: 'screen_share', producerId } });
+  host.disconnect();
+});

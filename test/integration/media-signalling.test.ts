@@ -248,6 +248,9 @@ it('lists only the cameras the caller may view, and the nearest ones to a point'
   const trafficCookie = await login(g.t.app, trafficAccount.username, trafficAccount.password);
   const traffic = await request(g.t.app).get('/api/cameras').set('Cookie', trafficCookie).expect(200);
   expect(traffic.body.cameras.map((c: { group: string }) => c.group)).not.toContain('key_target');
+  // The video wall's presets are cut the same way: the daily preset's 哈尔滨站 (a key target) only for the commander.
+  expect(all.body.presets.daily.cameras).toContain('harbin-station');
+  expect(traffic.body.presets.daily.cameras).toEqual(['central-street', 'jihong-bridge', 'sun-island']);
   const songbei = await request(g.t.app).get('/api/cameras').set('Cookie', cookies.trafficSongbei!).expect(200);
   expect(new Set(songbei.body.cameras.map((c: { districtAdcode: string }) => c.districtAdcode))).toEqual(new Set(['230109']));
   await request(g.t.app).get('/api/cameras').set('Cookie', cookies.planner!).expect(403);

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import { ROLE_IDS } from '../../../contracts/identity';
-import type { Camera, ConferenceRecording, ConferenceSummary } from '../../../contracts/media';
+import type { Camera, ConferenceMember, ConferenceRecording, ConferenceSummary } from '../../../contracts/media';
 import { messageOf } from '../identity/client';
 import { useSession, useSignedIn } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
@@ -28,10 +28,11 @@ function useSnapshot(client: ConferenceClient | null): Snapshot | null {
 }
 
 /**
- * 视频会商 (`#conference`): the conferences the user is invited to, creating one (leaders and commanders), joining
- * with camera and microphone, a tile per participant with the active speaker highlighted, the participant's own
- * controls, the moderator's (admit from the lobby, mute one or all, remove, lock, inject a camera, record), and the
- * recordings with a player.
+ * 视频会商 (`#conference`): the conferences the user is invited to, creating one (leaders and commanders, naming
+ * co-hosts), joining with camera and microphone, a tile per participant with the active speaker highlighted, the
+ * participant's own controls (raising a hand when a moderator muted it), the moderators' (the convener and named
+ * co-hosts: admit from the lobby, mute one or all, let speak, remove, lock, inject a camera, record; the convener
+ * also names co-hosts), and the recordings with a player. What the server allows decides what is shown.
  */
 export function ConferencePage() {
   const { socket, can } = useSession();
@@ -182,18 +183,21 @@ export function ConferencePage() {
 function CreateForm({ onCreate }: { onCreate(body: Record<string, unknown>): Promise<unknown> }) {
   const [title, setTitle] = useState('');
   const [users, setUsers] = useState('');
+  const [coHosts, setCoHosts] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
   const [autoAdmit, setAutoAdmit] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const inviteUsers = users
-      .split(/[,，\s]+/)
-      .map((u) => u.trim())
-      .filter(Boolean);
-    void onCreate({ title, inviteUsers, inviteRoles: roles, autoAdmit }).then(
+    const names = (text: string) =>
+      text
+        .split(/[,，\s]+/)
+        .map((u) => u.trim())
+        .filter(Boolean);
+    void onCreate({ title, inviteUsers: names(users), coHosts: names(coHosts), inviteRoles: roles, autoAdmit }).then(
       () => {
         setTitle('');
         setUsers('');
+        setCoHosts('');
         setRoles([]);
         setAutoAdmit(false);
       },
@@ -209,6 +213,13 @@ function CreateForm({ onCreate }: { onCreate(body: Record<string, unknown>): Pro
         placeholder="邀请用户（用户名，逗号分隔）"
         value={users}
         onChange={(e) => setUsers(e.target.value)}
+      />
+      <input
+        data-testid="conf-cohosts"
+        placeholder="联合主持人（用户名，逗号分隔）"
+        title="联合主持人与您一同主持会商：准入、静音、移出、锁定"
+        value={coHosts}
+        onChange={(e) => setCoHosts(e.target.value)}
       />
       <div className="conf-roles">
         {INVITABLE.map((r) => (
@@ -268,6 +279,13 @@ function Room({ snap, client, moderator, cameras, userName, onError, onChanged }
     state.producers.find((p) => p.peerId === peerId)?.label ??
     peerId;
   const myMic = micOf(snap.peerId ?? '');
+  const me = state.members.find((m) => m.peerId === snap.peerId);
+  const hardMuted = me?.mutedByModerator ?? false;
+  const member = (peerId: string) => state.members.find((m) => m.peerId === peerId);
+  // Videos this user may not receive (a camera it may not view): a notice in their place.
+  const refused = state.producers.filter((p) => p.kind === 'video' && snap.refused[p.producerId]);
+  // The convener acts on everyone but themselves; a co-host on participants who do not moderate.
+  const mayTarget = (m: ConferenceMember) => !m.convener && (me?.convener === true || !m.moderator);
   return (
     <div
       className="conf-room-inner"
@@ -295,6 +313,7 @@ function Room({ snap, client, moderator, cameras, userName, onError, onChanged }
           self
           source="camera"
           muted={!snap.micOn || (myMic?.paused ?? false)}
+          mutedByModerator={hardMuted}
           cameraOff={!snap.cameraOn}
           speaking={state.activeSpeaker !== null && snap.speaker === snap.peerId}
         />
@@ -307,18 +326,49 @@ function Room({ snap, client, moderator, cameras, userName, onError, onChanged }
             consumer={r.consumer}
             source={r.source}
             muted={r.source === 'camera' && (micOf(r.peerId)?.paused ?? false)}
+            mutedByModerator={member(r.peerId)?.mutedByModerator ?? false}
             cameraOff={paused.get(r.producerId) ?? false}
             speaking={snap.speaker === r.peerId && r.source === 'camera'}
           />
         ))}
+        {refused.map((p) => (
+          <Tile
+            key={p.producerId}
+            peerId={p.peerId}
+            label={p.label}
+            video={null}
+            consumer={null}
+            source={p.source}
+            muted={false}
+            cameraOff={false}
+            speaking={false}
+            notice={snap.refused[p.producerId]}
+          />
+        ))}
       </div>
+      {hardMuted && (
+        <div className="conf-hard-muted" data-testid="muted-by-moderator">
+          主持人已将您静音{me?.handRaised ? '，已举手，等待主持人允许发言' : '，如需发言请举手'}
+        </div>
+      )}
       {audios.map((a) => (
         <RemoteAudio key={a.producerId} track={a.track} />
       ))}
       <div className="conf-controls" data-testid="conf-controls">
-        <button type="button" data-testid="toggle-mic" onClick={() => void client.toggleMic().catch(fail)}>
-          {snap.micOn ? '静音' : '取消静音'}
+        <button
+          type="button"
+          data-testid="toggle-mic"
+          disabled={hardMuted}
+          title={hardMuted ? '主持人已将您静音，主持人允许发言后才能取消静音' : undefined}
+          onClick={() => void client.toggleMic().catch(fail)}
+        >
+          {hardMuted ? '主持人已静音' : snap.micOn ? '静音' : '取消静音'}
         </button>
+        {hardMuted && (
+          <button type="button" data-testid="raise-hand" onClick={() => void client.raiseHand(!me?.handRaised).catch(fail)}>
+            {me?.handRaised ? '放下手' : '举手发言'}
+          </button>
+        )}
         <button type="button" data-testid="toggle-camera" onClick={() => void client.toggleCamera().catch(fail)}>
           {snap.cameraOn ? '关闭摄像头' : '打开摄像头'}
         </button>
@@ -380,13 +430,50 @@ function Room({ snap, client, moderator, cameras, userName, onError, onChanged }
               .filter((m) => m.peerId !== snap.peerId)
               .map((m) => (
                 <li key={m.peerId} data-testid="member-item" data-peer-id={m.peerId} data-name={m.displayName}>
-                  {m.displayName}（{m.roleName}）
-                  <button type="button" data-testid="mute-one" onClick={() => void emit('conference:mute', { peerId: m.peerId })}>
-                    静音
-                  </button>
-                  <button type="button" data-testid="remove" onClick={() => void emit('conference:remove', { peerId: m.peerId })}>
-                    移出
-                  </button>
+                  {m.displayName}（{m.roleName}）{m.convener && <span className="conf-badge">发起人</span>}
+                  {m.cohost && <span className="conf-badge">联合主持人</span>}
+                  {m.mutedByModerator && <span className="conf-badge muted">主持人已静音</span>}
+                  {m.handRaised && (
+                    <span className="conf-badge hand" data-testid="hand-raised">
+                      举手
+                    </span>
+                  )}
+                  {mayTarget(m) && !m.mutedByModerator && (
+                    <button
+                      type="button"
+                      data-testid="mute-one"
+                      onClick={() => void emit('conference:mute', { peerId: m.peerId })}
+                    >
+                      静音
+                    </button>
+                  )}
+                  {mayTarget(m) && m.mutedByModerator && (
+                    <button
+                      type="button"
+                      data-testid="allow-speak"
+                      onClick={() => void emit('conference:unmute', { peerId: m.peerId })}
+                    >
+                      允许发言
+                    </button>
+                  )}
+                  {mayTarget(m) && (
+                    <button
+                      type="button"
+                      data-testid="remove"
+                      onClick={() => void emit('conference:remove', { peerId: m.peerId })}
+                    >
+                      移出
+                    </button>
+                  )}
+                  {me?.convener && !m.convener && (
+                    <button
+                      type="button"
+                      data-testid="cohost"
+                      onClick={() => void emit('conference:cohost', { peerId: m.peerId, cohost: !m.cohost })}
+                    >
+                      {m.cohost ? '取消联合主持' : '设为联合主持'}
+                    </button>
+                  )}
                 </li>
               ))}
           </ul>

@@ -10,12 +10,28 @@ interface Props {
   self?: boolean;
   source: string;
   muted: boolean;
+  /** Muted by a moderator (a hard mute the participant cannot lift). */
+  mutedByModerator?: boolean;
   cameraOff: boolean;
   speaking: boolean;
+  /** Shown instead of the video (e.g. a camera this user may not view). */
+  notice?: string;
 }
 
 /** One participant's (or a shared screen's, or an injected camera's) video with name, badges and frames decoded. */
-export function Tile({ peerId, label, video, consumer, self, source, muted, cameraOff, speaking }: Props) {
+export function Tile({
+  peerId,
+  label,
+  video,
+  consumer,
+  self,
+  source,
+  muted,
+  mutedByModerator,
+  cameraOff,
+  speaking,
+  notice,
+}: Props) {
   const el = useRef<HTMLVideoElement>(null);
   const [frames, setFrames] = useState(0);
 
@@ -51,14 +67,20 @@ export function Tile({ peerId, label, video, consumer, self, source, muted, came
       data-muted={String(muted)}
       data-speaking={String(speaking)}
       data-frames-decoded={frames}
+      data-refused={String(Boolean(notice))}
     >
       <video ref={el} muted playsInline autoPlay />
-      {cameraOff && <div className="conf-camera-off">摄像头已关闭</div>}
+      {notice && (
+        <div className="conf-camera-off conf-refused" data-testid="tile-notice">
+          {notice}
+        </div>
+      )}
+      {cameraOff && !notice && <div className="conf-camera-off">摄像头已关闭</div>}
       <div className="conf-tile-label">
         <span>{label}</span>
         {muted && (
           <span className="conf-badge muted" data-testid="muted-badge">
-            已静音
+            {mutedByModerator ? '主持人已静音' : '已静音'}
           </span>
         )}
         {speaking && <span className="conf-badge speaking">发言中</span>}

@@ -44,10 +44,15 @@ export interface Snapshot {
   local: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null; screen: MediaStreamTrack | null };
   micOn: boolean;
   cameraOn: boolean;
+  /** Producers this client may not receive (a camera it may not view), with the notice shown in their place. */
+  refused: Record<string, string>;
   message: string | null;
   /** How many times the room was re-entered after its worker died. */
   rejoins: number;
 }
+
+const NOT_VIEWABLE = '无权查看该摄像机画面';
+const MUTED_BY_MODERATOR = '主持人已将您静音，请举手申请发言';
 
 const EMPTY: Snapshot = {
   phase: 'idle',
@@ -59,6 +64,7 @@ const EMPTY: Snapshot = {
   local: { mic: null, camera: null, screen: null },
   micOn: true,
   cameraOn: true,
+  refused: {},
   message: null,
   rejoins: 0,
 };
@@ -236,6 +242,9 @@ export class ConferenceClient {
       return false;
     });
     if (kept.length !== this.snap.remote.length) this.set({ remote: kept });
+    const refused = Object.fromEntries(Object.entries(this.snap.refused).filter(([id]) => listed.has(id)));
+    for (const p of state.producers) if (!p.viewable) refused[p.producerId] ??= NOT_VIEWABLE;
+    this.set({ refused });
     // Moderator muted my microphone: reflect it locally.
     const mine = state.producers.find((p) => p.producerId === this.producers.mic?.id);
     if (mine && mine.paused && this.snap.micOn) {
@@ -243,7 +252,7 @@ export class ConferenceClient {
       this.set({ micOn: false });
     }
     for (const p of state.producers) {
-      if (p.peerId === this.snap.peerId || this.consuming.has(p.producerId)) continue;
+      if (p.peerId === this.snap.peerId || this.consuming.has(p.producerId) || this.snap.refused[p.producerId]) continue;
       this.consuming.add(p.producerId);
       try {
         const c = await ask<ConferenceConsumed>(this.socket, 'conference:consume', {
@@ -263,16 +272,40 @@ export class ConferenceClient {
             { producerId: p.producerId, peerId: p.peerId, kind: p.kind, source: p.source, track: consumer.track, consumer },
           ],
         });
-      } catch {
+      } catch (err) {
         this.consuming.delete(p.producerId);
+        // A refusal (a camera this user may not view) is shown in place of the video and not asked for again.
+        if (err instanceof MediaRequestError && err.code === 'forbidden') {
+          this.set({ refused: { ...this.snap.refused, [p.producerId]: err.message } });
+        }
       }
     }
   }
 
+  /** Whether a moderator muted this participant (only a moderator lifts it). */
+  get mutedByModerator(): boolean {
+    return this.snap.state?.members.find((m) => m.peerId === this.snap.peerId)?.mutedByModerator ?? false;
+  }
+
   async toggleMic(): Promise<void> {
     const on = !this.snap.micOn;
+    if (on && this.mutedByModerator) throw new MediaRequestError('forbidden', MUTED_BY_MODERATOR);
     this.set({ micOn: on });
-    if (this.producers.mic) await this.pauseOwn(this.producers.mic, !on);
+    const mic = this.producers.mic;
+    if (!mic) return;
+    try {
+      await this.pauseOwn(mic, !on);
+    } catch (err) {
+      // The server keeps it muted: so does this page.
+      mic.pause();
+      this.set({ micOn: false });
+      throw err;
+    }
+  }
+
+  /** Raises or lowers the hand to ask the moderator to speak. */
+  async raiseHand(raised: boolean): Promise<void> {
+    await ask(this.socket, 'conference:hand', { raised });
   }
 
   async toggleCamera(): Promise<void> {
