@@ -27,6 +27,11 @@ export interface ServerToClientEvents extends MediaServerToClientEvents, Confere
   /** The session has ended; the server disconnects the socket right after this event. */
   'session:ended': (info: { reason: SessionEndReason; message: string }) => void;
   /**
+   * The account's rights changed (role, department, grid scope) while the session goes on: the server has already
+   * left the rooms it may no longer read; the client reloads what it may do from `user`.
+   */
+  'session:changed': (info: { user: SessionUser; message: string }) => void;
+  /**
    * Committed changes on a subscribed layer and area, in sequence order; one event carries every change of one
    * read of the change log for that room, so a burst costs one frame per client, not one per change.
    */

@@ -1,9 +1,15 @@
 import type { Request, Response } from 'express';
+import type { Change, ChangeLayer } from '../../contracts/incidents';
+import { TILE_LAYERS_BY_ID, type TileLayerDef } from '../../geo/tiles';
 import type { Identity } from '../auth/identity';
 import { actorOf, type Principal } from '../auth/principal';
 import { origin } from '../auth/request';
 import { AppError } from '../http/errors';
 import { resolveRequestPrincipal } from './http';
+import type { Denial, Policy } from './policy';
+import { caseInScope } from './scope';
+
+type Access = Denial | { allowed: true };
 
 /** What the policy needs to know of a layer, whichever way it is served (OGC collection, vector tiles). */
 export interface GuardedLayer {
@@ -20,6 +26,55 @@ export function mayReadLayer(identity: Identity, principal: Principal | null, la
   if (layer.public) return true;
   if (!principal || !layer.policyLayer) return false;
   return identity.policy.layer(principal, layer.policyLayer).allowed;
+}
+
+/** A vector-tile layer as the policy sees it: base layers are open, a live one is read under its `layers` entry. */
+export const tileLayerGuard = (layer: TileLayerDef): GuardedLayer => ({
+  id: layer.id,
+  title: layer.title,
+  public: !layer.live,
+  policyLayer: layer.policyLayer ?? layer.id,
+});
+
+/**
+ * May the principal join a layer's live room (`layer:subscribe`, then `tiles:invalidate` for its changed tiles)?
+ * A tile layer: exactly when it may read the layer's tiles over HTTP (`/tiles/{layer}/…`); any other name: the
+ * policy's `layers` entry of that name.
+ */
+export function liveLayerAccess(policy: Policy, principal: Principal, layerId: string): Access {
+  const tiles = TILE_LAYERS_BY_ID.get(layerId);
+  const guard = tiles ? tileLayerGuard(tiles) : { id: layerId, title: layerId, public: false, policyLayer: layerId };
+  if (guard.public) return { allowed: true };
+  const decision = policy.layer(principal, guard.policyLayer ?? layerId);
+  if (decision.allowed || guard.policyLayer === layerId || principal.mustChangePassword) return decision;
+  // Refused under another entry's name (the cases tiles are guarded by `case_statistics`): name the layer asked for.
+  return { ...decision, reason: `无权限：${policy.describe(principal)}不能查看图层「${layerId}」的全部要素` };
+}
+
+/**
+ * The HTTP read that serves each change layer's snapshot. Its live changes and their replay carry the same records,
+ * so they are decided by that read's policy action: who may not `GET /api/incidents` gets no incident change.
+ */
+export const CHANGE_LAYER_READS: Record<ChangeLayer, string> = {
+  incidents: '/api/incidents',
+  units: '/api/units',
+  gauges: '/api/gauges',
+  cases: '/api/cases',
+};
+
+/** May the principal receive a change layer (`changes:subscribe`, replay, live batches)? As for its HTTP read. */
+export function changeLayerAccess(policy: Policy, principal: Principal, layer: ChangeLayer): Access {
+  const read = policy.httpAction('GET', CHANGE_LAYER_READS[layer]);
+  if (!read) return { allowed: false, code: 'forbidden', reason: `实时图层 ${layer} 没有对应的读取权限` };
+  const decision = policy.authorize(principal, read.actionId);
+  if (decision.allowed) return { allowed: true };
+  return { allowed: false, code: decision.code, reason: `${decision.reason}，因此不能订阅图层「${layer}」的实时变更` };
+}
+
+/** One change for one principal: its layer's read, and for a case the principal's case scope too. */
+export function mayReceiveChange(policy: Policy, principal: Principal, layer: ChangeLayer, change: Change): boolean {
+  if (!changeLayerAccess(policy, principal, layer).allowed) return false;
+  return !change.case || caseInScope(policy, principal, change.case);
 }
 
 /**

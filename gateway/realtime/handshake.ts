@@ -6,6 +6,7 @@ import type { Identity } from '../auth/identity';
 import { rateLimitMessage } from '../auth/rate-limit';
 import { AppError } from '../http/errors';
 import { ENDED_MESSAGES } from '../auth/messages';
+import { rightsOf } from './rights';
 import type { RealtimeSocket } from './types';
 
 /** A refused handshake: the client receives it as `connect_error` with `data: { code, message }`. */
@@ -52,7 +53,16 @@ export function handshakeAuth(identity: Identity) {
       const check = await identity.sessions.resolveId(sessionId);
       if (!check.ok) return next(connectError('unauthenticated', ENDED_MESSAGES[check.reason]));
       const p = check.principal;
-      socket.data = { sessionId, userId: p.userId, role: p.role, ownsSession, ip, principal: p, warnedFor: null };
+      socket.data = {
+        sessionId,
+        userId: p.userId,
+        role: p.role,
+        ownsSession,
+        ip,
+        principal: p,
+        warnedFor: null,
+        rights: rightsOf(p),
+      };
       next();
     } catch (err) {
       if (err instanceof AppError) return next(connectError(err.code, err.message));

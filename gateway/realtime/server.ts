@@ -4,7 +4,6 @@ import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { TOPIC_LAYER, type Change } from '../../contracts/incidents';
 import { HEAD_INTERVAL_MS, type SessionEndReason, type TileInvalidation } from '../../contracts/realtime';
-import { TILE_LAYERS_BY_ID } from '../../geo/tiles';
 import { changeHead } from '../changes/log';
 import { ChangeTail } from '../changes/tail';
 import { identityOf, type Identity } from '../auth/identity';
@@ -12,12 +11,13 @@ import { ENDED_MESSAGES } from '../auth/messages';
 import { actorOf } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import type { Policy } from '../policy/policy';
-import { caseInScope } from '../policy/scope';
+import { liveLayerAccess, mayReceiveChange } from '../policy/layer-access';
 import { socketAccessControl } from '../policy/socket';
 import { registerMediaHandlers } from '../media/handlers';
 import { registerCommands } from './commands';
 import { handshakeAuth } from './handshake';
 import { originAllowed } from './origin';
+import { regrant, rightsOf } from './rights';
 import { TileInvalidator } from './tile-invalidation';
 import { changeRooms, layerRoom, sessionRoom, type RealtimeServer, type RealtimeSocket } from './types';
 
@@ -162,7 +162,7 @@ function broadcast(io: RealtimeServer, changes: readonly Change[], policy: Polic
   if (cases.length) broadcastCases(io, cases, policy);
 }
 
-/** Case changes to the local sockets subscribed to them whose principal's case scope (data/policy.json) holds each. */
+/** Case changes to the local sockets subscribed to them whose principal may receive each (read right, case scope). */
 function broadcastCases(io: RealtimeServer, changes: readonly Change[], policy: Policy): void {
   const nsp = io.of('/');
   const bySocket = new Map<string, Change[]>();
@@ -170,7 +170,7 @@ function broadcastCases(io: RealtimeServer, changes: readonly Change[], policy: 
     for (const room of changeRooms.of('cases', change.district)) {
       for (const id of nsp.adapter.rooms.get(room) ?? []) {
         const principal = nsp.sockets.get(id)?.data.principal;
-        if (!principal || !caseInScope(policy, principal, change.case!)) continue;
+        if (!principal || !mayReceiveChange(policy, principal, 'cases', change)) continue;
         const list = bySocket.get(id);
         if (list) list.push(change);
         else bySocket.set(id, [change]);
@@ -185,20 +185,15 @@ function broadcastCases(io: RealtimeServer, changes: readonly Change[], policy: 
 }
 
 /**
- * Changed tiles to the sockets that joined the layer. A layer whose tiles another policy entry guards (cases: the
- * whole layer is for roles that see every case, and planners) goes only to the sockets whose principal may read it.
+ * Changed tiles to the sockets that joined the layer, each checked as its HTTP tile read is (the join was, and the
+ * principal is the one last re-read for the socket).
  */
 function sendTileInvalidation(io: RealtimeServer, update: TileInvalidation, policy: Policy): void {
-  const guard = TILE_LAYERS_BY_ID.get(update.layer)?.policyLayer;
-  if (!guard) {
-    io.local.to(layerRoom(update.layer)).emit('tiles:invalidate', update);
-    return;
-  }
   const nsp = io.of('/');
   for (const id of nsp.adapter.rooms.get(layerRoom(update.layer)) ?? []) {
     const socket = nsp.sockets.get(id);
     const principal = socket?.data.principal;
-    if (socket && principal && policy.layer(principal, guard).allowed) socket.emit('tiles:invalidate', update);
+    if (socket && principal && liveLayerAccess(policy, principal, update.layer).allowed) socket.emit('tiles:invalidate', update);
   }
 }
 
@@ -217,7 +212,12 @@ function endOwnedSession(identity: Identity, socket: RealtimeSocket): void {
     .catch((err: unknown) => identity.log.warn({ err }, 'could not end a socket session'));
 }
 
-/** Re-checks every connected session; ends are kicked, near idle deadlines are warned once. */
+/**
+ * Re-checks every connected session; ends are kicked, near idle deadlines are warned once, and a socket whose
+ * account's rights changed (an administrator's role or department change, a department of another kind) has its
+ * rooms re-granted under the new rights. Every gateway sweeps its own sockets, so a change made through any one of
+ * them reaches the user's sockets on all of them within a sweep.
+ */
 async function sweep(
   io: RealtimeServer,
   identity: Identity,
@@ -234,6 +234,7 @@ async function sweep(
       kick(sessionRoom(socket.data.sessionId), check.reason);
       continue;
     }
+    if (rightsOf(check.principal) !== socket.data.rights) await regrant(socket, check.principal, identity.policy);
     const idle = check.principal.idleExpiresAt?.getTime() ?? null;
     if (idle !== null && idle - now <= WARN_BEFORE_MS && socket.data.warnedFor !== idle) {
       socket.data.warnedFor = idle;

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { RoleId } from '../../contracts/identity';
-import type { ChangeLayer } from '../../contracts/incidents';
+import { CHANGE_LAYERS, type ChangeLayer } from '../../contracts/incidents';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/realtime';
 import type { Principal } from '../auth/principal';
 
@@ -18,6 +18,8 @@ export interface SocketData {
   principal: Principal;
   /** The idle deadline last warned about (`session:expiring`), so each deadline is announced once. */
   warnedFor: number | null;
+  /** The rights (role, department, grid scope…) the socket's rooms were last granted under (gateway/realtime/rights.ts). */
+  rights: string;
 }
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -26,6 +28,8 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 /** Room of every socket of one session: revocation disconnects the whole room. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const layerRoom = (layer: string) => `layer:${layer}`;
+/** The layer of a `layerRoom`, or null for another room. */
+export const layerOfRoom = (room: string): string | null => (room.startsWith('layer:') ? room.slice('layer:'.length) : null);
 
 /**
  * Change-log rooms: a change of a layer goes to `changes:<layer>:*` (whole-city subscribers) and to its
@@ -39,4 +43,9 @@ export const changeRooms = {
   ],
   subscription: (layer: ChangeLayer, areas: readonly string[]): string[] =>
     areas.length ? [...areas.map((a) => `changes:${layer}:${a}`), `changes:${layer}:citywide`] : [`changes:${layer}:*`],
+  /** The layer of a change room, or null for another room. */
+  layerOf: (room: string): ChangeLayer | null => {
+    const m = /^changes:([a-z]+):/.exec(room);
+    return m && (CHANGE_LAYERS as readonly string[]).includes(m[1]!) ? (m[1] as ChangeLayer) : null;
+  },
 };

@@ -4,7 +4,7 @@ import { identityOf } from '../auth/identity';
 import type { AppDeps } from '../deps';
 import { AppError, parseInput } from '../http/errors';
 import { ready } from '../http/ready';
-import { authorizeLayerRead } from '../policy/layer-access';
+import { authorizeLayerRead, tileLayerGuard } from '../policy/layer-access';
 
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 const TILE_PATTERN = '/tiles/{layer}/{z}/{x}/{y}.mvt';
@@ -22,14 +22,6 @@ function knownLayer(id: string): TileLayerDef {
 function tileUrlTemplate(req: Request, layer: TileLayerDef): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}/tiles/${layer.id}/{z}/{x}/{y}.mvt`;
 }
-
-/** Base layers are open; a live layer is read under the policy's `layers` entry of the same id. */
-const guarded = (layer: TileLayerDef) => ({
-  id: layer.id,
-  title: layer.title,
-  public: !layer.live,
-  policyLayer: layer.policyLayer ?? layer.id,
-});
 
 /**
  * Base layers are cached by anyone for their lifetime; live layers are private and revalidated on every use (the
@@ -61,7 +53,7 @@ export function tileRoutes(deps: AppDeps): Router {
   r.get('/tiles/:layer/:z/:x/:file', async (req, res) => {
     const layer = knownLayer(req.params.layer);
     const tile = parseInput(tilePathSchema, req.params, 'invalid_tile');
-    await authorizeLayerRead(identity, req, res, guarded(layer), 'tiles.read');
+    await authorizeLayerRead(identity, req, res, tileLayerGuard(layer), 'tiles.read');
     const { db } = ready(deps.readiness);
     const bytes = await renderTile(db, layer, tile);
     res.set('Cache-Control', cacheControl(layer));
@@ -78,7 +70,7 @@ export function tileRoutes(deps: AppDeps): Router {
     const match = /^(.+)\.json$/.exec(req.params.file);
     if (!match) throw new AppError('invalid_tile', `expected ${TILE_PATTERN} or /tiles/{layer}.json; got ${req.path}`);
     const layer = knownLayer(match[1] ?? '');
-    await authorizeLayerRead(identity, req, res, guarded(layer), 'tiles.read');
+    await authorizeLayerRead(identity, req, res, tileLayerGuard(layer), 'tiles.read');
     res.set('Cache-Control', layer.live ? 'private, max-age=300' : 'public, max-age=300');
     res.json({
       tilejson: '3.0.0',

@@ -52,7 +52,7 @@ it('announces the tiles of a newly reported case, and the street-level tile draw
   const updates: TileInvalidation[] = [];
   socket.on('tiles:invalidate', (u) => updates.push(u));
   expect(await new Promise((resolve) => socket.emit('layer:subscribe', { layer: 'cases' }, resolve))).toMatchObject({ ok: true });
-  // An inspector may join the cases layer (for their own cases) but not read its tiles: no tile ids reach them.
+  // An inspector may not read the whole cases layer's tiles, so may not join it either: no tile ids reach them.
   const inspectorSocket: WallSocket = connect(url, {
     transports: ['websocket'],
     extraHeaders: { cookie: t.users.inspector!.cookie, 'x-forwarded-for': freshIp() },
@@ -61,7 +61,8 @@ it('announces the tiles of a newly reported case, and the street-level tile draw
   const inspectorUpdates: TileInvalidation[] = [];
   inspectorSocket.on('tiles:invalidate', (u) => inspectorUpdates.push(u));
   expect(await new Promise((resolve) => inspectorSocket.emit('layer:subscribe', { layer: 'cases' }, resolve))).toMatchObject({
-    ok: true,
+    ok: false,
+    error: { code: 'forbidden' },
   });
 
   const res = await reportCase(t, t.users.inspector!.cookie);

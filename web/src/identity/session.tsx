@@ -108,6 +108,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       else if (!socket.active) retry = window.setTimeout(() => socket.connect(), 2000);
     });
     socket.on('session:ended', ({ message }) => ended(message));
+    // Rights changed while signed in: take the new role's actions (the server has already left the rooms it lost).
+    socket.on('session:changed', ({ user }) => setState((s) => (s.status === 'signed-in' ? { ...s, user } : s)));
     socket.on('session:expiring', ({ idleExpiresAt }) =>
       setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s)),
     );
