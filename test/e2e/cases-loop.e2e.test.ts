@@ -131,13 +131,20 @@ async function loop(): Promise<void> {
   await stateIs(dispatcher, caseRow, 'pending_filing');
   await dispatcher.page.locator(`${caseRow} [data-testid=quick-file]`).click();
   await stateIs(dispatcher, caseRow, 'filed');
+  // The detail names the department the server's dispatch rules pick, and 派遣 sends the case there.
+  await stateIs(dispatcher, '[data-testid=case-detail]', 'filed');
+  const suggestion = dispatcher.page.locator('[data-testid=dispatch-suggestion]');
+  await suggestion.waitFor();
+  const suggestedId = await suggestion.getAttribute('data-department-id');
   const dispatchButton = dispatcher.page.locator(`${caseRow} [data-testid=quick-dispatch]`);
-  expect(await dispatchButton.textContent()).toContain('派遣');
+  expect(await dispatchButton.textContent()).toBe('派遣');
   await dispatchButton.click();
   // Dispatched cases leave the acceptance queue; the detail stays open.
   await stateIs(dispatcher, '[data-testid=case-detail]', 'dispatched');
   await dispatcher.page.locator(caseRow).waitFor({ state: 'detached' });
   expect(await dispatcher.page.locator('[data-testid=case-department]').textContent()).toContain('城市管理');
+  const [dispatchedTo] = await db!.query<{ department_id: string }>('SELECT department_id FROM city_case WHERE id = $1', [id]);
+  expect(dispatchedTo!.department_id).toBe(suggestedId);
   // 督办: the dispatcher raises a yellow card; only higher levels are offered afterwards.
   await dispatcher.page.locator('[data-testid=event-supervise]').click();
   await dispatcher.page.locator('[data-testid=level-yellow]').click();
@@ -171,6 +178,10 @@ async function loop(): Promise<void> {
   await dispatcher.page.locator('[data-testid=event-request_check]').click();
   await dispatcher.page.locator('[data-testid=event-submit]').click();
   await stateIs(dispatcher, '[data-testid=case-detail]', 'checking');
+  // Fed back and being checked: the handling clock stopped, but the case is not completed yet.
+  const badge = dispatcher.page.locator('[data-testid=case-detail] [data-testid=sla-badge]');
+  expect(await badge.getAttribute('data-tone')).toBe('awaiting');
+  expect(await badge.textContent()).toContain('已反馈待结案');
 
   // 5. The inspector finds it under 我的任务 and checks it with a photo.
   await inspector.page.locator('[data-testid=tab-tasks]').tap();
@@ -193,6 +204,7 @@ async function loop(): Promise<void> {
   await dispatcher.page.locator('[data-testid=event-close]').click();
   await dispatcher.page.locator('[data-testid=event-submit]').click();
   await stateIs(dispatcher, '[data-testid=case-detail]', 'closed');
+  expect(await badge.getAttribute('data-tone')).toBe('done');
   await dispatcher.shot('cases-8-dispatcher-closed.png');
 
   const res = await dispatcher.context.request.get(`${gateway!.url}/api/cases/${id}`);
