@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UNIT_STATUSES, type UnitStatus } from '../../contracts/incidents';
 import { FeedRejection } from './adapter';
+import { assertStorable } from './payload';
 import { formatZodIssues, readPoint } from './adapters/fields';
 import { parseIsoUtc } from './adapters/time';
 
@@ -82,6 +83,7 @@ export function normaliseAvl(native: AvlNative): AvlFix {
 
 /** One MQTT message: the topic's unit must be the payload's `uid`. */
 export function parseAvlMessage(topic: string, body: unknown): AvlFix {
+  assertStorable(body, 'AVL position');
   const parsed = avlNativeSchema.safeParse(body);
   if (!parsed.success) throw new FeedRejection('malformed', `AVL position is malformed: ${formatZodIssues(parsed.error)}`);
   const expected = avlTopic(parsed.data.uid);

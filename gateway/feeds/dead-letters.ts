@@ -13,17 +13,29 @@ export interface DeadLetterInput {
   payload: string;
 }
 
+/** Lone UTF-16 surrogates (code units, no `u` flag). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text as PostgreSQL can keep it: a dead letter is often refused for the very characters text cannot hold, so
+ * U+0000 is kept visibly as the escape `\u0000` and a lone surrogate as U+FFFD (a pair split by the cut to `max`
+ * included).
+ */
+export function storableText(s: string, max: number): string {
+  return s.slice(0, max).replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, '\ufffd');
+}
+
 export async function recordDeadLetter(db: Queryable, d: DeadLetterInput): Promise<number> {
   const [row] = await db.query<{ id: string }>(
     `INSERT INTO dead_letter (source, source_id, code, reason, transport, payload)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
     [
-      d.source.slice(0, 40),
-      d.sourceId?.slice(0, 128) ?? null,
+      storableText(d.source, 40),
+      d.sourceId === null ? null : storableText(d.sourceId, 128),
       d.code,
-      d.reason.slice(0, 2000),
+      storableText(d.reason, 2000),
       d.transport,
-      d.payload.slice(0, DEAD_LETTER_PAYLOAD_MAX),
+      storableText(d.payload, DEAD_LETTER_PAYLOAD_MAX),
     ],
   );
   return Number(row!.id);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GaugeReading } from '../../contracts/incidents';
 import { FeedRejection } from './adapter';
+import { assertStorable } from './payload';
 import { formatZodIssues, insideHarbin } from './adapters/fields';
 import { parseBeijingDashed } from './adapters/time';
 
@@ -83,6 +84,7 @@ export function normaliseGauge(native: GaugeNative, station: GaugeStation): Gaug
 
 /** One MQTT message: the topic's station must be the payload's, and known. */
 export function parseGaugeMessage(topic: string, body: unknown, stations: readonly GaugeStation[]): GaugeReading {
+  assertStorable(body, 'gauge reading');
   const parsed = gaugeNativeSchema.safeParse(body);
   if (!parsed.success) throw new FeedRejection('malformed', `gauge reading is malformed: ${formatZodIssues(parsed.error)}`);
   const expected = gaugeTopic(parsed.data.stcd);

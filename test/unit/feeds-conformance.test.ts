@@ -24,6 +24,7 @@ import {
   parseIsoWithOffset,
 } from '../../gateway/feeds/adapters/time';
 import { parseAvlMessage } from '../../gateway/feeds/avl';
+import { parseFeedJson } from '../../gateway/feeds/payload';
 import { gaugeStationsFileSchema, gaugeTopic, parseGaugeMessage, type GaugeStation } from '../../gateway/feeds/gauges';
 import { wgs84ToGcj02 } from '../../geo/coords/gcj02';
 import { encodeAvl, encodeGauge, encodeReport } from '../../scripts/scenario/encoders';
@@ -190,6 +191,33 @@ const truthFor = (source: FeedSource): fc.Arbitrary<TruthReport> =>
     casualties: fc.option(fc.integer({ min: 0, max: 500 }), { nil: null }),
   });
 
+/** A value nested `depth` arrays deep, built without recursion. */
+function nested(depth: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < depth; i++) v = [v];
+  return v;
+}
+
+/**
+ * Hostile input every feed must refuse as `malformed` (never store, never fail on): what PostgreSQL text cannot hold,
+ * anywhere in the record (vendor extras and keys included), and sizes no record has.
+ */
+const HOSTILE: [string, (body: Body) => Body][] = [
+  ['U+0000 in a vendor extra field', (b) => ({ ...b, vendorExtra: 'a\u0000b' })],
+  ['U+0000 in a key', (b) => ({ ...b, ['x\u0000y']: 1 })],
+  ['U+0000 deep in a vendor object', (b) => ({ ...b, vendorExtra: { a: [{ b: '\u0000' }] } })],
+  ['a lone high surrogate', (b) => ({ ...b, vendorExtra: 'x\ud800' })],
+  ['a lone low surrogate', (b) => ({ ...b, vendorExtra: '\udc00x' })],
+  ['a 200,000-character string', (b) => ({ ...b, vendorExtra: 'x'.repeat(200_000) })],
+  ['a value nested 10,000 deep', (b) => ({ ...b, vendorExtra: nested(10_000) })],
+];
+/** The same families as JSON text on the wire (10,000-deep text is refused before it is parsed). */
+const HOSTILE_TEXT: [string, string][] = [
+  ['10,000-deep JSON text', `{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`],
+  ['U+0000 escaped in JSON text', '{"x":"\\u0000"}'],
+  ['a lone surrogate escaped in JSON text', '{"x":"\\udfff"}'],
+];
+
 describe.each(FEED_SOURCES)('feed adapter conformance: %s', (source) => {
   const adapter = FEED_ADAPTERS[source];
   const { valid, malformed } = samples(source);
@@ -248,6 +276,19 @@ describe.each(FEED_SOURCES)('feed adapter conformance: %s', (source) => {
     const rejection = rejectionOf(() => parseNative(adapter, sample.body));
     expect(rejection.kind).toBe(sample.kind);
     expect(rejection.message.trim().length).toBeGreaterThan(10);
+  });
+
+  it.each(HOSTILE)('refuses hostile input as malformed, naming the problem: %s', (_name, spoil) => {
+    for (const [, body] of valid) {
+      const rejection = rejectionOf(() => parseNative(adapter, spoil(body)));
+      expect(rejection.kind).toBe('malformed');
+      expect(rejection.message).toMatch(/cannot be stored: field .*(U\+0000|surrogate|longer than|deeper than)/);
+    }
+  });
+
+  it.each(HOSTILE_TEXT)('refuses hostile JSON text as malformed: %s', (_name, text) => {
+    const rejection = rejectionOf(() => parseNative(adapter, parseFeedJson(text)));
+    expect(rejection.kind).toBe('malformed');
   });
 
   it('rejects bodies that are not records at all as malformed', () => {
@@ -406,6 +447,10 @@ describe('flood gauge readings (MQTT, SL 323 fields)', () => {
     expect(kindOf(body)).toBe(kind);
   });
 
+  it.each(HOSTILE)('refuses hostile input as malformed: %s', (_name, spoil) => {
+    expect(kindOf(spoil(reading))).toBe('malformed');
+  });
+
   it('rejects a reading on another station’s topic, and unknown stations', () => {
     expect(kindOf(reading, gaugeTopic('10800800'))).toBe('malformed');
     expect(kindOf({ ...reading, stcd: '10899999' }, gaugeTopic('10899999'))).toBe('unknown_code');
@@ -476,6 +521,10 @@ describe('unit positions (AVL, Cursor-on-Target-like)', () => {
     ['outside_area', 'a position in Beijing', { ...fix, point: { ...fix.point, lat: 39.9087, lon: 116.3975 } }],
   ] as const)('rejects %s: %s', (kind, _why, body) => {
     expect(kindOf(body)).toBe(kind);
+  });
+
+  it.each(HOSTILE)('refuses hostile input as malformed: %s', (_name, spoil) => {
+    expect(kindOf(spoil(fix))).toBe('malformed');
   });
 
   it('rejects a fix published on another unit’s topic', () => {

@@ -1,5 +1,6 @@
 import { FEED_SOURCES, type FeedSource, type IncidentCategory, type NormalisedReport } from '../../../contracts/incidents';
 import { FeedRejection, type FeedAdapter } from '../adapter';
+import { assertStorable } from '../payload';
 import { airdefenseAdapter, airdefenseProfile } from './airdefense';
 import { ems120Adapter, ems120Profile } from './ems120';
 import { type AdapterProfile, formatZodIssues, type PriorityChoice } from './fields';
@@ -58,10 +59,12 @@ export function nearestPriority(source: FeedSource, category: IncidentCategory, 
 
 /**
  * Parses a delivered body with the adapter's native schema and normalises it. Every failure is a FeedRejection:
- * a schema failure becomes `malformed` with each failing field path named; the adapter's own checks keep their
+ * a body the database could not keep (U+0000, lone surrogates, beyond FEED_TEXT_LIMITS, in any field, vendor extras
+ * included) and a schema failure become `malformed` with the failing field path named; the adapter's own checks keep their
  * kinds (bad_time, bad_coordinates, outside_area, unknown_code, missing_location).
  */
 export function parseNative(adapter: FeedAdapter, body: unknown): NormalisedReport {
+  assertStorable(body, `${adapter.source} record`);
   const parsed = adapter.schema.safeParse(body);
   if (!parsed.success) {
     throw new FeedRejection('malformed', `${adapter.source} record is malformed: ${formatZodIssues(parsed.error)}`);
