@@ -845,13 +845,18 @@ export interface Open311Service {
   group: string;
 }
 
+/**
+ * One service request. The public form carries what a public case page shows (category, status, dates, the unit-grid
+ * cell's position and its street as the place); the description, the reported address and point are given only to
+ * the channel that submitted the request, by its api_key.
+ */
 export interface Open311Request {
   service_request_id: string;
   status: 'open' | 'closed';
   status_notes: string | null;
   service_name: string;
   service_code: string;
-  description: string;
+  description: string | null;
   agency_responsible: string | null;
   service_notice: string | null;
   requested_datetime: string;
@@ -889,6 +894,8 @@ export const open311PostInput = z.object({
 export type Open311PostInput = z.infer<typeof open311PostInput>;
 
 export const open311RequestsQuery = z.object({
+  /** A channel's key (or the X-Api-Key header): its own requests are answered in full. */
+  api_key: z.string().max(200).optional(),
   service_request_id: z.string().max(2000).optional(),
   service_code: z.string().max(200).optional(),
   start_date: z.string().datetime({ offset: true }).optional(),

@@ -16,6 +16,7 @@ import { origin } from '../auth/request';
 import type { AppDeps } from '../deps';
 import { AppError, parseInput, STATUS } from '../http/errors';
 import { ready } from '../http/ready';
+import type { CaseService } from '../cases/service';
 
 /**
  * Open311 GeoReport v2 (JSON) over the city-management cases, mounted at /open311/v2 outside /api: services and
@@ -23,7 +24,7 @@ import { ready } from '../http/ready';
  * a public app, a partner system). Errors follow the specification: an array of `{ code, description }`.
  */
 
-interface PublicRow {
+interface RequestRow {
   id: string;
   state: CaseState;
   category_code: string;
@@ -33,8 +34,14 @@ interface PublicRow {
   updated_at: Date;
   sla_deadline: Date | null;
   address: string | null;
+  channel_id: number | null;
+  district_name: string | null;
+  street_name: string | null;
   lon: number;
   lat: number;
+  /** The point of the case's unit-grid cell (about 100 m across), or its own point rounded to 0.001°. */
+  rough_lon: number;
+  rough_lat: number;
 }
 
 const MAX_RESULTS = 1000;
@@ -94,46 +101,72 @@ export function open311Routes(deps: AppDeps): Router {
     }),
   );
 
-  const toRequest = (row: PublicRow, serviceName: (code: string) => string): Open311Request => {
+  /**
+   * A case as a service request. The public sees what a public case page shows, as FixMyStreet publishes it:
+   * category, status, dates, the agency, and the place only as its unit-grid cell and street, never the description
+   * (a citizen's words name people and homes), the reported address, the exact point, the reporter or photos. The
+   * channel that submitted the request gets its description, address and point back.
+   */
+  const toRequest = (row: RequestRow, serviceName: (code: string) => string, readerChannel: number | null): Open311Request => {
     const closed = CASE_FINAL_STATES.includes(row.state);
+    const full = readerChannel !== null && row.channel_id !== null && Number(row.channel_id) === readerChannel;
+    const roughPlace = [row.district_name, row.street_name].filter(Boolean).join('') || null;
     return {
       service_request_id: String(row.id),
       status: closed ? 'closed' : 'open',
       status_notes: CASE_STATE_LABELS[row.state],
       service_name: serviceName(row.category_code),
       service_code: row.category_code,
-      description: row.description,
+      description: full ? row.description : null,
       agency_responsible: row.department_name,
       service_notice: null,
       requested_datetime: new Date(row.reported_at).toISOString(),
       updated_datetime: new Date(row.updated_at).toISOString(),
       expected_datetime: row.sla_deadline ? new Date(row.sla_deadline).toISOString() : null,
-      address: row.address,
+      address: full ? row.address : roughPlace,
       address_id: null,
       zipcode: null,
-      lat: Number(row.lat),
-      long: Number(row.lon),
+      lat: Number(full ? row.lat : row.rough_lat),
+      long: Number(full ? row.lon : row.rough_lon),
       media_url: null,
     };
   };
 
   const SELECT = `SELECT c.id, c.state, c.category_code, c.description, d.name AS department_name, c.reported_at, c.updated_at,
-      c.sla_deadline, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat
-    FROM city_case c LEFT JOIN department d ON d.id = c.department_id`;
+      c.sla_deadline, c.address, c.channel_id, c.district_name, c.street_name, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
+      ST_X(rough.geom) AS rough_lon, ST_Y(rough.geom) AS rough_lat
+    FROM city_case c LEFT JOIN department d ON d.id = c.department_id
+    CROSS JOIN LATERAL (SELECT COALESCE((SELECT ST_PointOnSurface(g.geom) FROM grid_cell g WHERE g.code = c.grid_code),
+                                        ST_SnapToGrid(c.geom, 0.001)) AS geom) rough`;
+
+  /**
+   * The channel a read is made for: the one whose key comes in `X-Api-Key` (or GeoReport's `api_key` parameter);
+   * null for the public. A key that is sent but not valid is refused rather than read as anonymous.
+   */
+  const readerChannel = async (req: Request, cases: { service: CaseService }): Promise<number | null> => {
+    const query = typeof req.query.api_key === 'string' ? req.query.api_key : undefined;
+    const key = req.get('X-Api-Key') ?? query;
+    if (key === undefined) return null;
+    if (!key || key.length > 200) throw new AppError('bad_request', 'api_key must be a channel key issued by the city');
+    const channel = await cases.service.channelByKey(key);
+    if (!channel) throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
+    return channel.id;
+  };
 
   r.get(
     OPEN311_PATHS.requests,
     o311(async (req, res) => {
       const { db, cases } = ready(deps.readiness, req);
       const q = parseInput(open311RequestsQuery, req.query);
+      const reader = await readerChannel(req, cases);
       const name = (code: string) => cases.tables.categories.minor(code)?.name ?? code;
       if (q.service_request_id) {
         const ids = q.service_request_id.split(',').map((s) => s.trim());
         if (ids.some((i) => !/^\d{1,18}$/.test(i)) || ids.length > 100) {
           throw new AppError('bad_request', 'service_request_id is a comma-separated list of at most 100 numeric ids');
         }
-        const rows = await db.query<PublicRow>(`${SELECT} WHERE c.id = ANY($1::bigint[]) ORDER BY c.id`, [ids]);
-        res.json(rows.map((row) => toRequest(row, name)));
+        const rows = await db.query<RequestRow>(`${SELECT} WHERE c.id = ANY($1::bigint[]) ORDER BY c.id`, [ids]);
+        res.json(rows.map((row) => toRequest(row, name, reader)));
         return;
       }
       const end = q.end_date ? new Date(q.end_date) : new Date();
@@ -145,7 +178,7 @@ export function open311Routes(deps: AppDeps): Router {
             .map((s) => s.trim())
             .filter(Boolean)
         : [];
-      const rows = await db.query<PublicRow>(
+      const rows = await db.query<RequestRow>(
         `${SELECT}
         WHERE c.reported_at >= $1 AND c.reported_at <= $2
           AND (cardinality($3::text[]) = 0 OR c.category_code = ANY($3::text[]))
@@ -153,7 +186,7 @@ export function open311Routes(deps: AppDeps): Router {
         ORDER BY c.reported_at DESC, c.id DESC LIMIT ${MAX_RESULTS}`,
         [start, end, codes, q.status ?? null],
       );
-      res.json(rows.map((row) => toRequest(row, name)));
+      res.json(rows.map((row) => toRequest(row, name, reader)));
     }),
   );
 
@@ -166,9 +199,10 @@ export function open311Routes(deps: AppDeps): Router {
       if (!file.endsWith('.json')) throw new AppError('not_found', `no such Open311 resource: ${file} (only .json is served)`);
       const id = file.slice(0, -'.json'.length);
       if (!/^\d{1,18}$/.test(id)) throw new AppError('bad_request', 'a service_request_id is numeric');
-      const rows = await db.query<PublicRow>(`${SELECT} WHERE c.id = $1`, [id]);
+      const reader = await readerChannel(req, cases);
+      const rows = await db.query<RequestRow>(`${SELECT} WHERE c.id = $1`, [id]);
       if (!rows[0]) throw new AppError('not_found', `no such service request: ${id}`);
-      res.json([toRequest(rows[0], (code) => cases.tables.categories.minor(code)?.name ?? code)]);
+      res.json([toRequest(rows[0], (code) => cases.tables.categories.minor(code)?.name ?? code, reader)]);
     }),
   );
 

@@ -83,7 +83,7 @@ describe('POST requests.json', () => {
     expect(again.status).toBe(200);
     expect(again.body[0].service_request_id).toBe(id);
 
-    const one = await request(t.app).get(`/open311/v2/requests/${id}.json`);
+    const one = await request(t.app).get(`/open311/v2/requests/${id}.json`).set('X-Api-Key', hotline.apiKey);
     expect(one.status).toBe(200);
     const r = (one.body as Open311Request[])[0]!;
     expect(r).toMatchObject({
@@ -92,6 +92,7 @@ describe('POST requests.json', () => {
       service_code: 'SJ0102',
       service_name: '暴露垃圾',
       status_notes: '上报',
+      description: '市民来电：小区门口垃圾堆积两天',
     });
     expect(r.lat).toBeCloseTo(p.lat, 6);
     expect(r.long).toBeCloseTo(p.lon, 6);
@@ -161,6 +162,94 @@ describe('POST requests.json', () => {
         body: [{ code: status, description: expect.stringMatching(message) }],
       });
     }
+  });
+});
+
+/** Metres between two WGS-84 points (equirectangular; exact enough at city scale). */
+const metres = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) =>
+  Math.hypot((a.lon - b.lon) * 111_320 * Math.cos((a.lat * Math.PI) / 180), (a.lat - b.lat) * 110_574);
+
+describe('privacy of published requests', () => {
+  let other: ChannelKeyResponse;
+  let id: string;
+  let p: { lon: number; lat: number };
+  const description = '住户王某反映：红军街15号3单元门口垃圾堆积，其子女拍照为证';
+  const address = '南岗区红军街15号3单元';
+  beforeAll(async () => {
+    const res = await request(t.app)
+      .post('/api/cases/channels')
+      .set('Cookie', t.users.sysadmin!.cookie)
+      .send({ channel: 'public', name: '市民 App' });
+    other = res.body as ChannelKeyResponse;
+    // Off the cell's own point (tests take those), as a real report is.
+    const cell = t.nextPoint();
+    p = { lon: cell.lon + 0.0003, lat: cell.lat + 0.0002 };
+    const posted = await request(t.app)
+      .post('/open311/v2/requests.json')
+      .type('form')
+      .send({
+        api_key: hotline.apiKey,
+        service_code: 'SJ0102',
+        lat: String(p.lat),
+        long: String(p.lon),
+        description,
+        address_string: address,
+        phone: '13900000000',
+      });
+    expect(posted.status).toBe(201);
+    id = posted.body[0].service_request_id as string;
+  });
+
+  it('publishes category, rough place, status and dates only: no description, address, reporter or media', async () => {
+    for (const url of [`/open311/v2/requests/${id}.json`, `/open311/v2/requests.json?service_request_id=${id}`]) {
+      const res = await request(t.app).get(url);
+      expect(res.status).toBe(200);
+      const r = (res.body as Open311Request[])[0]!;
+      expect(r).toMatchObject({
+        service_request_id: id,
+        service_code: 'SJ0102',
+        service_name: '暴露垃圾',
+        status: 'open',
+        description: null,
+        media_url: null,
+        requested_datetime: expect.any(String),
+        updated_datetime: expect.any(String),
+      });
+      const text = JSON.stringify(res.body);
+      for (const secret of ['王某', '红军街15号', '3单元', '13900000000', '拍照']) expect(text).not.toContain(secret);
+      // The place is the unit-grid cell's, about 100 m across: near the report, never its exact point.
+      expect(metres({ lat: r.lat, lon: r.long }, p)).toBeLessThan(200);
+      expect(metres({ lat: r.lat, lon: r.long }, p)).toBeGreaterThan(0);
+    }
+    const listed = ((await request(t.app).get('/open311/v2/requests.json?service_code=SJ0102')).body as Open311Request[]).find(
+      (r) => r.service_request_id === id,
+    );
+    expect(listed?.description).toBeNull();
+  });
+
+  it('gives the full request to the channel that submitted it, by its api_key', async () => {
+    for (const req of [
+      request(t.app).get(`/open311/v2/requests/${id}.json`).set('X-Api-Key', hotline.apiKey),
+      request(t.app).get(`/open311/v2/requests.json?service_request_id=${id}&api_key=${encodeURIComponent(hotline.apiKey)}`),
+    ]) {
+      const res = await req;
+      expect(res.status).toBe(200);
+      const r = (res.body as Open311Request[])[0]!;
+      expect(r).toMatchObject({ description, address });
+      expect(r.lat).toBeCloseTo(p.lat, 6);
+      expect(r.long).toBeCloseTo(p.lon, 6);
+      // The caller's phone number is kept from partners too: it is for the centre only.
+      expect(JSON.stringify(res.body)).not.toContain('13900000000');
+    }
+  });
+
+  it('shows another channel only the public form, and refuses an unknown key', async () => {
+    const res = await request(t.app).get(`/open311/v2/requests/${id}.json`).set('X-Api-Key', other.apiKey);
+    expect(res.status).toBe(200);
+    expect((res.body as Open311Request[])[0]!.description).toBeNull();
+    const bad = await request(t.app).get(`/open311/v2/requests/${id}.json`).set('X-Api-Key', 'hbk_not-a-real-key');
+    expect(bad.status).toBe(403);
+    expect(bad.body).toEqual([{ code: 403, description: expect.stringMatching(/api_key/) }]);
   });
 });
 
