@@ -426,6 +426,12 @@ export interface CommandKpis {
   dispatchedToday: number;
 }
 
+/**
+ * What a new report that affects roads (a closure, waterlogging) did to the road network: the road condition placed,
+ * or why none could be (e.g. the point is more than 100 m from any road). The record is stored either way.
+ */
+export type RoadEffectOutcome = { applied: true; conditionId: number; gid: number } | { applied: false; reason: string };
+
 /** Feed delivery answer. */
 export interface FeedAck {
   source: FeedSource;
@@ -434,4 +440,6 @@ export interface FeedAck {
   incidentId: number;
   /** False when this record had already been received (a redelivery): nothing changed. */
   created: boolean;
+  /** Only for new records of a category that affects roads. */
+  roadEffect?: RoadEffectOutcome;
 }

@@ -5,6 +5,7 @@ import type { Db, Queryable } from '../../geo/db/types';
 import type { Locator } from '../../geo/grid/locate';
 import type { ChangeHub } from '../changes/hub';
 import { appendChanges, lockChangeLog } from '../changes/log';
+import { MAX_AHEAD_MS } from './clock';
 import { gaugeStationsFileSchema, type GaugeStation } from './gauges';
 
 export function loadGaugeStations(file = path.resolve(__dirname, '../../data/feeds/gauge-stations.json')): GaugeStation[] {
@@ -34,7 +35,11 @@ export async function writeGaugeReading(db: Db, hub: ChangeHub, locator: Locator
   return fresh;
 }
 
-/** The latest reading of every configured station that has reported. */
+/**
+ * The latest reading of every configured station that has reported. Readings stamped ahead of the clock are refused
+ * on arrival; one kept from before that (or from a clock since set back) is passed over rather than shown as the
+ * latest until the time it claims.
+ */
 export async function latestGaugeReadings(db: Queryable, stations: readonly GaugeStation[]): Promise<GaugeReading[]> {
   const rows = await db.query<{
     station_id: string;
@@ -43,7 +48,9 @@ export async function latestGaugeReadings(db: Queryable, stations: readonly Gaug
     rainfall_mm: number | null;
   }>(
     `SELECT DISTINCT ON (station_id) station_id, at, water_level_m, rainfall_mm FROM gauge_reading
+      WHERE at <= now() + make_interval(secs => $1)
       ORDER BY station_id, at DESC`,
+    [MAX_AHEAD_MS / 1000],
   );
   const byId = new Map(stations.map((s) => [s.stcd, s]));
   return rows.flatMap((r) => {

@@ -3,9 +3,11 @@ import type { FeedAck, FeedSource } from '../../contracts/incidents';
 import type { ReadyState } from '../deps';
 import { AppError } from '../http/errors';
 import { locateReport } from '../incidents/locate';
-import { roadEffectOf } from '../incidents/road-effects';
+import { isRecordFault } from '../changes/group-commit';
+import { applyRoadEffect } from '../incidents/road-effects';
 import { FeedRejection, type RejectionKind } from './adapter';
 import { FEED_ADAPTERS, parseNative } from './adapters';
+import { assertNotAhead } from './clock';
 import { recordDeadLetter } from './dead-letters';
 
 /** The API error of each rejection kind: all are the sender's fault (4xx), none is retried as is. */
@@ -32,9 +34,10 @@ export async function reject(
 }
 
 /**
- * One agency record through the pipeline: validate and normalise (the source's adapter) → locate (geocode
- * if needed; district, street, grid) → persist, fuse and log (group commit). Resolves once durable; a
- * rejection is kept as a dead letter and thrown as a 4xx AppError.
+ * One agency record through the pipeline: validate and normalise (the source's adapter; what the database could not
+ * keep and times ahead of the clock are refused there) → locate (geocode if needed; district, street, grid) →
+ * persist, fuse and log (group commit). Resolves once durable; a rejection is kept as a dead letter and thrown as a
+ * 4xx AppError. What follows the commit (a road condition) cannot fail the answer: its outcome is part of it.
  */
 export async function receiveRecord(
   state: ReadyState,
@@ -47,6 +50,7 @@ export async function receiveRecord(
   let place;
   try {
     report = parseNative(FEED_ADAPTERS[source], body);
+    assertNotAhead(report.reportedAt, 'the report time');
     place = await locateReport(report, state.geo.locator, state.geo.geocoder, state.db);
   } catch (err) {
     if (err instanceof FeedRejection) return reject(state, source, transport, raw, err, report?.sourceId ?? null);
@@ -55,16 +59,16 @@ export async function receiveRecord(
   let ack: FeedAck;
   try {
     ack = await state.command.ingest.submit({ report, place, native: body, transport });
-  } catch {
+  } catch (err) {
+    if (isRecordFault(err)) {
+      // The database refused this very record (its batch was retried item by item): retrying cannot help.
+      const why = new FeedRejection('malformed', `the record cannot be stored: ${(err as Error).message}`);
+      return reject(state, source, transport, raw, why, report.sourceId);
+    }
     // Not acknowledged: the sender keeps the record and retries.
     throw new AppError('unavailable', 'the record could not be stored just now; it was not accepted, retry later');
   }
-  const effect = ack.created ? roadEffectOf(report) : null;
-  if (effect) {
-    // The record is stored whatever happens here: a point off the road network only means no road is affected.
-    await state.geo.routing
-      .addCondition(effect)
-      .catch((err: unknown) => state.command.log.warn({ err, sourceId: report.sourceId }, 'no road condition from this report'));
-  }
-  return ack;
+  if (!ack.created) return ack;
+  const roadEffect = await applyRoadEffect(state, report, ack.recordId);
+  return roadEffect ? { ...ack, roadEffect } : ack;
 }

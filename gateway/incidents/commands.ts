@@ -21,6 +21,7 @@ import type { ChangeHub } from '../changes/hub';
 import { appendChanges, lockChangeLog, type ChangeInput } from '../changes/log';
 import { AppError } from '../http/errors';
 import type { FusionRules } from './fusion';
+import { liftRoadEffects, noteWithLifted } from './road-effects';
 import { loadIncidents, recomputeIncidents } from './store';
 import { listUnits, loadUnits, type UnitGuard } from './units';
 
@@ -62,12 +63,19 @@ export class IncidentCommands {
     return result;
   }
 
-  transition(id: number, action: Exclude<IncidentAction, 'dispatch'>, actor: string, note: string | null): Promise<Incident> {
-    return this.run(async (tx, touched) => {
+  /** Moves an incident along its lifecycle; an ending releases its units and lifts the road conditions of its records. */
+  async transition(
+    id: number,
+    action: Exclude<IncidentAction, 'dispatch'>,
+    actor: string,
+    note: string | null,
+  ): Promise<Incident> {
+    const { incident, lifted } = await this.run(async (tx, touched) => {
       const status = await lockIncident(tx, id);
       const next = nextIncidentState(status, action);
       if (!next) throw refused(id, status, action);
-      await setStatus(tx, id, next, action, actor, note);
+      const lifted = RELEASING.includes(next) ? await liftRoadEffects(tx, id, `警情 #${id} ${INCIDENT_STATE_LABELS[next]}`) : [];
+      await setStatus(tx, id, next, action, actor, noteWithLifted(note, lifted));
       if (RELEASING.includes(next)) touched.units(await releaseUnits(tx, id));
       else if (next === 'en_route' || next === 'on_scene') {
         const moved = await tx.query<{ id: string }>(
@@ -77,8 +85,11 @@ export class IncidentCommands {
         touched.units(moved.map((u) => u.id));
       }
       touched.incident(id);
-      return (await loadIncidents(tx, [id]))[0]!;
+      return { incident: (await loadIncidents(tx, [id]))[0]!, lifted };
     });
+    // Committed: the road graph drives through them again.
+    this.routing().conditions.forget(lifted.map((l) => l.id));
+    return incident;
   }
 
   /** Assigns units to an incident; `guard` refuses units the dispatcher may not send (another agency's). */

@@ -10,9 +10,11 @@ export async function commandKpis(db: Queryable): Promise<CommandKpis> {
   const units = await db.query<{ available: string; total: string }>(
     `SELECT count(*) FILTER (WHERE status = 'available') AS available, count(*) AS total FROM unit`,
   );
-  // "Today" is the calendar day in Harbin (UTC+8).
+  // "Today" is the calendar day in Harbin (UTC+8). The clock starts at the first report, but never later than when
+  // the platform opened the incident: a source clock running ahead cannot make a dispatch precede its report.
   const dispatch = await db.query<{ median: number | null; n: string }>(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.first_dispatch - i.first_reported_at)) AS median,
+    `SELECT percentile_cont(0.5) WITHIN GROUP (
+              ORDER BY extract(epoch FROM d.first_dispatch - least(i.first_reported_at, i.created_at))) AS median,
               count(*) AS n
          FROM (SELECT incident_id, min(at) AS first_dispatch FROM incident_step WHERE action = 'dispatch' GROUP BY incident_id) d
          JOIN incident i ON i.id = d.incident_id

@@ -4,6 +4,7 @@ import { FEED_SOURCES, type FeedSource } from '../../contracts/incidents';
 import type { AppDeps } from '../deps';
 import { FeedRejection } from '../feeds/adapter';
 import { listDeadLetters } from '../feeds/dead-letters';
+import { parseFeedJson } from '../feeds/payload';
 import { reject, receiveRecord } from '../feeds/receive';
 import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../feeds/signature';
 import { AppError, parseInput } from '../http/errors';
@@ -51,15 +52,10 @@ export function feedRoutes({ readiness }: AppDeps): Router {
     }
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = parseFeedJson(text);
     } catch (err) {
-      await reject(
-        state,
-        source,
-        'http',
-        text,
-        new FeedRejection('malformed', `the body is not JSON: ${(err as Error).message}`),
-      );
+      if (err instanceof FeedRejection) await reject(state, source, 'http', text, err);
+      throw err;
     }
     const ack = await receiveRecord(state, source, body, text, 'http');
     res.status(ack.created ? 201 : 200).json(ack);

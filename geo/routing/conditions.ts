@@ -44,12 +44,15 @@ export class RoadConditions {
     return { applied: rows.length - unknownGids.size, unknownGids: [...unknownGids] };
   }
 
-  /** Stores a condition, then applies it, so the next query already drives around or through it slower. */
-  async add(gid: number, factor: number | null, reason: string): Promise<RoadCondition> {
+  /**
+   * Stores a condition, then applies it, so the next query already drives around or through it slower. A condition
+   * placed from an agency record names it (`feedRecordId`), so it can be lifted when the record's incident ends.
+   */
+  async add(gid: number, factor: number | null, reason: string, feedRecordId: number | null = null): Promise<RoadCondition> {
     if (this.graph.edgeOfGid(gid) === undefined) throw new RoutingError('unknown_edge', `no road edge with gid ${gid}`);
     const [row] = await this.db.query<ConditionRow>(
-      `INSERT INTO road_condition (gid, factor, reason) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
-      [gid, factor, reason],
+      `INSERT INTO road_condition (gid, factor, reason, feed_record_id) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+      [gid, factor, reason, feedRecordId],
     );
     this.active.set(row!.id, { gid, factor });
     this.recompute(gid);
@@ -70,6 +73,18 @@ export class RoadConditions {
     this.active.delete(id);
     this.recompute(row.gid);
     return this.toWire(row);
+  }
+
+  /** Restores the edges of conditions another transaction has marked cleared (and committed). */
+  forget(ids: readonly number[]): void {
+    const gids = new Set<number>();
+    for (const id of ids) {
+      const c = this.active.get(id);
+      if (!c) continue;
+      this.active.delete(id);
+      gids.add(c.gid);
+    }
+    for (const gid of gids) this.recompute(gid);
   }
 
   async list(): Promise<RoadCondition[]> {
