@@ -164,6 +164,25 @@ export class Policy {
     };
   }
 
+  /**
+   * The department a road condition the subject sets belongs to: none for those who may lift any (the command
+   * centre), else the subject's own, so that only that department (and the centre) lifts it.
+   */
+  roadConditionOwner(subject: Subject, departmentId: string | null): string | null {
+    return this.grants(subject, this.file.roadConditions.liftAny) ? null : departmentId;
+  }
+
+  /** May the subject lift a road condition set by `owner` (a department id; null: the centre or an agency record)? */
+  liftRoadCondition(subject: Subject, departmentId: string | null, owner: string | null): Denial | { allowed: true } {
+    if (this.grants(subject, this.file.roadConditions.liftAny)) return { allowed: true };
+    if (owner !== null && owner === departmentId) return { allowed: true };
+    return {
+      allowed: false,
+      code: 'forbidden',
+      reason: `无权限：${this.describe(subject)}只能解除本部门设置的道路通行状况；该状况由${owner === null ? '指挥中心或机构推送' : '其他部门'}设置，请联系指挥中心`,
+    };
+  }
+
   /** The subject's role, with its department kind when it has one, as refusals name it. */
   describe(subject: Subject): string {
     return subject.departmentKind

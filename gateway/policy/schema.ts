@@ -53,6 +53,7 @@ export const policyFileSchema = z
     socket: z.record(z.string(), id),
     layers: z.record(z.string().regex(/^[a-z0-9_-]+$/), z.array(z.string())),
     cameras: z.object({ default: id, groups: z.record(z.string().regex(/^[a-z0-9_-]+$/), z.array(z.string())) }).strict(),
+    roadConditions: z.object({ $comment: z.string().optional(), liftAny: z.array(z.string()) }).strict(),
     unitWrite: z
       .object({
         $comment: z.string().optional(),
@@ -114,6 +115,7 @@ export function checkReferences(p: PolicyFile): string[] {
   known('cameras.default', p.cameras.default);
   for (const [group, grants] of Object.entries(p.cameras.groups))
     for (const g of grants) checkGrant(`cameras.groups.${group}`, g, false);
+  for (const g of p.roadConditions.liftAny) checkGrant('roadConditions.liftAny', g, true);
   for (const g of p.unitWrite.all) checkGrant('unitWrite.all', g, true);
   for (const [agency, grants] of Object.entries(p.unitWrite.agencies))
     for (const g of grants ?? []) checkGrant(`unitWrite.agencies.${agency}`, g, true);

@@ -10,6 +10,8 @@ import {
 } from '../../contracts';
 import { RoutingError, type RoutingFailure } from '../../geo/routing/errors';
 import type { RoutingService } from '../../geo/routing/service';
+import { identityOf } from '../auth/identity';
+import { principalOf } from '../auth/request';
 import type { AppDeps, Readiness } from '../deps';
 import { AppError, parseInput } from '../http/errors';
 import { ready } from '../http/ready';
@@ -42,7 +44,9 @@ const withRouting =
  * conditions. The condition writes are plain handlers on their own paths, so an authorisation policy
  * mounted in front of `/geo/road-conditions` guards them without changes here.
  */
-export function routingRoutes({ readiness }: AppDeps): Router {
+export function routingRoutes(deps: AppDeps): Router {
+  const { readiness } = deps;
+  const { policy } = identityOf(deps);
   const r = Router();
 
   r.get(
@@ -76,7 +80,9 @@ export function routingRoutes({ readiness }: AppDeps): Router {
     '/geo/road-conditions',
     withRouting(readiness, async (req, res, routing) => {
       const input = parseInput(roadConditionInput, req.body ?? {});
-      res.status(201).json(await routing.addCondition(input));
+      const p = principalOf(req);
+      const ownerDepartment = policy.roadConditionOwner(p, p.department?.id ?? null);
+      res.status(201).json(await routing.addCondition(input, { ownerDepartment }));
     }),
   );
 
@@ -84,7 +90,12 @@ export function routingRoutes({ readiness }: AppDeps): Router {
     '/geo/road-conditions/:id',
     withRouting(readiness, async (req, res, routing) => {
       const { id } = parseInput(roadConditionIdParam, req.params);
-      res.json(await routing.clearCondition(id));
+      const p = principalOf(req);
+      const mayLift = (owner: string | null) => {
+        const decision = policy.liftRoadCondition(p, p.department?.id ?? null, owner);
+        if (!decision.allowed) throw new AppError(decision.code, decision.reason, { condition: id });
+      };
+      res.json(await routing.clearCondition(id, mayLift));
     }),
   );
 

@@ -48,19 +48,36 @@ export class RoadConditions {
    * Stores a condition, then applies it, so the next query already drives around or through it slower. A condition
    * placed from an agency record names it (`feedRecordId`), so it can be lifted when the record's incident ends.
    */
-  async add(gid: number, factor: number | null, reason: string, feedRecordId: number | null = null): Promise<RoadCondition> {
+  async add(
+    gid: number,
+    factor: number | null,
+    reason: string,
+    feedRecordId: number | null = null,
+    ownerDepartment: string | null = null,
+  ): Promise<RoadCondition> {
     if (this.graph.edgeOfGid(gid) === undefined) throw new RoutingError('unknown_edge', `no road edge with gid ${gid}`);
     const [row] = await this.db.query<ConditionRow>(
-      `INSERT INTO road_condition (gid, factor, reason, feed_record_id) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-      [gid, factor, reason, feedRecordId],
+      `INSERT INTO road_condition (gid, factor, reason, feed_record_id, owner_department) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${COLUMNS}`,
+      [gid, factor, reason, feedRecordId, ownerDepartment],
     );
     this.active.set(row!.id, { gid, factor });
     this.recompute(gid);
     return this.toWire(row!);
   }
 
-  /** Marks a condition cleared (it stays in the table as history) and restores the edge's weight. */
-  async clear(id: number): Promise<RoadCondition> {
+  /**
+   * Marks a condition cleared (it stays in the table as history) and restores the edge's weight. `mayLift` sees the
+   * department that set it (null: the command centre or an agency record) and throws to refuse.
+   */
+  async clear(id: number, mayLift?: (ownerDepartment: string | null) => void): Promise<RoadCondition> {
+    if (mayLift) {
+      const [owner] = await this.db.query<{ owner_department: string | null }>(
+        'SELECT owner_department FROM road_condition WHERE id = $1',
+        [id],
+      );
+      if (owner) mayLift(owner.owner_department);
+    }
     const [row] = await this.db.query<ConditionRow>(
       `UPDATE road_condition SET cleared_at = now() WHERE id = $1 AND cleared_at IS NULL RETURNING ${COLUMNS}`,
       [id],

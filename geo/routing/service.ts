@@ -134,13 +134,18 @@ export class RoutingService {
   /**
    * Stores a road condition on an edge given by gid or by a point on it, and applies it at once. Every refusal (no
    * edge near the point, outside Harbin) is a rejected promise, never a synchronous throw, so callers that only
-   * await it see every outcome. `origin` names the agency record the condition comes from.
+   * await it see every outcome. `origin` names the agency record the condition comes from, or the department that
+   * set it by hand.
    */
-  async addCondition(input: RoadConditionInput, origin?: { feedRecordId: number }): Promise<RoadCondition> {
+  async addCondition(
+    input: RoadConditionInput,
+    origin: { feedRecordId?: number; ownerDepartment?: string | null } = {},
+  ): Promise<RoadCondition> {
     const { lon, lat } = input;
     const gid = input.gid ?? (lon !== undefined && lat !== undefined ? this.gidNear(lon, lat) : undefined);
     if (gid === undefined) throw new RoutingError('unknown_edge', 'a road condition needs either gid or lon and lat');
-    return this.conditions.add(gid, input.closed ? null : (input.factor ?? 1), input.reason, origin?.feedRecordId ?? null);
+    const factor = input.closed ? null : (input.factor ?? 1);
+    return this.conditions.add(gid, factor, input.reason, origin.feedRecordId ?? null, origin.ownerDepartment ?? null);
   }
 
   /** The edge nearest to a point, closed or not, in or out of the routable component: the one the point is on. */
@@ -151,8 +156,8 @@ export class RoutingService {
     return this.graph.gid[snap.edge]!;
   }
 
-  clearCondition(id: number): Promise<RoadCondition> {
-    return this.conditions.clear(id);
+  clearCondition(id: number, mayLift?: (ownerDepartment: string | null) => void): Promise<RoadCondition> {
+    return this.conditions.clear(id, mayLift);
   }
 
   listConditions(): Promise<RoadCondition[]> {
