@@ -1,7 +1,8 @@
 /**
  * `npm run audit:verify [-- --json]`: verifies the audit hash chain of the configured database (PostGIS via
  * DATABASE_URL, or the embedded database under DATA_DIR — stop the gateway first, the embedded database
- * takes one process). Exit 0: intact; 1: broken, naming the first broken record; 2: could not verify.
+ * takes one process), and against the chain head the gateway wrote under DATA_DIR (gateway/audit/head-witness.ts),
+ * which shows newest rows removed. Exit 0: intact; 1: broken, naming the first broken record; 2: could not verify.
  */
 import { loadAuditKey } from '../gateway/audit/key';
 import { verifyAuditChain } from '../gateway/audit/verify';
@@ -19,7 +20,7 @@ async function main(): Promise<number> {
       console.error(`no audit log in ${redactUrl(cfg.DATABASE_URL)}: start the gateway once to create it`);
       return 2;
     }
-    const result = await verifyAuditChain(db, key);
+    const result = await verifyAuditChain(db, key, { witnessDir: cfg.DATA_DIR });
     if (json) console.log(JSON.stringify(result));
     else if (result.ok) {
       const from = result.anchoredThroughSeq + 1;

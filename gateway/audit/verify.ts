@@ -1,6 +1,7 @@
 import type { ChainVerification } from '../../contracts/identity';
 import type { Db, Queryable } from '../../geo/db/types';
 import { anchorMac, GENESIS_HASH, sealRow, type AuditRow, type StoredAuditRow } from './chain';
+import { checkWitness } from './head-witness';
 import type { AuditKey } from './key';
 
 type StoredRow = StoredAuditRow;
@@ -31,7 +32,11 @@ function toRow(r: StoredRow): AuditRow {
  * broken link: a missing row (gap in seq), a row whose link to its predecessor is wrong, a row whose
  * content no longer matches its HMAC, or rows missing after the last one (the head says more exist).
  */
-export async function verifyChain(db: Queryable, key: AuditKey, opts: { batch?: number } = {}): Promise<ChainVerification> {
+export async function verifyChain(
+  db: Queryable,
+  key: AuditKey,
+  opts: { batch?: number; witnessDir?: string } = {},
+): Promise<ChainVerification> {
   const batch = opts.batch ?? 2000;
   // The head is read first and bounds the walk, so rows appended while verifying are not mistaken for damage.
   const [head] = await db.query<{ seq: number | string; hash: string }>('SELECT seq, hash FROM audit_chain_head WHERE id = 1');
@@ -102,13 +107,18 @@ export async function verifyChain(db: Queryable, key: AuditKey, opts: { batch?: 
       seq: Number(beyond.seq),
       reason: `记录 #${Number(beyond.seq)} 位于链头 #${prevSeq} 之后，不在哈希链中（被插入）`,
     });
+  // The head inside the database can be reset along with the rows it names; the one written outside cannot.
+  if (opts.witnessDir) return result(await checkWitness(db, key, opts.witnessDir, prevSeq));
   return result(null);
 }
 
-/** Verifies in one consistent snapshot (REPEATABLE READ), so concurrent appends cannot look like damage. */
-export function verifyAuditChain(db: Db, key: AuditKey): Promise<ChainVerification> {
+/**
+ * Verifies in one consistent snapshot (REPEATABLE READ), so concurrent appends cannot look like damage; with
+ * `witnessDir`, also against the head written outside the database (head-witness.ts).
+ */
+export function verifyAuditChain(db: Db, key: AuditKey, opts: { witnessDir?: string } = {}): Promise<ChainVerification> {
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return verifyChain(tx, key);
+    return verifyChain(tx, key, opts);
   });
 }

@@ -4,6 +4,7 @@ import type { Db, Queryable } from '../../geo/db/types';
 import { DbError } from '../../geo/db/types';
 import { AppError } from '../http/errors';
 import { auditRowValues, canonicalJson, sealRow, type SealedAuditRow } from './chain';
+import type { HeadWitness } from './head-witness';
 import type { AuditKey } from './key';
 import { sanitizeDetail, sanitizeText } from './sanitize';
 
@@ -42,7 +43,7 @@ const INSERT = `INSERT INTO audit_event
  * as the `harbin_app` role, which may only INSERT and SELECT audit rows.
  */
 export class AuditWriter {
-  constructor(private readonly deps: { db: () => Db; key: AuditKey; now: () => Date; log?: Logger }) {}
+  constructor(private readonly deps: { db: () => Db; key: AuditKey; now: () => Date; log?: Logger; witness?: HeadWitness }) {}
 
   /** Appends in a transaction of its own. Throws when the row could not be written: callers fail closed. */
   append(entry: AuditEntry): Promise<SealedAuditRow> {
@@ -78,6 +79,7 @@ export class AuditWriter {
       await tx.query(INSERT, [...auditRowValues(row), row.hash]);
       await tx.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [row.seq, row.hash]);
       await tx.query('RESET ROLE');
+      this.deps.witness?.noteAppend(row.seq);
       return row;
     } catch (err) {
       const cause = new DbError(`writing the audit row for ${entry.action}`, err);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PasswordProblem } from '../../contracts/identity';
 import type { Db } from '../../geo/db/types';
+import { HeadWitness } from '../audit/head-witness';
 import { loadAuditKey, type AuditKey } from '../audit/key';
 import { AuditWriter } from '../audit/writer';
 import type { Config } from '../config';
@@ -22,6 +23,8 @@ export interface Identity {
   readonly policy: Policy;
   readonly key: AuditKey;
   readonly audit: AuditWriter;
+  /** The audit chain's head, written outside the database (DATA_DIR) after appends. */
+  readonly witness: HeadWitness;
   readonly sessions: SessionStore;
   readonly lockout: LockoutStore;
   /** Failed logins per source address (`policy.sourceLockout`). */
@@ -51,7 +54,8 @@ export function createIdentity(opts: IdentityOptions): Identity {
   const policy = opts.policy ?? loadPolicy();
   const key = opts.key ?? loadAuditKey({ configured: opts.config.AUDIT_HMAC_KEY?.reveal(), dataDir: opts.config.DATA_DIR });
   const db = () => ready(opts.readiness).db;
-  const audit = new AuditWriter({ db, key, now, log: opts.log });
+  const witness = new HeadWitness({ dir: opts.config.DATA_DIR, key, db, log: opts.log });
+  const audit = new AuditWriter({ db, key, now, log: opts.log, witness });
   const sessions = new SessionStore({ db, now, policy, audit });
   const lockout = new LockoutStore(db, () => policy.lockout);
   const sourceLockout = new LockoutStore(db, () => policy.sourceLockout);
@@ -62,6 +66,7 @@ export function createIdentity(opts: IdentityOptions): Identity {
     policy,
     key,
     audit,
+    witness,
     sessions,
     lockout,
     sourceLockout,

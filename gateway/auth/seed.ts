@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ACCOUNT_KINDS, roleIdSchema, usernameSchema } from '../../contracts/identity';
 import type { Db } from '../../geo/db/types';
+import { HeadWitness } from '../audit/head-witness';
 import { loadAuditKey } from '../audit/key';
 import { AuditWriter } from '../audit/writer';
 import type { Config } from '../config';
@@ -139,11 +140,11 @@ export async function provisionDemoAccounts(db: Db, cfg: Config, log: Logger): P
   const now = () => new Date();
   const key = loadAuditKey({ configured: cfg.AUDIT_HMAC_KEY?.reveal(), dataDir: cfg.DATA_DIR });
   const deps = { policy: loadPolicy(), audit: new AuditWriter({ db: () => db, key, now }), now, log };
-  if (cfg.IDENTITY_SEED === 'none') {
-    await retireDemoAccounts(db, readSeed(), deps);
-    return;
-  }
-  await provisionUsers(db, readSeed(), { ...deps, source: 'data/demo/users.json' });
+  if (cfg.IDENTITY_SEED === 'none') await retireDemoAccounts(db, readSeed(), deps);
+  else await provisionUsers(db, readSeed(), { ...deps, source: 'data/demo/users.json' });
+  // The audit chain's head, written outside the database from the first start on (head-witness.ts).
+  await new HeadWitness({ dir: cfg.DATA_DIR, key, db: () => db, log }).flush();
+  if (cfg.IDENTITY_SEED === 'none') return;
   log.warn(
     'demo accounts are enabled (IDENTITY_SEED=demo); their passwords are published — set IDENTITY_SEED=none in production',
   );

@@ -11,6 +11,7 @@ import {
   type Open311Request,
   type Open311Service,
 } from '../../contracts/cases';
+import { auditMachineLoginFailure } from '../audit/machine-login';
 import { identityOf } from '../auth/identity';
 import { origin } from '../auth/request';
 import type { AppDeps } from '../deps';
@@ -149,7 +150,15 @@ export function open311Routes(deps: AppDeps): Router {
     if (key === undefined) return null;
     if (!key || key.length > 200) throw new AppError('bad_request', 'api_key must be a channel key issued by the city');
     const channel = await cases.service.channelByKey(key);
-    if (!channel) throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
+    if (!channel) {
+      await auditMachineLoginFailure(identityOf(deps), {
+        channel: 'open311',
+        principal: 'api_key',
+        reason: 'unknown or revoked api_key',
+        ...origin(req),
+      });
+      throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
+    }
     return channel.id;
   };
 
@@ -218,7 +227,15 @@ export function open311Routes(deps: AppDeps): Router {
       if (typeof apiKey !== 'string' || !apiKey)
         throw new AppError('bad_request', 'api_key is required: ask the city for a channel key');
       const channel = await cases.service.channelByKey(apiKey);
-      if (!channel) throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
+      if (!channel) {
+        await auditMachineLoginFailure(identityOf(deps), {
+          channel: 'open311',
+          principal: 'api_key',
+          reason: 'unknown or revoked api_key',
+          ...origin(req),
+        });
+        throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
+      }
       const input = parseInput(open311PostInput, body);
       if (input.jurisdiction_id && input.jurisdiction_id !== 'harbin') {
         throw new AppError('not_found', `jurisdiction_id "${input.jurisdiction_id}" is not served here (use "harbin")`);

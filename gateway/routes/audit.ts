@@ -30,7 +30,8 @@ export function auditRoutes(deps: AppDeps): Router {
   });
 
   r.post('/audit/verify', async (req, res) => {
-    const result = await verifyAuditChain(identity.db(), identity.key);
+    await identity.witness.settle();
+    const result = await verifyAuditChain(identity.db(), identity.key, { witnessDir: identity.config.DATA_DIR });
     await identity.audit.append({
       ...origin(req),
       action: 'audit.verify',

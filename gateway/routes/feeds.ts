@@ -6,6 +6,8 @@ import { FeedRejection } from '../feeds/adapter';
 import { listDeadLetters } from '../feeds/dead-letters';
 import { parseFeedJson } from '../feeds/payload';
 import { reject, receiveRecord } from '../feeds/receive';
+import { auditMachineLoginFailure } from '../audit/machine-login';
+import { origin } from '../auth/request';
 import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../feeds/signature';
 import { AppError, parseInput } from '../http/errors';
 import { ready } from '../http/ready';
@@ -23,7 +25,7 @@ const deadLetterQuery = z.object({
  * data/feeds/README.md). 201 for a new record, 200 for a redelivery, both only once the record is durable;
  * 4xx with the reason otherwise (and a dead letter for records from an authenticated source).
  */
-export function feedRoutes({ readiness }: AppDeps): Router {
+export function feedRoutes({ readiness, config }: AppDeps): Router {
   const r = Router();
 
   r.get('/feeds/dead-letters', async (req, res) => {
@@ -39,7 +41,13 @@ export function feedRoutes({ readiness }: AppDeps): Router {
     const secret = state.command.keys.secretOf(source);
     if (!secret) throw new AppError('unavailable', `no secret is configured for feed ${source}`);
     const check = checkSignature(secret, req.get(TIMESTAMP_HEADER), req.get(SIGNATURE_HEADER), raw, Date.now());
-    if (!check.ok) throw new AppError('unauthenticated', check.message);
+    if (!check.ok) {
+      await auditMachineLoginFailure(
+        { db: state.db, config },
+        { channel: 'webhook', principal: source, reason: check.message, ...origin(req) },
+      );
+      throw new AppError('unauthenticated', check.message);
+    }
     const text = raw.toString('utf8');
     if (!req.is('application/json')) {
       await reject(

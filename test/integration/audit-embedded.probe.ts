@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { auditKeyFrom } from '../../gateway/audit/key';
+import { HeadWitness } from '../../gateway/audit/head-witness';
 import { verifyAuditChain } from '../../gateway/audit/verify';
 import { AuditWriter } from '../../gateway/audit/writer';
 import { hashPassword } from '../../gateway/auth/kdf';
@@ -24,17 +25,28 @@ const error = (p: Promise<unknown>) =>
     (err: unknown) => (err instanceof Error ? err.message : String(err)),
   );
 
-async function setup(db: Db) {
+async function setup(db: Db, dir: string) {
   await migrate(db);
   const key = auditKeyFrom(process.env.AUDIT_HMAC_KEY ?? '');
   const now = () => new Date();
   const policy = loadPolicy();
-  const audit = new AuditWriter({ db: () => db, key, now });
+  const witness = new HeadWitness({ dir, key, db: () => db });
+  const audit = new AuditWriter({ db: () => db, key, now, witness });
   for (let i = 0; i < 12; i++) await audit.append({ action: 'test.embedded', outcome: 'ok', object: `row ${i}`, detail: { i } });
   const appRoleDelete = await error(
     db.transaction(async (tx) => {
       await tx.query('SET LOCAL ROLE harbin_app');
       await tx.query('DELETE FROM audit_event');
+    }),
+  );
+  const [owner] = await db.query<{ tableowner: string; superuser: boolean }>(
+    `SELECT tableowner, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser
+       FROM pg_tables WHERE tablename = 'audit_event'`,
+  );
+  const appRoleDisableTrigger = await error(
+    db.transaction(async (tx) => {
+      await tx.query('SET LOCAL ROLE harbin_app');
+      await tx.query('ALTER TABLE audit_event DISABLE TRIGGER ALL');
     }),
   );
   const ownerUpdate = await error(db.query("UPDATE audit_event SET outcome = 'failed'"));
@@ -74,7 +86,10 @@ async function setup(db: Db) {
   const resolvedMany = (await sessions.resolveMany([principal.sessionId])).get(principal.sessionId)?.ok ?? false;
   const ended = await sessions.end(principal.sessionId, 'logout');
   const afterEnd = (await sessions.resolveId(principal.sessionId)).ok;
+  await witness.settle();
   return {
+    owner,
+    appRoleDisableTrigger,
     appRoleDelete,
     ownerUpdate,
     ownerTruncate,
@@ -84,7 +99,7 @@ async function setup(db: Db) {
     resolvedMany,
     ended,
     afterEnd,
-    verify: await verifyAuditChain(db, key),
+    verify: await verifyAuditChain(db, key, { witnessDir: dir }),
   };
 }
 
@@ -100,7 +115,7 @@ async function main() {
   const [mode, dir, seq] = process.argv.slice(2);
   const db = await openEmbedded(path.join(dir!, 'pglite'));
   try {
-    const out = mode === 'tamper' ? await tamper(db, Number(seq)) : await setup(db);
+    const out = mode === 'tamper' ? await tamper(db, Number(seq)) : await setup(db, dir!);
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
     await db.close();

@@ -34,6 +34,10 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('identity and audit on PGlite', () => {
   it('enforces the application role and the triggers, logs in and counts failures as on PostGIS', async () => {
     const r = await probe('setup', dataDir);
+    // The audit table belongs to its own role; the application role cannot alter it. PGlite's one user is a
+    // superuser, so the ownership binds the application role only (DECISIONS.md).
+    expect(r.owner).toEqual({ tableowner: 'harbin_audit_owner', superuser: true });
+    expect(r.appRoleDisableTrigger).toMatch(/must be owner/);
     expect(r.appRoleDelete).toMatch(/permission denied/);
     expect(r.ownerUpdate).toMatch(/append-only/);
     expect(r.ownerTruncate).toMatch(/append-only/);
