@@ -3,6 +3,7 @@ import { readCookie, clearSessionCookie } from '../auth/cookie';
 import type { Identity } from '../auth/identity';
 import { resolveApiToken } from '../auth/api-tokens';
 import { actorOf, type Principal } from '../auth/principal';
+import { changeOf, commandInput } from '../audit/change-detail';
 import { AppError } from '../http/errors';
 import { ENDED_MESSAGES } from '../auth/messages';
 import { origin } from '../auth/request';
@@ -111,7 +112,7 @@ export function httpAccessControl(identity: Identity): RequestHandler {
         action: match.actionId,
         outcome: 'ok',
         actor: actorOf(p),
-        detail: { stage: 'authorised', route: match.route },
+        detail: { stage: 'authorised', route: match.route, input: commandInput(req) },
       });
       res.once('close', () => {
         const outcome = !res.writableFinished ? 'error' : res.statusCode < 400 ? 'ok' : 'failed';
@@ -121,7 +122,7 @@ export function httpAccessControl(identity: Identity): RequestHandler {
             action: match.actionId,
             outcome,
             actor: actorOf(p),
-            detail: { stage: 'completed', status: res.statusCode },
+            detail: { stage: 'completed', status: res.statusCode, changes: changeOf(req) },
           })
           .catch((err: unknown) => req.log?.error({ err }, 'could not audit the outcome of a command'));
       });

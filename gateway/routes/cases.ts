@@ -1,3 +1,4 @@
+import { auditChange } from '../audit/change-detail';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
@@ -262,7 +263,11 @@ export function caseRoutes(deps: AppDeps): Router {
       const p = principalOf(req);
       const { id } = parseInput(caseIdParam, req.params);
       const input = parseInput(caseEventInputs[event] as z.ZodType, req.body ?? {});
+      const [before] = await ready(deps.readiness, req).db.query<{ state: string }>('SELECT state FROM city_case WHERE id = $1', [
+        id,
+      ]);
       const detail = await cases.service.apply(id, event as CaseEvent, input as never, actorFrom(p), scopeFor(policy(), p));
+      auditChange(req, { case: id, event, input, state: { from: before?.state ?? null, to: detail.state } });
       res.json({ case: detail });
     });
   }

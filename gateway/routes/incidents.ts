@@ -1,3 +1,4 @@
+import { auditChange } from '../audit/change-detail';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -100,7 +101,10 @@ export function incidentRoutes(deps: AppDeps): Router {
     const { id } = parseInput(unitIdParam, req.params);
     const { status, note } = parseInput(unitStatusInput, req.body ?? {});
     const p = principalOf(req);
-    res.json(await command.commands.unitStatus(id, status, p.username, note ?? null, unitWriteGuard(policy, p)));
+    const [before] = await ready(readiness, req).db.query<{ status: string }>('SELECT status FROM unit WHERE id = $1', [id]);
+    const unit = await command.commands.unitStatus(id, status, p.username, note ?? null, unitWriteGuard(policy, p));
+    auditChange(req, { unit: id, status: { from: before?.status ?? null, to: unit.status } });
+    res.json(unit);
   });
 
   r.get('/command/kpis', async (req, res) => {
