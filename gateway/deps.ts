@@ -6,6 +6,7 @@ import type { RoutingService } from '../geo/routing/service';
 import type { Identity } from './auth/identity';
 import { ChangeHub } from './changes/hub';
 import type { Config } from './config';
+import { StreamMonitor } from './feeds/stream-health';
 import type { MediaGateway } from './media/gateway';
 import type { CaseServices } from './cases/services';
 import type { CommandServices } from './incidents/services';
@@ -40,8 +41,13 @@ export interface ReadyState {
 export class Readiness {
   private state: ReadyState | null = null;
   step = 'starting';
-  /** The MQTT streams (gauges, unit positions): `off` without a broker, `unavailable` while it cannot be reached. */
-  streams: 'starting' | 'connected' | 'unavailable' | 'off' = 'starting';
+  /**
+   * The MQTT streams (gauges, unit positions): `off` until a bridge is started (and without a broker), `starting`
+   * until subscribed, `unavailable` while the broker cannot be reached.
+   */
+  streams: 'starting' | 'connected' | 'unavailable' | 'off' = 'off';
+  /** What each MQTT stream's consumer is doing (stored, dead-lettered, stalled on a message). */
+  streamMonitor = new StreamMonitor();
   /** Committed changes on their way to realtime clients; exists before start-up so the socket server can attach. */
   readonly changes = new ChangeHub();
   failure: string | null = null;

@@ -222,12 +222,16 @@ it('loses no acknowledged record and duplicates nothing when a gateway is killed
 
 it('keeps taking webhooks and says so in its health when the MQTT broker cannot be reached', async () => {
   const port = await freePort();
-  const lonely = await startGateway({ ...env, REDIS_URL: '', MQTT_URL: `mqtt://127.0.0.1:${port}` }, 180_000);
+  const lonely = await startGateway({ ...env, REDIS_URL: '', MQTT_URL: `mqtt://127.0.0.1:${port}` }, 180_000, undefined, [
+    'degraded',
+  ]);
   try {
     await new Promise((r) => setTimeout(r, 1500));
-    const health = (await (await fetch(`${lonely.url}/api/health`)).json()) as { status: string; streams: string };
-    expect(health.status).toBe('ok');
-    expect(health.streams).not.toBe('connected');
+    const res = await fetch(`${lonely.url}/api/health`);
+    const health = (await res.json()) as { status: string; streams: string; problems: string[] };
+    expect(res.status).toBe(503);
+    expect(health).toMatchObject({ status: 'degraded', streams: 'unavailable' });
+    expect(health.problems.join(' ')).toMatch(/MQTT streams .*broker unreachable/);
     const s = freshScene();
     expect((await deliver(lonely.url, '110', report('110', 'crime', s, s.at).payload)).status).toBe(201);
   } finally {

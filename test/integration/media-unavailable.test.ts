@@ -3,8 +3,8 @@ import { createAccount, login } from '../support/identity';
 import { request as emit, startMediaTestGateway, type MediaTestGateway } from '../support/media';
 
 /**
- * Without a usable mediasoup worker the platform says why, in /api/health and in every media answer, and everything
- * else keeps running: sign-in, the camera registry, the map's data.
+ * Without a usable mediasoup worker the platform says why, in /api/health (503 "degraded": video is down) and in every
+ * media answer, and everything else keeps running: sign-in, the camera registry, the map's data.
  */
 const MISSING = '/nonexistent/mediasoup-worker';
 let g: MediaTestGateway;
@@ -17,9 +17,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => g?.close());
 
-it('reports no workers and the reason in /api/health, and stays ok', async () => {
-  const res = await request(g.t.app).get('/api/health').expect(200);
-  expect(res.body.status).toBe('ok');
+it('reports no workers and the reason in /api/health, as degraded (video is part of the platform)', async () => {
+  const res = await request(g.t.app).get('/api/health').expect(503);
+  expect(res.body.status).toBe('degraded');
+  expect(res.body.problems).toEqual([expect.stringContaining('video: no live media worker')]);
   expect(res.body.media.workers).toBe(0);
   expect(res.body.media.reason).toContain(`MEDIASOUP_WORKER_BIN=${MISSING} does not exist`);
 });

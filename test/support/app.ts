@@ -9,6 +9,7 @@ import { openTestDb } from './db';
 
 export interface TestApp {
   app: Express;
+  readiness: Readiness;
   state: ReadyState;
   db: Db;
   close: () => Promise<void>;
@@ -23,5 +24,5 @@ export async function createTestApp(): Promise<TestApp> {
   const state: ReadyState = await buildReadyState(db, config, log, readiness.changes);
   readiness.markReady(state);
   const app = createApp({ config, log, readiness });
-  return { app, state, db, close: () => db.close() };
+  return { app, readiness, state, db, close: () => db.close() };
 }

@@ -24,7 +24,8 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the real gateway (`tsx gateway/main.ts`) as a child process and waits until `/api/health` says ok.
+ * Starts the real gateway (`tsx gateway/main.ts`) as a child process and waits until `/api/health` says ok (or, with
+ * `accept` including `degraded`, until start-up has finished even though some part does not serve).
  * `env` adds to the parent's environment; pass `DATABASE_URL: ''` for the embedded backend. `fixedPort` restarts a
  * gateway where its clients expect it.
  */
@@ -32,6 +33,7 @@ export async function startGateway(
   env: Record<string, string>,
   timeoutMs = 120_000,
   fixedPort?: number,
+  accept: readonly ('ok' | 'degraded')[] = ['ok'],
 ): Promise<GatewayProcess> {
   const port = fixedPort ?? (await freePort());
   // tsx as a loader in this very process (not its CLI, which runs the script in a second process): a signal sent to
@@ -57,7 +59,8 @@ export async function startGateway(
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode} before it was ready:\n${out}`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.ok && ((await res.json()) as { status?: string }).status === 'ok') {
+      const status = ((await res.json()) as { status?: string }).status;
+      if (accept.some((a) => a === status)) {
         return { url, port, child, output: () => out, stop };
       }
     } catch {
