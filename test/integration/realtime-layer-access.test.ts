@@ -183,6 +183,32 @@ describe('a change of rights reaches open sockets at once', () => {
     expect(victim.connected).toBe(true);
   });
 
+  it('stops them to the handlers of a department whose kind is changed from 消防 to 城管', async () => {
+    const dept = `fire-test-${Date.now().toString(36)}`;
+    const created = await request(t.app)
+      .post('/api/admin/departments')
+      .set('Cookie', sysadmin)
+      .send({ id: dept, name: `消防测试中队 ${dept}`, kind: 'fire' });
+    expect(created.status).toBe(201);
+    const account = await createAccount(t.db, { role: 'handler', departmentId: dept });
+    const s = await open(await login(t.app, account.username, account.password));
+    const seen = collect(s);
+    const changed: unknown[] = [];
+    s.on('session:changed', (info: unknown) => changed.push(info));
+    expect((await emit(s, 'changes:subscribe', { layers: ['incidents'], since: null })).ok).toBe(true);
+    const before = await newIncident();
+    await until('the first incident on the fire handler’s socket', () => seen.has(before));
+    const patched = await request(t.app)
+      .patch(`/api/admin/departments/${dept}`)
+      .set('Cookie', sysadmin)
+      .send({ kind: 'urban_mgmt' });
+    expect(patched.status).toBe(200);
+    await until('session:changed after the department kind changed', () => changed.length > 0, 3000);
+    const after = await newIncident();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(seen.has(after)).toBe(false);
+  });
+
   it('ends the sockets of a disabled account', async () => {
     const account = await createAccount(t.db, { role: 'commander', departmentId: 'command-center' });
     const s = await open(await login(t.app, account.username, account.password));
