@@ -358,7 +358,7 @@ describe('reporting from the phone', () => {
     expect(Math.abs(r.body.case.place.lon - p.lon)).toBeLessThan(0.002);
   });
 
-  it('suggests open cases of the same 小类 nearby as duplicates', async () => {
+  it('suggests open cases of the same 小类 nearby as duplicates, within the case scope', async () => {
     const p = t.nextPoint();
     const first = await reportCase(t, u('inspector'), {
       lon: p.lon,
@@ -366,15 +366,18 @@ describe('reporting from the phone', () => {
       categoryCode: 'SJ0201',
       description: '电线杆小广告',
     });
-    const res = await get(`/api/cases/duplicates?lon=${p.lon + 0.0002}&lat=${p.lat}&categoryCode=SJ0201`, u('inspector2'));
+    // Another inspector without this grid in their scope is not shown the report (gateway/policy/scope.ts).
+    const unseen = await get(`/api/cases/duplicates?lon=${p.lon + 0.0002}&lat=${p.lat}&categoryCode=SJ0201`, u('inspector2'));
+    expect((unseen.body as DuplicateResponse).candidates.map((c) => c.id)).not.toContain(first.body.case.id);
+    const res = await get(`/api/cases/duplicates?lon=${p.lon + 0.0002}&lat=${p.lat}&categoryCode=SJ0201`, u('dispatcher'));
     expect(res.status).toBe(200);
     const d = res.body as DuplicateResponse;
     expect(d.radiusM).toBe(50);
     expect(d.candidates.map((c) => c.id)).toContain(first.body.case.id);
     expect(d.candidates[0]!.distanceM).toBeLessThan(50);
-    const other = await get(`/api/cases/duplicates?lon=${p.lon + 0.0002}&lat=${p.lat}&categoryCode=SJ0102`, u('inspector2'));
+    const other = await get(`/api/cases/duplicates?lon=${p.lon + 0.0002}&lat=${p.lat}&categoryCode=SJ0102`, u('dispatcher'));
     expect((other.body as DuplicateResponse).candidates.map((c) => c.id)).not.toContain(first.body.case.id);
-    const far = await get(`/api/cases/duplicates?lon=${p.lon + 0.01}&lat=${p.lat}&categoryCode=SJ0201`, u('inspector2'));
+    const far = await get(`/api/cases/duplicates?lon=${p.lon + 0.01}&lat=${p.lat}&categoryCode=SJ0201`, u('dispatcher'));
     expect((far.body as DuplicateResponse).candidates.map((c) => c.id)).not.toContain(first.body.case.id);
   });
 });
