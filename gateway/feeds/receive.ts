@@ -1,9 +1,9 @@
 import type { ErrorCode } from '../../contracts/errors';
 import type { FeedAck, FeedSource } from '../../contracts/incidents';
+import { isRecordFault } from '../changes/group-commit';
 import type { ReadyState } from '../deps';
 import { AppError } from '../http/errors';
 import { locateReport } from '../incidents/locate';
-import { isRecordFault } from '../changes/group-commit';
 import { applyRoadEffect } from '../incidents/road-effects';
 import { FeedRejection, type RejectionKind } from './adapter';
 import { FEED_ADAPTERS, parseNative } from './adapters';
