@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { HeadWitness } from '../../gateway/audit/head-witness';
-import { auditKeyFrom } from '../../gateway/audit/key';
+import request from 'supertest';
+import { HeadWitness, witnessFile } from '../../gateway/audit/head-witness';
+import { auditKeyFrom, KEY_FILE_NAME, loadAuditKey } from '../../gateway/audit/key';
+import { loadConfig } from '../../gateway/config';
 import { verifyAuditChain } from '../../gateway/audit/verify';
 import { AuditWriter } from '../../gateway/audit/writer';
 import { migrate } from '../../geo/db/migrate';
@@ -14,6 +16,7 @@ import type { Db } from '../../geo/db/types';
 import { adminUrl } from '../support/env';
 import { createScratchDb } from '../support/db';
 import { ROOT } from '../support/env';
+import { createAccount, createIdentityTestApp, login } from '../support/identity';
 
 /**
  * What guards the audit log beyond its triggers: the chain head written outside the database, so removing the
@@ -111,6 +114,44 @@ describe('ownership of the audit tables', () => {
     } finally {
       await gateway.end();
       await db.exec(`REVOKE CONNECT ON DATABASE ${name} FROM ${GATEWAY_ROLE}`);
+    }
+  });
+});
+
+describe('校验链 (POST /api/audit/verify) checks the external head too', () => {
+  it('reports rows missing after the head the gateway wrote outside the database', async () => {
+    // A gateway of its own DATA_DIR (with the shared test database's audit key), so no other suite sees its file.
+    const own = mkdtempSync(path.join(os.tmpdir(), 'harbin-audit-route-'));
+    const shared = loadConfig().DATA_DIR;
+    loadAuditKey({ configured: undefined, dataDir: shared }); // created on first use, as the gateway would
+    copyFileSync(path.join(shared, KEY_FILE_NAME), path.join(own, KEY_FILE_NAME));
+    const saved = process.env.DATA_DIR;
+    process.env.DATA_DIR = own;
+    const t = await createIdentityTestApp().finally(() => {
+      if (saved === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = saved;
+    });
+    try {
+      const auditor = await createAccount(t.db, { role: 'auditadmin', departmentId: 'info-center' });
+      const cookie = await login(t.app, auditor.username, auditor.password);
+      const intact = await request(t.app).post('/api/audit/verify').set('Cookie', cookie);
+      expect(intact.status).toBe(200);
+      expect(intact.body.ok).toBe(true);
+      // The file now says the chain reached far beyond its last row, as it would after the newest rows were cut.
+      const [{ chain_id: chainId }] = (await t.db.query<{ chain_id: string }>('SELECT chain_id FROM audit_chain_identity')) as [
+        { chain_id: string },
+      ];
+      const seq = (intact.body.lastSeq as number) + 1_000_000;
+      const hash = 'f'.repeat(64);
+      const mac = t.identity.key.mac(JSON.stringify(['harbin-audit-head-v1', chainId, seq, hash]));
+      writeFileSync(witnessFile(own, chainId), JSON.stringify({ chainId, seq, hash, at: new Date().toISOString(), mac }));
+      const cut = await request(t.app).post('/api/audit/verify').set('Cookie', cookie);
+      expect(cut.status).toBe(200);
+      expect(cut.body.ok).toBe(false);
+      expect(cut.body.firstBroken.reason).toMatch(new RegExp(`外部锚点记载链头为 #${seq}.*缺失（末尾被截断）`));
+    } finally {
+      await t.close();
+      rmSync(own, { recursive: true, force: true });
     }
   });
 });
