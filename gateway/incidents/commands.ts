@@ -208,7 +208,15 @@ export class IncidentCommands {
   }
 
   /** A unit's own status (from its crew or an operator); en route / on scene moves its incident along. */
-  unitStatus(unitId: string, status: UnitStatus, actor: string, note: string | null, guard: UnitGuard): Promise<Unit> {
+  unitStatus(
+    unitId: string,
+    status: UnitStatus,
+    actor: string,
+    note: string | null,
+    guard: UnitGuard,
+    /** Told the status being replaced, read under the row lock (for the audit row's from → to). */
+    replacing?: (previous: UnitStatus) => void,
+  ): Promise<Unit> {
     return this.run(async (tx, touched) => {
       const [u] = await tx.query<{
         id: string;
@@ -218,6 +226,7 @@ export class IncidentCommands {
         agency: FeedSource;
       }>('SELECT id, status, incident_id, callsign, agency FROM unit WHERE id = $1 FOR UPDATE', [unitId]);
       if (!u) throw new AppError('not_found', `no such unit: ${unitId}`);
+      replacing?.(u.status);
       guard(u);
       if (!UNIT_MOVES[u.status].includes(status)) {
         throw new AppError(

@@ -69,9 +69,12 @@ export async function changeMode(
   hub: ChangeHub,
   input: { mode: SystemMode; drill: boolean; reason: string },
   actor: string,
+  /** Told the state being replaced, read under the same lock as the change (for the audit row's from → to). */
+  replacing?: (previous: ModeState) => void,
 ): Promise<ModeState> {
   const { state, changes } = await db.transaction(async (tx) => {
     await lockChangeLog(tx);
+    if (replacing) replacing(await readMode(tx));
     // The state carries its own change-log sequence, so the sequence is taken first.
     const [{ seq }] = (await tx.query<{ seq: string }>("SELECT nextval('change_seq') AS seq")) as [{ seq: string }];
     const [row] = await tx.query<ModeRow>(

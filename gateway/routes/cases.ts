@@ -24,6 +24,7 @@ import { checkFileName } from '../cases/photos';
 import type { CaseActor, CaseScope } from '../cases/service';
 import type { AppDeps } from '../deps';
 import { AppError, parseInput } from '../http/errors';
+import { unsafeTextError } from '../http/text-safety';
 import { ready } from '../http/ready';
 import type { Policy } from '../policy/policy';
 import { caseScopePredicate } from '../policy/scope';
@@ -69,7 +70,8 @@ function photoBody(maxBytes: number): RequestHandler {
   return (req, res, next) => {
     if (req.is('multipart/form-data')) {
       form(req, res, (err: unknown) => {
-        if (!err) return next();
+        // The form's text fields pass the same edge check as every JSON body (gateway/http/text-safety.ts).
+        if (!err) return next(unsafeTextError(req.body) ?? undefined);
         if (err instanceof multer.MulterError) {
           const tooLarge = err.code === 'LIMIT_FILE_SIZE';
           return next(
@@ -263,11 +265,12 @@ export function caseRoutes(deps: AppDeps): Router {
       const p = principalOf(req);
       const { id } = parseInput(caseIdParam, req.params);
       const input = parseInput(caseEventInputs[event] as z.ZodType, req.body ?? {});
-      const [before] = await ready(deps.readiness, req).db.query<{ state: string }>('SELECT state FROM city_case WHERE id = $1', [
-        id,
-      ]);
       const detail = await cases.service.apply(id, event as CaseEvent, input as never, actorFrom(p), scopeFor(policy(), p));
-      auditChange(req, { case: id, event, input, state: { from: before?.state ?? null, to: detail.state } });
+      // The step this event wrote says what it changed: the state from → to and its details (department, extension…).
+      const step = detail.steps
+        .filter((s) => s.event === event)
+        .reduce<(typeof detail.steps)[number] | null>((a, b) => (a && a.seq > b.seq ? a : b), null);
+      auditChange(req, { case: id, event, state: { from: step?.from ?? null, to: detail.state }, step: step?.data ?? null });
       res.json({ case: detail });
     });
   }

@@ -101,9 +101,11 @@ export function incidentRoutes(deps: AppDeps): Router {
     const { id } = parseInput(unitIdParam, req.params);
     const { status, note } = parseInput(unitStatusInput, req.body ?? {});
     const p = principalOf(req);
-    const [before] = await ready(readiness, req).db.query<{ status: string }>('SELECT status FROM unit WHERE id = $1', [id]);
-    const unit = await command.commands.unitStatus(id, status, p.username, note ?? null, unitWriteGuard(policy, p));
-    auditChange(req, { unit: id, status: { from: before?.status ?? null, to: unit.status } });
+    const seen: { before?: string } = {};
+    const unit = await command.commands.unitStatus(id, status, p.username, note ?? null, unitWriteGuard(policy, p), (s) => {
+      seen.before = s;
+    });
+    auditChange(req, { unit: id, status: { from: seen.before ?? null, to: unit.status } });
     res.json(unit);
   });
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { modeChangeInput } from '../../contracts/incidents';
+import { modeChangeInput, type ModeState } from '../../contracts/incidents';
 import { auditChange } from '../audit/change-detail';
 import { principalOf } from '../auth/request';
 import type { AppDeps } from '../deps';
@@ -23,9 +23,10 @@ export function modeRoutes({ readiness }: AppDeps): Router {
   r.post('/mode', async (req, res) => {
     const { db } = ready(readiness, req);
     const input = parseInput(modeChangeInput, req.body ?? {});
-    const before = await readMode(db);
-    const after = await changeMode(db, readiness.changes, input, principalOf(req).username);
-    auditChange(req, { mode: { from: before.mode, to: after.mode }, drill: { from: before.drill, to: after.drill } });
+    const seen: { before?: ModeState } = {};
+    const after = await changeMode(db, readiness.changes, input, principalOf(req).username, (p) => (seen.before = p));
+    const { before } = seen;
+    auditChange(req, { mode: { from: before?.mode, to: after.mode }, drill: { from: before?.drill, to: after.drill } });
     res.json(after);
   });
 

@@ -1,4 +1,10 @@
 import request from 'supertest';
+import type { ModeState } from '../../contracts/incidents';
+import { ChangeHub } from '../../gateway/changes/hub';
+import { changeMode } from '../../gateway/modes/service';
+import { migrate } from '../../geo/db/migrate';
+import { openPostgres } from '../../geo/db/postgres';
+import { createScratchDb } from '../support/db';
 import { placeUnits } from '../support/feeds';
 import { createAccount, createIdentityTestApp, login, type IdentityTestApp } from '../support/identity';
 
@@ -28,28 +34,46 @@ async function commandRows(action: string, res: { headers: Record<string, unknow
 }
 
 it('records the mode change’s input and the mode from → to', async () => {
+  // The mode is one row shared by every suite running now: this change keeps it as it is (the reason is new), and a
+  // mode that really changes is checked on a database of its own below.
   const leader = await createAccount(t.db, { role: 'leader', departmentId: 'command-center' });
   const cookie = await login(t.app, leader.username, leader.password);
-  const before = (await request(t.app).get('/api/mode').set('Cookie', cookie)).body.state as { mode: string; drill: boolean };
-  const target = before.mode === 'emergency' ? 'wartime' : 'emergency';
+  const current = (await request(t.app).get('/api/mode').set('Cookie', cookie)).body.state as { mode: string; drill: boolean };
   const res = await request(t.app)
     .post('/api/mode')
     .set('Cookie', cookie)
-    .send({ mode: target, drill: true, reason: '审计测试：演练切换' });
+    .send({ mode: current.mode, drill: current.drill, reason: '审计测试：确认当前模式' });
   expect(res.status).toBe(200);
   const rows = await commandRows('mode.change', res);
-  expect(rows[0]).toMatchObject({ stage: 'authorised', input: { mode: target, drill: true, reason: '审计测试：演练切换' } });
+  expect(rows[0]).toMatchObject({
+    stage: 'authorised',
+    input: { mode: current.mode, drill: current.drill, reason: '审计测试：确认当前模式' },
+  });
   expect(rows[1]).toMatchObject({
     stage: 'completed',
     status: 200,
-    changes: { mode: { from: before.mode, to: target }, drill: { from: before.drill, to: true } },
+    changes: { mode: { from: current.mode, to: current.mode }, drill: { from: current.drill, to: current.drill } },
   });
-  await request(t.app)
-    .post('/api/mode')
-    .set('Cookie', cookie)
-    .send({ mode: before.mode, drill: before.drill, reason: '审计测试：恢复' })
-    .expect(200);
 });
+
+it('tells the handler the mode it replaces, read under the change-log lock', async () => {
+  const scratch = await createScratchDb('mode_change');
+  const db = await openPostgres(scratch.url);
+  try {
+    await migrate(db);
+    const hub = new ChangeHub();
+    const seen: ModeState[] = [];
+    await changeMode(db, hub, { mode: 'emergency', drill: true, reason: '演练' }, 'leader.test', (p) => seen.push(p));
+    await changeMode(db, hub, { mode: 'wartime', drill: false, reason: '实战' }, 'leader.test', (p) => seen.push(p));
+    expect(seen.map((s) => [s.mode, s.drill])).toEqual([
+      ['daily', false],
+      ['emergency', true],
+    ]);
+  } finally {
+    await db.close();
+    await scratch.drop();
+  }
+}, 60_000);
 
 it('records a unit’s status from → to, with the note it was given', async () => {
   const commander = await createAccount(t.db, { role: 'commander', departmentId: 'command-center' });
