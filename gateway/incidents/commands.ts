@@ -69,9 +69,12 @@ export class IncidentCommands {
     action: Exclude<IncidentAction, 'dispatch'>,
     actor: string,
     note: string | null,
+    /** Told the state being replaced, read under the incident's row lock (for the audit row's from → to). */
+    replacing?: (previous: IncidentState) => void,
   ): Promise<Incident> {
     const { incident, lifted } = await this.run(async (tx, touched) => {
       const status = await lockIncident(tx, id);
+      replacing?.(status);
       const next = nextIncidentState(status, action);
       if (!next) throw refused(id, status, action);
       const lifted = RELEASING.includes(next) ? await liftRoadEffects(tx, id, `警情 #${id} ${INCIDENT_STATE_LABELS[next]}`) : [];

@@ -64,7 +64,12 @@ export function incidentRoutes(deps: AppDeps): Router {
     const { id } = parseInput(incidentIdParam, req.params);
     const { action, note } = parseInput(incidentTransitionInput, req.body ?? {});
     if (action === 'dispatch') throw new AppError('bad_request', 'dispatch has its own endpoint');
-    res.json(await command.commands.transition(id, action, principalOf(req).username, note ?? null));
+    const seen: { before?: string } = {};
+    const incident = await command.commands.transition(id, action, principalOf(req).username, note ?? null, (s) => {
+      seen.before = s;
+    });
+    auditChange(req, { incident: id, action, status: { from: seen.before ?? null, to: incident.status } });
+    res.json(incident);
   });
 
   r.post('/incidents/:id/dispatch', async (req, res) => {

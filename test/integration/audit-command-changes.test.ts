@@ -5,7 +5,7 @@ import { changeMode } from '../../gateway/modes/service';
 import { migrate } from '../../geo/db/migrate';
 import { openPostgres } from '../../geo/db/postgres';
 import { createScratchDb } from '../support/db';
-import { placeUnits } from '../support/feeds';
+import { freshScene, placeUnits, postFeed, report } from '../support/feeds';
 import { createAccount, createIdentityTestApp, login, type IdentityTestApp } from '../support/identity';
 
 /** A command's audit rows say what it changed, not only which route ran: its input, and from → to. */
@@ -89,5 +89,24 @@ it('records a unit’s status from → to, with the note it was given', async ()
   expect(rows[1]).toMatchObject({
     stage: 'completed',
     changes: { unit, status: { from: 'available', to: 'out_of_service' } },
+  });
+});
+
+it('records an incident’s state from → to', async () => {
+  const commander = await createAccount(t.db, { role: 'commander', departmentId: 'command-center' });
+  const cookie = await login(t.app, commander.username, commander.password);
+  const scene = freshScene();
+  const fed = await postFeed(t.app, '110', report('110', 'traffic_crash', scene, scene.at).payload);
+  expect(fed.status).toBe(201);
+  const incidentId = (fed.body as { incidentId: number }).incidentId;
+  const res = await request(t.app)
+    .post(`/api/incidents/${incidentId}/transition`)
+    .set('Cookie', cookie)
+    .send({ action: 'acknowledge', note: '已电话核实' });
+  expect(res.status).toBe(200);
+  const rows = await commandRows('incident.command', res);
+  expect(rows[0]).toMatchObject({ stage: 'authorised', input: { action: 'acknowledge', note: '已电话核实' } });
+  expect(rows[1]).toMatchObject({
+    changes: { incident: incidentId, action: 'acknowledge', status: { from: 'new', to: 'acknowledged' } },
   });
 });
