@@ -16,6 +16,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  // Requests to the gateway are sent as the web client's same-origin fetch sends them (Origin, Sec-Fetch-Site).
+  moduleNameMapper: { '^supertest$': '<rootDir>/test/support/browser-supertest.ts' },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   testTimeout: 60000,
   maxWorkers: 2,

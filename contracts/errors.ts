@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'conflict',
   'payload_too_large',
+  'unsupported_media_type',
   'unavailable',
   'internal',
 ] as const;

@@ -1,15 +1,31 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express from 'express';
+import express, { type Request } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { OPEN311_BASE, OPEN311_PATHS } from '../contracts/cases';
 import { identityOf } from './auth/identity';
+import { CALLER_LIMITS, callerLimiter } from './auth/rate-limit';
+import { principalOf } from './auth/request';
 import type { AppDeps } from './deps';
-import { errorHandler, notFoundHandler } from './http/errors';
+import { csrfGuard } from './http/csrf';
+import { errorHandler, geoReportErrorHandler, notFoundHandler } from './http/errors';
+import { noStoreWhenSignedIn } from './http/no-store';
+import { checkParsedBody, checkPathAndQuery, jsonBody } from './http/text-safety';
 import { httpAccessControl } from './policy/http';
 import { API_ROUTES } from './routes';
 import { STATIC_ROUTES } from './routes/static';
+
+const OPEN311_REQUESTS = OPEN311_PATHS.requests;
+
+/** Who posts an Open311 request: its channel key (hashed, never kept), or its address when it sends none. */
+const open311Caller = (req: Request): string => {
+  const key: unknown = (req.body as { api_key?: unknown } | undefined)?.api_key;
+  if (typeof key === 'string' && key) return `key:${createHash('sha256').update(key).digest('hex')}`;
+  return `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+};
 
 /** Builds the HTTP application from its dependencies; `gateway/main.ts` wires the real ones. */
 export function createApp(deps: AppDeps): express.Express {
@@ -45,11 +61,36 @@ export function createApp(deps: AppDeps): express.Express {
       hsts: false,
     }),
   );
+  const identity = identityOf(deps);
+  // The edge: every path, query and parsed body is checked once for what PostgreSQL text can hold
+  // (gateway/http/text-safety.ts); state changes must come from our own pages and send JSON (gateway/http/csrf.ts).
+  app.use(checkPathAndQuery);
+  app.use(
+    csrfGuard({
+      cookieName: identity.cookie.name,
+      allowedOrigins: deps.config.ALLOWED_ORIGINS.map((o) => new URL(o).origin),
+    }),
+  );
   // Agency webhooks are signed over their exact bytes: their bodies stay raw (and are parsed by the feed route).
   app.use('/api/feeds', express.raw({ type: () => true, limit: '256kb' }));
-  app.use(express.json({ limit: '1mb' }));
+  // Open311 clients post GeoReport v2 forms; parsed here so the edge check and the per-key limit see them.
+  app.post(OPEN311_REQUESTS, express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 40 }));
+  app.use(jsonBody('1mb'));
+  app.use(checkParsedBody);
+  app.post(
+    OPEN311_REQUESTS,
+    callerLimiter({ rule: CALLER_LIMITS.open311Posts, key: open311Caller, what: 'Open311 服务请求提交' }),
+  );
+  app.use(OPEN311_BASE, geoReportErrorHandler);
+  app.use(noStoreWhenSignedIn(identity.cookie.name));
   // Every /api, /tiles and /basemap request passes the access policy (data/policy.json) first.
-  app.use(httpAccessControl(identityOf(deps)));
+  app.use(httpAccessControl(identity));
+  const uploader = (req: Request) => `user:${principalOf(req).userId}`;
+  app.post(
+    '/api/cases/photos',
+    callerLimiter({ rule: CALLER_LIMITS.photoAttempts, key: uploader, what: '照片上传尝试' }),
+    callerLimiter({ rule: CALLER_LIMITS.photosStored, key: uploader, what: '照片上传', successesOnly: true }),
+  );
 
   const api = express.Router();
   for (const routes of API_ROUTES) api.use(routes(deps));

@@ -1,5 +1,7 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
+import type { Event } from 'socket.io';
+import type { Ack } from '../../contracts/realtime';
 import { AppError } from '../http/errors';
 
 export interface LoginLimiter {
@@ -39,3 +41,89 @@ export function createLoginLimiter(rules: { perIp: number; windowSeconds: number
 }
 
 export { message as rateLimitMessage };
+
+/** Per-caller limits on writes that store files or create records, and on socket events. */
+export const CALLER_LIMITS = {
+  /** Case photos stored per signed-in user (refused uploads store nothing and do not count here)... */
+  photosStored: { limit: 30, windowSeconds: 60 },
+  /** ...and upload attempts per user, refused ones included (each costs a decode). */
+  photoAttempts: { limit: 600, windowSeconds: 60 },
+  /** Open311 service requests per channel key (per client address when no key is sent). */
+  open311Posts: { limit: 60, windowSeconds: 60 },
+  /** Socket events per user over all of their sockets: a burst (a video wall opening 16 views) then a steady rate. */
+  socketEvents: { burst: 200, perSecond: 50 },
+} as const;
+
+/**
+ * A fixed-window limit per caller (express-rate-limit): 429 with Retry-After and a message naming the limit.
+ * `key` returns who is calling; `what` names the operation in the message.
+ */
+export function callerLimiter(opts: {
+  rule: { limit: number; windowSeconds: number };
+  key: (req: Request) => string;
+  what: string;
+  /** Count only requests answered below 400. */
+  successesOnly?: boolean;
+}): RequestHandler {
+  const { limit, windowSeconds } = opts.rule;
+  return rateLimit({
+    windowMs: windowSeconds * 1000,
+    limit,
+    skipFailedRequests: opts.successesOnly ?? false,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: opts.key,
+    handler: (_req, res, next) => {
+      const retry = Number(res.getHeader('Retry-After') ?? windowSeconds);
+      next(
+        new AppError('rate_limited', `${opts.what}过于频繁：每 ${windowSeconds} 秒最多 ${limit} 次，请在 ${retry} 秒后重试`, {
+          retryAfterSeconds: retry,
+        }),
+      );
+    },
+  });
+}
+
+/** Token buckets by key: `burst` tokens, refilled at `perSecond`; full buckets are forgotten. */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    readonly rule: { burst: number; perSecond: number },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one token for `key`: 0 when granted, else the whole seconds until the next token. */
+  take(key: string): number {
+    const t = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.rule.burst, at: t };
+    b.tokens = Math.min(this.rule.burst, b.tokens + ((t - b.at) / 1000) * this.rule.perSecond);
+    b.at = t;
+    this.buckets.set(key, b);
+    if (this.buckets.size > 10_000) this.forgetFull(t);
+    if (b.tokens < 1) return Math.max(1, Math.ceil((1 - b.tokens) / this.rule.perSecond));
+    b.tokens -= 1;
+    return 0;
+  }
+
+  private forgetFull(t: number): void {
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + ((t - b.at) / 1000) * this.rule.perSecond >= this.rule.burst) this.buckets.delete(key);
+    }
+  }
+}
+
+/**
+ * Socket.IO (`socket.use`): one token per client event from the user's bucket, shared by all of that user's
+ * sockets; an event over the limit is acknowledged as `rate_limited` and dropped.
+ */
+export function socketEventLimiter(buckets: TokenBuckets, userId: () => string) {
+  return (packet: Event, next: (err?: Error) => void): void => {
+    const wait = buckets.take(`user:${userId()}`);
+    if (!wait) return next();
+    const last: unknown = packet[packet.length - 1];
+    const { burst, perSecond } = buckets.rule;
+    const message = `实时请求过于频繁：每个用户每秒最多 ${perSecond} 个（瞬时最多 ${burst} 个），请在 ${wait} 秒后重试`;
+    if (typeof last === 'function') (last as (r: Ack<never>) => void)({ ok: false, error: { code: 'rate_limited', message } });
+  };
+}

@@ -21,6 +21,7 @@ export const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unavailable: 503,
   internal: 500,
 };
@@ -87,3 +88,18 @@ function isClientHttpError(err: unknown): err is { status: number; message: stri
   const { status, expose } = err as { status?: unknown; expose?: unknown };
   return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
 }
+
+/**
+ * Errors raised before an Open311 route runs (edge checks, rate limits, its form parser), answered as GeoReport v2
+ * errors: the status and `[{ code, description }]`. Anything else goes on to `errorHandler`.
+ */
+export const geoReportErrorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+  const status =
+    err instanceof AppError
+      ? STATUS[err.code]
+      : isClientHttpError(err) || isBodyParserError(err)
+        ? Number((err as { status?: unknown }).status)
+        : 0;
+  if (!(status >= 400 && status < 500) || res.headersSent) return next(err);
+  res.status(status).json([{ code: status, description: (err as Error).message }]);
+};

@@ -1,3 +1,9 @@
+import express, { type RequestHandler } from 'express';
+import type { Event, Socket } from 'socket.io';
+import type { Ack } from '../../contracts/realtime';
+import { connectError } from '../realtime/handshake';
+import { AppError } from './errors';
+
 /**
  * What a PostgreSQL text (and jsonb) value can hold, checked once where input enters the gateway: no U+0000, no
  * lone UTF-16 surrogates, strings of a sane length, structures of a sane depth and size, finite numbers.
@@ -114,8 +120,80 @@ export function jsonDepthExceeds(text: string | Buffer, limit: number): boolean 
   return false;
 }
 
-/** The Chinese sentence a person reads for a problem: `字段 description 含有不允许的控制字符 (U+0000)`. */
-export function describeTextProblem(p: Pick<TextProblem, 'path' | 'problem'>, where = ''): string {
-  const field = `${where}${where && p.path ? '.' : ''}${p.path}`;
-  return field ? `字段 ${field} ${p.problem}` : `${where || '请求内容'}${p.problem}`;
+/** The Chinese sentence a person reads: `字段 description 含有不允许的控制字符 (U+0000)`. */
+export function describeTextProblem(p: Pick<TextProblem, 'path' | 'problem'>, label = '字段'): string {
+  return p.path ? `${label} ${p.path} ${p.problem}` : `请求内容${p.problem}`;
+}
+
+/** Throws a 400 naming the field when `value` holds anything PostgreSQL text cannot. */
+export function assertSafeText(value: unknown, label = '字段', limits?: Partial<TextLimits>): void {
+  const p = findUnsafeText(value, limits);
+  if (p) throw new AppError('bad_request', describeTextProblem(p, label), { field: p.path, problem: p.kind });
+}
+
+/** The 400 for a value holding anything PostgreSQL text cannot, or null; for callbacks that cannot throw. */
+export function unsafeTextError(value: unknown, label = '字段'): AppError | null {
+  const p = findUnsafeText(value);
+  return p ? new AppError('bad_request', describeTextProblem(p, label), { field: p.path, problem: p.kind }) : null;
+}
+
+/**
+ * Express: the path (each segment, percent-decoded) and the query string of every request, before routing, so no
+ * handler, policy match or audit row ever sees a NUL or an undecodable segment.
+ */
+export const checkPathAndQuery: RequestHandler = (req, _res, next) => {
+  const segments = req.path.split('/').filter(Boolean);
+  for (const raw of segments) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      throw new AppError('bad_request', `路径段 ${raw.slice(0, 80)} 不是有效的 UTF-8 百分号编码`);
+    }
+    const p = findUnsafeText(segment, { maxStringLength: 2000 });
+    if (p) throw new AppError('bad_request', `路径段 ${JSON.stringify(segment.slice(0, 80))} ${p.problem}`, { problem: p.kind });
+  }
+  assertSafeText(req.query, '查询参数', { maxDepth: 4 });
+  next();
+};
+
+/**
+ * `express.json` with the depth checked on the raw bytes before parsing: a 100 000-deep body is refused after one
+ * linear scan instead of being built and walked. Strings, keys and numbers are then checked by `checkParsedBody`.
+ */
+export function jsonBody(limit: string): RequestHandler {
+  return express.json({
+    limit,
+    verify: (_req, _res, buf) => {
+      if (jsonDepthExceeds(buf, DEFAULT_TEXT_LIMITS.maxDepth)) {
+        throw new AppError('bad_request', `请求内容嵌套层数超过上限 ${DEFAULT_TEXT_LIMITS.maxDepth} 层`, { problem: 'too_deep' });
+      }
+    },
+  });
+}
+
+/** Express: every parsed body (JSON, forms), after the body parsers and before any handler. Raw bodies pass. */
+export const checkParsedBody: RequestHandler = (req, _res, next) => {
+  const body: unknown = req.body;
+  if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) assertSafeText(body);
+  next();
+};
+
+/**
+ * Socket.IO (`socket.use`): the arguments of every client event, the same rule as for HTTP bodies; a refusal is
+ * acknowledged with the field and the event never reaches the policy or its handler.
+ */
+export function checkSocketEvent(packet: Event, next: (err?: Error) => void): void {
+  const args = packet.slice(1);
+  const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: Ack<never>) => void) : null;
+  const p = findUnsafeText(args.length === 1 ? args[0] : args);
+  if (!p) return next();
+  ack?.({ ok: false, error: { code: 'bad_request', message: describeTextProblem(p) } });
+}
+
+/** Socket.IO (`io.use`): the handshake's `auth` payload (device credentials) and query, before authentication. */
+export function checkHandshakeText(socket: Socket, next: (err?: Error) => void): void {
+  const p = findUnsafeText({ auth: socket.handshake.auth, query: socket.handshake.query }, { maxStringLength: 4096 });
+  if (!p) return next();
+  next(connectError('bad_request', describeTextProblem(p, '握手参数')));
 }

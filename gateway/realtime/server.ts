@@ -12,6 +12,8 @@ import { actorOf } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import type { Policy } from '../policy/policy';
 import { liveLayerAccess, mayReceiveChange } from '../policy/layer-access';
+import { CALLER_LIMITS, socketEventLimiter, TokenBuckets } from '../auth/rate-limit';
+import { checkHandshakeText, checkSocketEvent } from '../http/text-safety';
 import { socketAccessControl } from '../policy/socket';
 import { registerMediaHandlers } from '../media/handlers';
 import { registerCommands } from './commands';
@@ -65,9 +67,14 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     kick(sessionRoom(sessionId), reason);
   identity.sessions.on('ended', onEnded);
 
+  io.use(checkHandshakeText);
   io.use(handshakeAuth(identity));
+  const eventBuckets = new TokenBuckets(CALLER_LIMITS.socketEvents);
   io.on('connection', (socket) => {
     void socket.join(sessionRoom(socket.data.sessionId));
+    // Per-user rate limit, then the text check of the arguments, then the policy: each before any handler.
+    socket.use(socketEventLimiter(eventBuckets, () => socket.data.userId));
+    socket.use(checkSocketEvent);
     socket.use(socketAccessControl(identity, socket, (reason) => kick(sessionRoom(socket.data.sessionId), reason)));
     registerCommands(identity, socket);
     registerMediaHandlers(deps.media ?? null, identity, socket);

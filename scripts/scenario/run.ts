@@ -101,9 +101,12 @@ export async function fetchUnits(baseUrl: string, login: { username: string; pas
       .filter((u): u is Unit & { lon: number; lat: number } => u.lon !== null && u.lat !== null && u.status !== 'out_of_service')
       .map((u) => ({ id: u.id, type: u.type, lon: u.lon, lat: u.lat }));
   } finally {
-    await fetch(`${base}/api/auth/logout`, { method: 'POST', headers: { cookie }, signal: AbortSignal.timeout(5000) }).catch(
-      () => undefined,
-    );
+    const origin = new URL(base).origin;
+    await fetch(`${base}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, origin },
+      signal: AbortSignal.timeout(5000),
+    }).catch(() => undefined);
   }
 }
 

@@ -124,7 +124,8 @@ it('follows a mode switch on every wall: the band, the panels and the layers of 
     .split(';')[0]!;
   const res = await fetch(`${gateway!.url}/api/mode`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
+    // A script calling as the web page does: its own origin, without which a cookie-borne change is refused.
+    headers: { 'content-type': 'application/json', cookie, origin: gateway!.url },
     body: JSON.stringify({ mode: 'emergency', drill: true, reason: '防汛应急演练' }),
   });
   expect(res.status).toBe(200);

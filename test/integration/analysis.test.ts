@@ -181,7 +181,8 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
       },
       /outside Harbin/,
     ],
-    ['nested GeometryCollection', nested, /expected a GeoJSON Polygon or MultiPolygon, got "GeometryCollection"/],
+    // 1,000 levels of JSON: refused at the edge before any handler (gateway/http/text-safety.ts).
+    ['nested GeometryCollection', nested, /^请求内容嵌套层数超过上限 32 层$/],
     ['no geometry', 42, /geometry must be a GeoJSON geometry object/],
   ];
 

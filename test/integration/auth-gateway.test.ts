@@ -26,7 +26,8 @@ const post = (p: string, body?: object, cookie?: string) =>
     headers: {
       'content-type': 'application/json',
       'x-forwarded-for': `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
-      ...(cookie ? { cookie } : {}),
+      // With a session cookie, a state change must name its origin (as the browser does).
+      ...(cookie ? { cookie, origin: g.url } : {}),
     },
     body: body ? JSON.stringify(body) : null,
   });
