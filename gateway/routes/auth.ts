@@ -95,6 +95,8 @@ export function authRoutes(deps: AppDeps): Router {
         '不能等于或包含登录名',
         '不能是常见或已泄露的密码，也不能只是它们加数字、符号或字母替换',
         '不能包含键盘序列、连续或重复字符',
+        ...(rules.minStrength ? [`强度评估（zxcvbn）至少 ${rules.minStrength}/4：不能只是常见单词、姓名、日期的组合`] : []),
+        ...(rules.history ? [`不能与最近 ${rules.history} 次使用过的密码相同`] : []),
       ],
     });
   });

@@ -65,6 +65,14 @@ describe('password strength and reuse', () => {
   const change = (cookie: string, currentPassword: string, newPassword: string) =>
     request(t.app).post('/api/auth/password').set('Cookie', cookie).send({ currentPassword, newPassword });
 
+  it('tells the person choosing a password about the strength estimate and the history', async () => {
+    const res = await request(t.app).get('/api/auth/password-policy');
+    expect(res.status).toBe(200);
+    expect(res.body.rules).toEqual(
+      expect.arrayContaining([expect.stringContaining('强度评估（zxcvbn）至少 3/4'), '不能与最近 5 次使用过的密码相同']),
+    );
+  });
+
   it('refuses a password the estimator finds guessable, saying why in Chinese', async () => {
     const a = await createAccount(t.db, { role: 'planner' });
     const cookie = await login(t.app, a.username, a.password, address());
