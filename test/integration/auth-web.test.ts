@@ -159,6 +159,47 @@ describe('identity UI', () => {
     await page.close();
   });
 
+  it('shows the system administrator a person’s API tokens and revokes one from the users page', async () => {
+    const db = await openTestDb();
+    const own = await createAccount(db, { role: 'planner', departmentId: 'planning' }).finally(() => db.close());
+    const { page, problems } = await fresh();
+    await page.goto(`${gateway.url}/#login`);
+    await page.getByLabel('用户名').fill(own.username);
+    await page.getByLabel('密码').fill(own.password);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.locator('.user-name').waitFor();
+    const token = await page.evaluate(async () => {
+      const res = await fetch('/api/auth/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ label: 'QGIS 网页测试', days: 30 }),
+      });
+      return ((await res.json()) as { token: string }).token;
+    });
+    const read = () =>
+      fetch(`${gateway.url}/ogc/collections/incidents/items?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await read()).status).toBe(200);
+    await page.close();
+
+    const admin = await fresh();
+    await signIn(admin.page, 'sysadmin');
+    await admin.page.getByText('切换页面').click();
+    await admin.page.getByRole('menuitem', { name: '用户/角色/部门管理' }).click();
+    const row = admin.page.locator(`tr[data-username="${own.username}"]`);
+    await row.getByRole('button', { name: 'API 令牌' }).click();
+    const dialog = admin.page.getByRole('dialog');
+    const tokenRow = dialog.locator('tr', { hasText: 'QGIS 网页测试' });
+    await tokenRow.waitFor();
+    expect(await tokenRow.textContent()).toContain('有效');
+    expect(await dialog.textContent()).not.toContain(token);
+    await tokenRow.getByRole('button', { name: '撤销' }).click();
+    await tokenRow.filter({ hasText: '已撤销' }).waitFor();
+    await shot(admin.page, 'identity-admin-user-tokens.png');
+    expect((await read()).status).toBe(401);
+    expect([...problems.errors, ...admin.problems.errors]).toEqual([]);
+    await admin.page.close();
+  });
+
   it('sends a page whose session is revoked back to the login form at once', async () => {
     const { page } = await fresh();
     // An account of its own: revoking the demo planner's sessions would end other suites' browser sessions.

@@ -32,10 +32,16 @@ export function UserTokensDialog({ user, onClose }: { user: UserSummary; onClose
 
   return (
     <div className="modal-backdrop">
-      <div className="panel identity-dialog admin-form" role="dialog" aria-modal aria-labelledby="user-tokens-title">
+      <div
+        className="panel identity-dialog admin-form user-tokens-dialog"
+        role="dialog"
+        aria-modal
+        aria-labelledby="user-tokens-title"
+      >
         <header>
           <h2 id="user-tokens-title">{user.username} 的 API 令牌</h2>
         </header>
+        <p className="muted">令牌本身只在签发时向本人显示一次；撤销后立即失效。强制下线、重置密码或停用账号会撤销其全部令牌。</p>
         {tokens === null && !error && <p className="muted">正在读取…</p>}
         {tokens?.length === 0 && <p className="muted">该用户没有签发过 API 令牌</p>}
         {tokens && tokens.length > 0 && (
