@@ -104,18 +104,18 @@ function isPlainRecord(v: object): v is Record<string, unknown> {
  * once `limit` is exceeded and returns limit + 1, so a hostile body costs no more than reading it.
  */
 export function jsonDepthExceeds(text: string | Buffer, limit: number): boolean {
-  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  const code = typeof text === 'string' ? (i: number) => text.charCodeAt(i) : (i: number) => text[i]!;
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
+  for (let i = 0; i < text.length; i++) {
+    const c = code(i);
     if (inString) {
-      if (b === 0x5c) i++;
-      else if (b === 0x22) inString = false;
-    } else if (b === 0x22) inString = true;
-    else if (b === 0x7b || b === 0x5b) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
       if (++depth > limit) return true;
-    } else if (b === 0x7d || b === 0x5d) depth--;
+    } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return false;
 }
@@ -179,6 +179,9 @@ export const checkParsedBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** The argument the socket decoder puts in place of an event's arguments nested too deep to parse. */
+export const TOO_DEEP: unknown = Object.freeze({ tooDeep: true });
+
 /**
  * Socket.IO (`socket.use`): the arguments of every client event, the same rule as for HTTP bodies; a refusal is
  * acknowledged with the field and the event never reaches the policy or its handler.
@@ -186,7 +189,9 @@ export const checkParsedBody: RequestHandler = (req, _res, next) => {
 export function checkSocketEvent(packet: Event, next: (err?: Error) => void): void {
   const args = packet.slice(1);
   const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: Ack<never>) => void) : null;
-  const p = findUnsafeText(args.length === 1 ? args[0] : args);
+  const p: Pick<TextProblem, 'path' | 'problem'> | null = args.includes(TOO_DEEP)
+    ? { path: '', problem: `嵌套层数超过上限 ${DEFAULT_TEXT_LIMITS.maxDepth} 层` }
+    : findUnsafeText(args.length === 1 ? args[0] : args);
   if (!p) return next();
   ack?.({ ok: false, error: { code: 'bad_request', message: describeTextProblem(p) } });
 }

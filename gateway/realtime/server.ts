@@ -19,6 +19,7 @@ import { registerMediaHandlers } from '../media/handlers';
 import { registerCommands } from './commands';
 import { handshakeAuth } from './handshake';
 import { originAllowed } from './origin';
+import { depthCheckedParser } from './parser';
 import { regrant, rightsOf } from './rights';
 import { TileInvalidator } from './tile-invalidation';
 import { changeRooms, layerRoom, sessionRoom, type RealtimeServer, type RealtimeSocket } from './types';
@@ -44,6 +45,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   const allowList = deps.config.ALLOWED_ORIGINS.map((o) => new URL(o).origin);
   const io: RealtimeServer = new Server(server, {
     serveClient: false,
+    parser: depthCheckedParser,
     allowRequest: (req, cb) => cb(originAllowed(req, allowList) ? null : 'origin not allowed', originAllowed(req, allowList)),
   });
   // Several gateway processes behind one URL: the Redis adapter carries every broadcast to the others' clients.

@@ -350,6 +350,25 @@ describe('hostile input over Socket.IO', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
+  it('refuses deep event arguments before parsing them, and closes a connection whose handshake nests too deep', async () => {
+    const s = await open('commander');
+    const half = 128 * 1024;
+    const ack = await emitRaw(s, 'changes:subscribe', '['.repeat(half) + ']'.repeat(half));
+    expect(ack).toEqual({ ok: false, error: { code: 'bad_request', message: '请求内容嵌套层数超过上限 32 层' } });
+
+    let auth: Record<string, unknown> = { username: 'wall' };
+    for (let i = 0; i < 100; i++) auth = { a: auth };
+    const deep = connect(url, { transports: ['websocket'], auth, reconnection: false });
+    opened.push(deep);
+    const outcome = await new Promise<string>((resolve) => {
+      deep.once('connect', () => resolve('connected'));
+      deep.once('connect_error', () => resolve('refused'));
+      deep.io.once('close', () => resolve('refused'));
+      setTimeout(() => resolve('no answer'), 5000);
+    });
+    expect(outcome).toBe('refused');
+  });
+
   it('names the field of a NUL in event arguments', async () => {
     const s = await open('commander');
     const ack = await new Promise<Ack<unknown>>((r) => s.emit('layer:subscribe', { layer: 'incidents\u0000' }, r));
