@@ -100,8 +100,8 @@ function isPlainRecord(v: object): v is Record<string, unknown> {
 }
 
 /**
- * The nesting depth of JSON text without parsing it: brackets outside strings, in one linear pass. Stops counting
- * once `limit` is exceeded and returns limit + 1, so a hostile body costs no more than reading it.
+ * Whether JSON text nests deeper than `limit`, without parsing it: brackets outside strings, in one linear pass that
+ * stops at the first level too deep, so a hostile body costs no more than reading it.
  */
 export function jsonDepthExceeds(text: string | Buffer, limit: number): boolean {
   const code = typeof text === 'string' ? (i: number) => text.charCodeAt(i) : (i: number) => text[i]!;
@@ -125,16 +125,16 @@ export function describeTextProblem(p: Pick<TextProblem, 'path' | 'problem'>, la
   return p.path ? `${label} ${p.path} ${p.problem}` : `请求内容${p.problem}`;
 }
 
-/** Throws a 400 naming the field when `value` holds anything PostgreSQL text cannot. */
-export function assertSafeText(value: unknown, label = '字段', limits?: Partial<TextLimits>): void {
+/** The 400 naming the field when `value` holds anything PostgreSQL text cannot, or null (for callbacks). */
+export function unsafeTextError(value: unknown, label = '字段', limits?: Partial<TextLimits>): AppError | null {
   const p = findUnsafeText(value, limits);
-  if (p) throw new AppError('bad_request', describeTextProblem(p, label), { field: p.path, problem: p.kind });
+  return p ? new AppError('bad_request', describeTextProblem(p, label), { field: p.path, problem: p.kind }) : null;
 }
 
-/** The 400 for a value holding anything PostgreSQL text cannot, or null; for callbacks that cannot throw. */
-export function unsafeTextError(value: unknown, label = '字段'): AppError | null {
-  const p = findUnsafeText(value);
-  return p ? new AppError('bad_request', describeTextProblem(p, label), { field: p.path, problem: p.kind }) : null;
+/** Throws `unsafeTextError`'s 400 when there is one. */
+export function assertSafeText(value: unknown, label = '字段', limits?: Partial<TextLimits>): void {
+  const err = unsafeTextError(value, label, limits);
+  if (err) throw err;
 }
 
 /**
