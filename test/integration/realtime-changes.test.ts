@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { FeedAck, IncidentListResponse, ModeState } from '../../contracts/incidents';
+import { appendChanges, CATCH_UP_MAX, lockChangeLog, type ChangeInput } from '../../gateway/changes/log';
 import { attachRealtime, type Realtime } from '../../gateway/realtime/server';
 import { freshScene, offset, postFeed, report } from '../support/feeds';
 import { createAccount, createIdentityTestApp, login, type IdentityTestApp } from '../support/identity';
@@ -96,7 +97,40 @@ it('catches a reconnecting wall up from its last sequence: nothing lost, nothing
   expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
 });
 
-it('asks a client too far behind to reload the snapshot', async () => {
+it('asks a wall more than CATCH_UP_MAX changes behind to reload the snapshot instead of replaying them', async () => {
+  const since = await snapshotSeq();
+  // A burst of readings of one gauge while the wall was away: one more change than a catch-up replays.
+  const at0 = Date.parse('2025-07-01T00:00:00Z');
+  const burst: ChangeInput[] = Array.from({ length: CATCH_UP_MAX + 1 }, (_, i) => ({
+    topic: 'gauge',
+    entity: '10800400',
+    district: '230102',
+    payload: {
+      gauge: {
+        stationId: '10800400',
+        name: '哈尔滨',
+        river: '松花江',
+        lon: 126.6175,
+        lat: 45.7862,
+        waterLevelM: 116 + (i % 100) / 100,
+        rainfallMm: null,
+        warningLevelM: 118.1,
+        at: new Date(at0 + i * 60_000).toISOString(),
+        overWarning: false,
+      },
+    },
+  }));
+  await t.db.transaction(async (tx) => {
+    await lockChangeLog(tx);
+    await appendChanges(tx, burst);
+  });
+  const c = wall({ layers: ['gauges'] }, since);
+  const ack = await c.ready();
+  expect(ack).toMatchObject({ reset: true, changes: [] });
+  expect(ack.head).toBeGreaterThanOrEqual(since + CATCH_UP_MAX + 1);
+});
+
+it('asks a wall ahead of the log (a database restored from an older backup) to reload the snapshot', async () => {
   const c = wall({ layers: ['incidents'] }, 10 ** 12);
   const ack = await c.ready();
   expect(ack.reset).toBe(true);
