@@ -27,6 +27,7 @@ import { MediaError } from '../../media/sfu/errors';
 import type { Identity } from '../auth/identity';
 import type { Principal } from '../auth/principal';
 import { parseInput } from '../http/errors';
+import type { SocketHandlers } from '../realtime/registry';
 import type { RealtimeSocket } from '../realtime/types';
 import { authorizeCameraMedia } from './access';
 import type { ConferenceGateway } from './conference';
@@ -37,7 +38,6 @@ export interface ConferenceContext {
   socket: RealtimeSocket;
   principal: Principal;
 }
-export type ConferenceHandler = (ctx: ConferenceContext, args: unknown[]) => Promise<unknown>;
 
 /** The conference the socket is a member of, with its room: the guard of every media request of a conference. */
 const member = (ctx: ConferenceContext) => ctx.conf.service.memberOf(ctx.socket.id);
@@ -84,14 +84,14 @@ function otherMember(c: Conference, peerId: string) {
  * before these run; being invited is checked (and a refusal audited) before anything is created for the caller.
  */
 export const CONFERENCE_HANDLERS = {
-  'conference:list': async ({ conf, principal }, [req]) => {
+  'conference:list': async ({ conf, principal }, req) => {
     parseInput(conferenceListSchema, req);
     return conf.service
       .list()
       .filter((c) => conf.invited(c, principal))
       .map((c) => conf.summary(c, principal));
   },
-  'conference:create': async (ctx, [req]) => {
+  'conference:create': async (ctx, req) => {
     const input = parseInput(conferenceCreateSchema, req);
     const { conf, principal, socket } = ctx;
     const c = conf.service.create({
@@ -112,7 +112,7 @@ export const CONFERENCE_HANDLERS = {
     });
     return conf.summary(c, principal);
   },
-  'conference:join': async (ctx, [req]): Promise<ConferenceJoined> => {
+  'conference:join': async (ctx, req): Promise<ConferenceJoined> => {
     const { conferenceId } = parseInput(conferenceRefSchema, req);
     const { conf, socket, principal } = ctx;
     const c = conf.service.get(conferenceId);
@@ -152,7 +152,7 @@ export const CONFERENCE_HANDLERS = {
     };
   },
   'conference:leave': async ({ conf, socket }) => ({ left: await conf.release(socket.id, 'left') }),
-  'conference:transport:create': async (ctx, [req]): Promise<ConferenceTransport> => {
+  'conference:transport:create': async (ctx, req): Promise<ConferenceTransport> => {
     const { direction } = parseInput(conferenceTransportCreateSchema, req);
     const { room } = member(ctx);
     const t = await room.createTransport(ctx.socket.id, ctx.conf.service.listen, direction);
@@ -163,12 +163,12 @@ export const CONFERENCE_HANDLERS = {
       dtlsParameters: t.dtlsParameters,
     } as ConferenceTransport;
   },
-  'conference:transport:connect': async (ctx, [req]) => {
+  'conference:transport:connect': async (ctx, req) => {
     const { transportId, dtlsParameters } = parseInput(conferenceTransportConnectSchema, req);
     await member(ctx).room.connectTransport(ctx.socket.id, transportId, dtlsParameters as types.DtlsParameters);
     return { transportId };
   },
-  'conference:produce': async (ctx, [req]) => {
+  'conference:produce': async (ctx, req) => {
     const { transportId, kind, rtpParameters, source } = parseInput(conferenceProduceSchema, req);
     const { room, conference, member: m } = member(ctx);
     const label = source === 'screen' ? `${m.displayName}（屏幕共享）` : m.displayName;
@@ -195,7 +195,7 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.broadcast(conference);
     return { producerId: producer.id };
   },
-  'conference:producer:pause': async (ctx, [req]) => {
+  'conference:producer:pause': async (ctx, req) => {
     const { producerId, paused } = parseInput(conferenceProducerPauseSchema, req);
     const { room, conference, member: m } = member(ctx);
     const p = room.producer(producerId);
@@ -208,7 +208,7 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.broadcast(conference);
     return { producerId };
   },
-  'conference:producer:close': async (ctx, [req]) => {
+  'conference:producer:close': async (ctx, req) => {
     const { producerId } = parseInput(conferenceProducerRefSchema, req);
     const { room, conference } = member(ctx);
     if (room.producer(producerId).peerId !== ctx.socket.id) throw new MediaError('forbidden', '只能关闭自己的媒体流');
@@ -216,7 +216,7 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.broadcast(conference);
     return { producerId };
   },
-  'conference:consume': async (ctx, [req]): Promise<ConferenceConsumed> => {
+  'conference:consume': async (ctx, req): Promise<ConferenceConsumed> => {
     const { producerId, rtpCapabilities } = parseInput(conferenceConsumeSchema, req);
     const { room, conference } = member(ctx);
     // Camera media (an injected camera) reach only a participant who may view that camera, checked now.
@@ -236,18 +236,18 @@ export const CONFERENCE_HANDLERS = {
       rtpParameters: consumer.rtpParameters as ConferenceConsumed['rtpParameters'],
     };
   },
-  'conference:consumer:resume': async (ctx, [req]) => {
+  'conference:consumer:resume': async (ctx, req) => {
     const { consumerId } = parseInput(conferenceConsumerRefSchema, req);
     await member(ctx).room.resumeConsumer(ctx.socket.id, consumerId);
     return { consumerId };
   },
-  'conference:hand': async (ctx, [req]) => {
+  'conference:hand': async (ctx, req) => {
     const { raised } = parseInput(conferenceHandSchema, req);
     const { conference, member: m } = member(ctx);
     ctx.conf.service.raiseHand(conference, m.userId, raised);
     return { raised };
   },
-  'conference:admit': async (ctx, [req]) => {
+  'conference:admit': async (ctx, req) => {
     const { peerId } = parseInput(conferencePeerRefSchema, req);
     const c = moderated(ctx);
     const m = c.lobby.get(peerId);
@@ -257,7 +257,7 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.peers.get(peerId)?.socket.emit('conference:admitted', { conferenceId: c.id });
     return { peerId };
   },
-  'conference:mute': async (ctx, [req]) => {
+  'conference:mute': async (ctx, req) => {
     const { peerId } = parseInput(conferenceMuteSchema, req);
     const c = moderated(ctx);
     // One participant, or everybody who does not moderate.
@@ -277,7 +277,7 @@ export const CONFERENCE_HANDLERS = {
       ),
     };
   },
-  'conference:unmute': async (ctx, [req]) => {
+  'conference:unmute': async (ctx, req) => {
     const { peerId } = parseInput(conferencePeerRefSchema, req);
     const c = moderated(ctx);
     const m = otherMember(c, peerId);
@@ -285,7 +285,7 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.service.allowSpeaking(c, m.userId);
     return { peerId };
   },
-  'conference:cohost': async (ctx, [req]) => {
+  'conference:cohost': async (ctx, req) => {
     const { peerId, cohost } = parseInput(conferenceCohostSchema, req);
     const c = moderated(ctx);
     if (c.hostUserId !== ctx.principal.userId) {
@@ -302,7 +302,7 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.broadcast(c);
     return { peerId, cohost };
   },
-  'conference:remove': async (ctx, [req]) => {
+  'conference:remove': async (ctx, req) => {
     const { peerId } = parseInput(conferencePeerRefSchema, req);
     const c = moderated(ctx);
     if (peerId === ctx.socket.id) throw new MediaError('bad_request', '不能移出自己，请使用退出');
@@ -318,7 +318,7 @@ export const CONFERENCE_HANDLERS = {
     target?.socket.emit('conference:removed', { conferenceId: c.id, reason: `您已被主持人移出会商「${c.title}」` });
     return { peerId };
   },
-  'conference:lock': async (ctx, [req]) => {
+  'conference:lock': async (ctx, req) => {
     const { locked } = parseInput(conferenceLockSchema, req);
     const c = moderated(ctx);
     await auditHost(ctx, c, { event: locked ? 'lock' : 'unlock' });
@@ -326,7 +326,7 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.broadcast(c);
     return { locked };
   },
-  'conference:inject': async (ctx, [req]) => {
+  'conference:inject': async (ctx, req) => {
     const { cameraId, on } = parseInput(conferenceInjectSchema, req);
     const c = moderated(ctx);
     const { room } = member(ctx);
@@ -347,7 +347,7 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.broadcast(c);
     return { cameraId, on };
   },
-  'conference:record': async (ctx, [req]) => {
+  'conference:record': async (ctx, req) => {
     const { recording } = parseInput(conferenceRecordSchema, req);
     const c = moderated(ctx);
     member(ctx);
@@ -357,4 +357,4 @@ export const CONFERENCE_HANDLERS = {
     if (!name) throw new MediaError('conflict', '会商没有在录制');
     return { recording: false, name };
   },
-} satisfies Record<ConferenceClientEvent, ConferenceHandler>;
+} satisfies SocketHandlers<ConferenceContext, ConferenceClientEvent>;

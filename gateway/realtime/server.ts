@@ -16,7 +16,7 @@ import { CALLER_LIMITS, socketEventLimiter, TokenBuckets } from '../auth/rate-li
 import { checkHandshakeText, checkSocketEvent } from '../http/text-safety';
 import { socketAccessControl } from '../policy/socket';
 import { registerMediaHandlers } from '../media/handlers';
-import { registerCommands } from './commands';
+import { registerSessionHandlers } from './handlers';
 import { handshakeAuth } from './handshake';
 import { originAllowed } from './origin';
 import { depthCheckedParser } from './parser';
@@ -78,7 +78,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     socket.use(socketEventLimiter(eventBuckets, () => socket.data.userId));
     socket.use(checkSocketEvent);
     socket.use(socketAccessControl(identity, socket, (reason) => kick(sessionRoom(socket.data.sessionId), reason)));
-    registerCommands(identity, socket);
+    registerSessionHandlers(identity, socket);
     registerMediaHandlers(deps.media ?? null, identity, socket);
     socket.on('disconnect', () => endOwnedSession(identity, socket));
   });
