@@ -9,7 +9,7 @@ import type { GaugeStation } from '../feeds/gauges';
 import { loadFeedKeys, type FeedKeys } from '../feeds/keys';
 import { createAvlWriter, type AvlFix, type AvlResult } from '../feeds/streams';
 import { loadModeProfiles } from '../modes/service';
-import { IncidentCommands } from './commands';
+import { IncidentActions } from './actions';
 import { loadFusionRules, type FusionRules } from './fusion';
 import { createIngestWriter, type IngestItem } from './ingest';
 
@@ -21,7 +21,7 @@ export interface CommandServices {
   stations: GaugeStation[];
   ingest: GroupCommit<IngestItem, FeedAck>;
   avl: GroupCommit<AvlFix, AvlResult>;
-  commands: IncidentCommands;
+  commands: IncidentActions;
   log: Logger;
 }
 
@@ -34,7 +34,7 @@ export function buildCommandServices(db: Db, geo: GeoServices, hub: ChangeHub, l
     stations: loadGaugeStations(),
     ingest: createIngestWriter(db, rules, hub, log),
     avl: createAvlWriter(db, hub, log),
-    commands: new IncidentCommands(db, hub, rules, () => geo.routing),
+    commands: new IncidentActions(db, hub, rules, () => geo.routing),
     log,
   };
 }

@@ -41,10 +41,10 @@ const UNIT_MOVES: Record<UnitStatus, readonly UnitStatus[]> = {
 export const RECOMMEND_PER_TYPE = 3;
 
 /**
- * Operator commands on incidents and units. Each runs in one transaction holding the change-log lock, writes
+ * Operator actions on incidents and units. Each runs in one transaction holding the change-log lock, writes
  * a step, appends the changed incidents and units to the change log, and publishes them after commit.
  */
-export class IncidentCommands {
+export class IncidentActions {
   constructor(
     private readonly db: Db,
     private readonly hub: ChangeHub,
