@@ -189,8 +189,14 @@ export class PhotoStore {
     return paths;
   }
 
-  read(rel: string): Promise<Buffer> {
-    return readFile(this.resolve(rel));
+  /** A stored file; one the database records but storage no longer holds (lost, or restored without photos) is a 404. */
+  async read(rel: string): Promise<Buffer> {
+    try {
+      return await readFile(this.resolve(rel));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      throw new AppError('not_found', `照片文件已不在存储中（${path.posix.basename(rel)}），请联系系统管理员从备份恢复`);
+    }
   }
 
   /** The absolute path of a stored file; stored paths are generated here, but are checked to stay inside. */

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import request from 'supertest';
@@ -131,6 +132,14 @@ describe('accepted photos', () => {
     expect(
       (await request(t.app).get('/api/cases/photos/..%2F..%2Fetc%2Fpasswd/view').set('Cookie', cookie())).status,
     ).toBeLessThan(500);
+  });
+
+  it('answers 404 with a message, not 500, when a recorded photo file is missing from storage', async () => {
+    const p = (await upload(await sampleJpeg({ seed: 12 }), 'image/jpeg')).body as CasePhoto;
+    for (const f of filesUnder(t.dataDir).filter((f) => f.includes('-view.webp'))) rmSync(f);
+    const res = await request(t.app).get(p.viewUrl).set('Cookie', cookie());
+    expect(res.status).toBe(404);
+    expect((res.body as { error: { message: string } }).error.message).toContain('照片文件已不在存储中');
   });
 });
 
