@@ -8,7 +8,8 @@ import { ChangeHub } from './changes/hub';
 import type { Config } from './config';
 import { StreamMonitor } from './feeds/stream-health';
 import type { MediaGateway } from './media/gateway';
-import type { CaseServices } from './cases/services';
+import { AppError } from './http/errors';
+import type { CaseContext } from './cases/context';
 import type { CommandServices } from './incidents/services';
 
 /** Services built once the database is ready; routes receive them, tests build them against real backends. */
@@ -35,7 +36,7 @@ export interface ReadyState {
   geo: GeoServices;
   command: CommandServices;
   /** City management (数字城管): code tables, cases, photos. */
-  cases: CaseServices;
+  cases: CaseContext;
 }
 
 export class Readiness {
@@ -54,6 +55,17 @@ export class Readiness {
 
   get current(): ReadyState | null {
     return this.state;
+  }
+
+  /** The 503 a request gets while the platform starts, naming the step it is at. */
+  startingError(): AppError {
+    return new AppError('unavailable', `the platform is still starting (${this.step}); retry in a few seconds`);
+  }
+
+  /** The database, for services built before start-up (identity, audit); a 503 until it is ready. */
+  db(): Db {
+    if (!this.state) throw this.startingError();
+    return this.state.db;
   }
 
   private readonly waiters: ((state: ReadyState) => void)[] = [];

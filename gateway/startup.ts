@@ -9,7 +9,7 @@ import { importCity } from '../geo/import/importer';
 import { loadManifest } from '../geo/import/manifest';
 import { RoutingService } from '../geo/routing/service';
 import { provisionDemoAccounts } from './auth/seed';
-import { buildCaseServices } from './cases/services';
+import { buildCaseContext } from './cases/context';
 import type { Config } from './config';
 import type { ChangeHub } from './changes/hub';
 import type { GeoServices, Readiness, ReadyState } from './deps';
@@ -28,7 +28,7 @@ export async function buildGeoServices(db: Db): Promise<GeoServices> {
 export async function buildReadyState(db: Db, cfg: Config, log: Logger, hub: ChangeHub): Promise<ReadyState> {
   const geo = await buildGeoServices(db);
   const command = buildCommandServices(db, geo, hub, log, cfg.FEED_KEYS_FILE);
-  return { db, geo, command, cases: buildCaseServices(db, geo, hub, cfg, command.profiles) };
+  return { db, geo, command, cases: buildCaseContext(db, geo, hub, cfg, command.profiles) };
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '../../contracts/cases';
 import type { Queryable, SqlParam } from '../../geo/db/types';
 import { AppError } from '../http/errors';
-import type { CaseScope } from './service';
+import type { CaseScope } from './context';
 import type { CaseSettings, CaseTables } from './tables';
 
 /**

@@ -12,22 +12,19 @@ import {
   type SupervisionLevel,
   type TimeLimitUnit,
 } from '../../contracts/cases';
-import type { Queryable, SqlParam } from '../../geo/db/types';
-import { suggestDepartment } from './dispatch';
+import type { Queryable } from '../../geo/db/types';
+import { ALL_CASES, modeEffect, noSuchCase, type CaseContext, type CaseScope } from './context';
+import { suggestDepartment } from './department-rule';
+import { caseSql, withScope } from './sql';
 import { viewClock, type ModeEffect } from './sla';
 import type { CaseTables } from './tables';
 import { eventsFor } from './workflow';
 
-/** Reading cases: one row shape, one mapping to the wire types. */
+/** Reading cases: one row shape (case-rows.sql), one mapping to the wire types. */
 
-export const CASE_COLUMNS = `c.id, c.code, c.state, c.kind, c.category_code, c.major_code, c.description,
-  ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.address, c.district_code, c.district_name, c.street_code, c.street_name,
-  c.grid_code, c.community, c.channel, c.reporter_id, c.reporter_name, c.contact, c.department_id, d.name AS department_name,
-  c.inspector_id, c.urgent, c.supervision, c.rework_count, c.extension_count, c.check_passed, c.pending_extension,
-  c.limit_amount, c.limit_unit, c.sla_started_at, c.sla_deadline, c.sla_warn_at, c.sla_suspended_at, c.sla_note,
-  c.sla_done_at, c.on_time, c.reported_at, c.filed_at, c.closed_at, c.updated_at, c.dispatched_at, c.check_requested_at,
-  (SELECT p.id FROM case_photo p WHERE p.case_id = c.id AND p.stage = 'report' ORDER BY p.id LIMIT 1) AS first_photo`;
-export const CASE_FROM = 'city_case c LEFT JOIN department d ON d.id = c.department_id';
+const CASE_ROWS_SQL = caseSql('case-rows.sql');
+const CASE_STEPS_SQL = caseSql('case-steps.sql');
+const CASE_PHOTOS_SQL = caseSql('case-photos.sql');
 
 export interface CaseRow {
   id: string;
@@ -150,7 +147,7 @@ interface StepRow {
   data: Record<string, unknown>;
 }
 
-interface PhotoRow {
+export interface PhotoRow {
   id: string;
   case_id: string | null;
   stage: PhotoStage;
@@ -162,8 +159,6 @@ interface PhotoRow {
   uploaded_at: Date;
   uploader_id: string;
 }
-
-export const PHOTO_COLUMNS = 'id, case_id, stage, width, height, exif_lon, exif_lat, taken_at, uploaded_at, uploader_id';
 
 export function toPhoto(p: PhotoRow): CasePhoto {
   const id = Number(p.id);
@@ -182,8 +177,16 @@ export function toPhoto(p: PhotoRow): CasePhoto {
   };
 }
 
-export async function loadCaseRows(db: Queryable, where: string, params: readonly SqlParam[], tail = ''): Promise<CaseRow[]> {
-  return db.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE ${where} ${tail}`, params);
+/** The cases of `ids` the scope holds, the latest changed first. */
+export async function loadCaseRows(db: Queryable, ids: readonly number[], scope: CaseScope = ALL_CASES): Promise<CaseRow[]> {
+  return db.query<CaseRow>(withScope(CASE_ROWS_SQL, scope, 1), [ids, ...scope.params]);
+}
+
+/** One case with its steps, photos and what the viewer's role may do next; a 404 outside the scope. */
+export async function readCase(ctx: CaseContext, id: number, role: string, scope: CaseScope): Promise<CaseDetail> {
+  const [row] = await loadCaseRows(ctx.db, [id], scope);
+  if (!row) throw noSuchCase(id);
+  return toDetail(ctx.db, row, ctx.tables, ctx.now(), await modeEffect(ctx), role);
 }
 
 export async function toDetail(
@@ -195,11 +198,8 @@ export async function toDetail(
   role: string,
 ): Promise<CaseDetail> {
   const [steps, photos] = await Promise.all([
-    db.query<StepRow>(
-      'SELECT id, event, from_state, to_state, at, actor_id, actor_name, actor_role, note, data FROM case_step WHERE case_id = $1 ORDER BY id',
-      [r.id],
-    ),
-    db.query<PhotoRow>(`SELECT ${PHOTO_COLUMNS} FROM case_photo WHERE case_id = $1 ORDER BY id`, [r.id]),
+    db.query<StepRow>(CASE_STEPS_SQL, [r.id]),
+    db.query<PhotoRow>(CASE_PHOTOS_SQL, [r.id]),
   ]);
   const minor = t.categories.minor(r.category_code);
   const allowedEvents = eventsFor(r.state, role);

@@ -42,8 +42,13 @@ export class AppError extends Error {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode = 'bad_request'): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-  throw new AppError(code, problems.join('; '), { issues: problems });
+  throw inputError(result.error, code);
+}
+
+/** The error for input a schema refused: every problem, with its path. */
+export function inputError(error: z.ZodError, code: ErrorCode = 'bad_request'): AppError {
+  const problems = error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+  return new AppError(code, problems.join('; '), { issues: problems });
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

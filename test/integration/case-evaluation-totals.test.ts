@@ -1,5 +1,5 @@
 import { evaluate } from '../../gateway/cases/evaluation';
-import type { CaseScope } from '../../gateway/cases/service';
+import type { CaseScope } from '../../gateway/cases/context';
 import { loadCaseTables } from '../../gateway/cases/tables';
 import type { Db } from '../../geo/db/types';
 import { openTestDb } from '../support/db';

@@ -3,7 +3,7 @@ import { ROLE_IDS, type DepartmentKind, type RoleId } from '../../contracts/iden
 import type { Principal } from '../../gateway/auth/principal';
 import { loadPolicy } from '../../gateway/policy/load';
 import { caseInScope, type ScopedCase } from '../../gateway/policy/scope';
-import { scopeFor } from '../../gateway/routes/cases';
+import { scopeFor } from '../../gateway/cases/access';
 import type { Db } from '../../geo/db/types';
 import { openTestDb } from '../support/db';
 

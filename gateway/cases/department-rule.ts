@@ -11,7 +11,7 @@ export interface DepartmentChoice {
 }
 
 /**
- * Automatic dispatch (自动派遣) by 小类 + grid: an explicit override, else the first matching rule of
+ * The department a case goes to: automatic dispatch (自动派遣) by 小类 + grid: an explicit override, else the first matching rule of
  * data/cityops/dispatch.json, else an active department of the 小类's department kind (the case's district first).
  */
 export async function resolveDepartment(

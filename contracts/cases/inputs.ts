@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { bboxSchema } from '../geo';
+import { CASE_CHANNELS, CASE_KINDS, PHOTO_STAGES, TIME_LIMIT_UNITS } from './code-tables';
+import { categoryCode, dbId, lat, lon, note, photoIds, reason } from './fields';
+import { CASE_EVENTS, CASE_STATES, SUPERVISION_LEVELS, type CaseEvent } from './workflow';
+
+/** Request bodies, paths and queries of the case API (zod; the handlers parse with them). */
+
+/** Client-generated key; the same key resubmitted by the offline outbox returns the same case. */
+export const idempotencyKeySchema = z
+  .string({ error: 'idempotencyKey is required' })
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'idempotencyKey is 8–64 characters of A–Z, a–z, 0–9, "_" or "-" (e.g. a UUID)');
+
+export const reportCaseInput = z
+  .object({
+    idempotencyKey: idempotencyKeySchema,
+    categoryCode,
+    description: z.string().trim().min(2, 'describe the problem (at least 2 characters)').max(2000),
+    lon,
+    lat,
+    coordSystem: z.enum(['wgs84', 'gcj02']).default('wgs84'),
+    address: z.string().trim().max(400).optional(),
+    /** Photos uploaded first with stage `report` (by the same user). */
+    photoIds: photoIds.default([]),
+    channel: z.enum(CASE_CHANNELS).default('inspector'),
+    /** When the inspector saw it (the phone may submit later from its outbox); defaults to now. */
+    observedAt: z.string().datetime({ offset: false }).optional(),
+    urgent: z.boolean().default(false),
+    /** Reporter contact for hotline/public cases. */
+    contact: z.string().trim().max(200).optional(),
+  })
+  .strict();
+export type ReportCaseInput = z.infer<typeof reportCaseInput>;
+
+export const caseEventInputs = {
+  request_verify: z.object({ inspectorId: z.string().min(1).max(64).optional(), note }).strict(),
+  verify: z.object({ confirmed: z.boolean(), note, photoIds: photoIds.default([]) }).strict(),
+  accept: z.object({ note }).strict(),
+  file: z.object({ categoryCode: categoryCode.optional(), note }).strict(),
+  reject: z.object({ reason }).strict(),
+  /** 作废; with `duplicateOf`, a duplicate merged into that open case (重复案件合并). */
+  void: z
+    .object({
+      reason,
+      duplicateOf: z.number({ error: 'duplicateOf is the id of the open case this one duplicates' }).int().positive().optional(),
+    })
+    .strict(),
+  dispatch: z.object({ departmentId: z.string().min(1).max(64).optional(), note }).strict(),
+  redispatch: z.object({ departmentId: z.string().min(1).max(64).optional(), note }).strict(),
+  take: z.object({ note }).strict(),
+  return: z.object({ reason }).strict(),
+  request_extension: z.object({ amount: z.number().int().positive().max(60), unit: z.enum(TIME_LIMIT_UNITS), reason }).strict(),
+  approve_extension: z.object({ note }).strict(),
+  deny_extension: z.object({ reason }).strict(),
+  suspend: z.object({ reason }).strict(),
+  resume: z.object({ note }).strict(),
+  feedback: z.object({ note, photoIds: photoIds.default([]) }).strict(),
+  request_check: z.object({ inspectorId: z.string().min(1).max(64).optional(), note }).strict(),
+  check: z.object({ passed: z.boolean(), note, photoIds: photoIds.default([]) }).strict(),
+  close: z.object({ note }).strict(),
+  rework: z.object({ reason }).strict(),
+  supervise: z.object({ level: z.enum(SUPERVISION_LEVELS), note }).strict(),
+  urge: z.object({ note }).strict(),
+} satisfies Record<CaseEvent, z.ZodType>;
+export type CaseEventInput<E extends CaseEvent> = z.infer<(typeof caseEventInputs)[E]>;
+
+export const caseIdParam = z.object({ id: dbId('case id') });
+export const caseEventParam = z.object({
+  id: dbId('case id'),
+  event: z.enum(CASE_EVENTS, { error: `event is one of ${CASE_EVENTS.join(', ')}` }),
+});
+
+export const caseListQuery = z.object({
+  state: z.enum(['open', 'all', ...CASE_STATES]).default('open'),
+  kind: z.enum(CASE_KINDS).optional(),
+  categoryCode: categoryCode.optional(),
+  district: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  departmentId: z.string().max(64).optional(),
+  sla: z.enum(['normal', 'warning', 'overdue', 'suspended']).optional(),
+  /** `west,south,east,north` in WGS-84, for the map (at most 1° a side). */
+  bbox: bboxSchema.optional(),
+  /** Only the verification and check tasks assigned to the signed-in inspector (the phone's task list). */
+  assignedToMe: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type CaseListQuery = z.infer<typeof caseListQuery>;
+
+export const duplicateQuery = z.object({
+  lon: z.coerce.number().finite().min(-180).max(180),
+  lat: z.coerce.number().finite().min(-90).max(90),
+  categoryCode,
+  /** Defaults to the configured radius (data/cityops/settings.json); at most 500 m. */
+  radiusM: z.coerce.number().positive().max(500).optional(),
+});
+
+export const photoUploadQuery = z.object({
+  stage: z.enum(PHOTO_STAGES, { error: `stage is one of ${PHOTO_STAGES.join(', ')}` }),
+  caseId: dbId('caseId').optional(),
+});
