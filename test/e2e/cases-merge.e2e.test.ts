@@ -1,39 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
 import { DEMO, signedIn, type Session } from '../support/cases-web';
-import { ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { startE2e, type E2eStack } from '../support/e2e';
 
 /**
  * 重复案件合并 in the dispatch console: two inspectors report the same overflowing bin; the dispatcher sees the other
  * report offered as a duplicate in the case detail and merges this one into it (作废 with the link, in the history).
  */
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 const sessions: Session[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  gateway = await startGateway({ DATABASE_URL: testDatabaseUrl(), IDENTITY_SEED: 'demo' }, 240_000);
-  browser = await launchBrowser();
+  e2e = await startE2e();
 }, 300_000);
 
 afterAll(async () => {
   for (const s of sessions) await s.context.close().catch(() => undefined);
-  await browser?.close();
-  await gateway?.stop();
+  await e2e?.close();
 });
 
 it('merges a duplicate report into the case that stays, from the case detail', async () => {
-  const inspector = await signedIn(browser!, gateway!.url, DEMO.inspector);
+  const inspector = await signedIn(e2e!.browser, e2e!.gateway.url, DEMO.inspector);
   sessions.push(inspector);
   // A spot of its own (a random point in central Harbin), reported twice.
   const spot = { lon: 126.6 + Math.random() * 0.08, lat: 45.73 + Math.random() * 0.04 };
   const report = async () => {
-    const res = await inspector.page.request.post(`${gateway!.url}/api/cases`, {
+    const res = await inspector.page.request.post(`${e2e!.gateway.url}/api/cases`, {
+      headers: { Origin: e2e!.gateway.url },
       data: { idempotencyKey: randomUUID(), categoryCode: 'SJ0102', description: '垃圾桶满溢，周边散落垃圾', ...spot },
     });
     expect(res.status()).toBe(201);
@@ -42,9 +34,9 @@ it('merges a duplicate report into the case that stays, from the case detail', a
   const kept = await report();
   const duplicate = await report();
 
-  const dispatcher = await signedIn(browser!, gateway!.url, DEMO.dispatcher);
+  const dispatcher = await signedIn(e2e!.browser, e2e!.gateway.url, DEMO.dispatcher);
   sessions.push(dispatcher);
-  await dispatcher.page.goto(`${gateway!.url}/#cases`);
+  await dispatcher.page.goto(`${e2e!.gateway.url}/#cases`);
   await dispatcher.page.locator(`[data-testid=case-row][data-case-id="${duplicate.id}"]`).click();
   const panel = dispatcher.page.locator('[data-testid=case-duplicates]');
   await panel.waitFor({ timeout: 15_000 });
@@ -59,7 +51,7 @@ it('merges a duplicate report into the case that stays, from the case detail', a
   expect(await dispatcher.page.locator('[data-testid=case-steps]').textContent()).toContain(kept.code);
   await dispatcher.shot('cases-merge-done.png');
 
-  const res = await dispatcher.page.request.get(`${gateway!.url}/api/cases/${duplicate.id}`);
+  const res = await dispatcher.page.request.get(`${e2e!.gateway.url}/api/cases/${duplicate.id}`);
   const detail = (await res.json()) as { state: string; steps: { event: string; data: Record<string, unknown> }[] };
   expect(detail.state).toBe('voided');
   expect(detail.steps.at(-1)).toMatchObject({ event: 'void', data: { duplicateOf: kept.id } });

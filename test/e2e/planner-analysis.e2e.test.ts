@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { IncidentCategory } from '../../contracts/incidents';
-import { launchBrowser, openPage, type PageProblems } from '../support/browser';
+import type { PageProblems } from '../support/browser';
+import { PLANNER_READY, SHOTS, signedInPage, startE2e, type E2eStack } from '../support/e2e';
 import { offset, report, signedHeaders } from '../support/feeds';
-import { OUTPUT_DIR, ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
 import { PixelSample, type Rect } from './pixels';
 
 /**
@@ -19,8 +18,6 @@ import { PixelSample, type Rect } from './pixels';
 // more than the default minute.
 jest.setTimeout(180_000);
 
-const SHOTS = path.join(OUTPUT_DIR, 'e2e');
-const PLANNER = { username: 'guihua.zhou', password: 'Ghz#Planner-2907' };
 const HOUR = 3_600_000;
 /** A past two days of the suite's own database (the incidents' report times). */
 const START = Date.parse('2025-03-10T00:00:00Z');
@@ -32,8 +29,7 @@ const SPOTS = [
 ];
 const CATEGORIES: IncidentCategory[] = ['public_order', 'crime', 'traffic_crash'];
 
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let page: Page;
 let problems: PageProblems;
 const times: number[] = [];
@@ -84,7 +80,7 @@ async function deliver(i: number): Promise<void> {
   const at = new Date(START + i * HOUR + ((i * 7) % 20) * 60_000);
   const r = report('110', CATEGORIES[i % CATEGORIES.length]!, where, at, { title: `规划回放测试警情 ${i + 1}` });
   const body = JSON.stringify(r.payload);
-  const res = await fetch(`${gateway!.url}/api/feeds/110`, { method: 'POST', headers: signedHeaders('110', body), body });
+  const res = await fetch(`${e2e!.gateway.url}/api/feeds/110`, { method: 'POST', headers: signedHeaders('110', body), body });
   if (res.status !== 201) throw new Error(`feed answered ${res.status}: ${await res.text()}`);
   times.push(at.getTime());
 }
@@ -96,7 +92,7 @@ async function deliver(i: number): Promise<void> {
 async function serverIncidents(filter?: string): Promise<{ matched: number; times: number[] }> {
   const q = filter ? `&filter=${encodeURIComponent(filter)}` : '';
   const res = await page.request.get(
-    `${gateway!.url}/ogc/collections/incidents/items?limit=10000&properties=first_reported_at${q}`,
+    `${e2e!.gateway.url}/ogc/collections/incidents/items?limit=10000&properties=first_reported_at${q}`,
   );
   expect(res.status()).toBe(200);
   const body = (await res.json()) as { numberMatched: number; features: { properties: { first_reported_at: string } }[] };
@@ -104,23 +100,15 @@ async function serverIncidents(filter?: string): Promise<{ matched: number; time
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  mkdirSync(SHOTS, { recursive: true });
-  gateway = await startGateway({ DATABASE_URL: testDatabaseUrl(), IDENTITY_SEED: 'demo' }, 240_000);
+  e2e = await startE2e();
   for (let i = 0; i < N; i++) await deliver(i);
-  browser = await launchBrowser();
-  ({ page, problems } = await openPage(browser, { width: 1600, height: 900 }));
-  const res = await page.request.post(`${gateway.url}/api/auth/login`, { data: PLANNER });
-  expect(res.status()).toBe(200);
-  await page.goto(`${gateway.url}/#planner`);
-  await page.locator('[data-testid=planner-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  ({ page, problems } = await signedInPage(e2e, 'guihua.zhou', { width: 1600, height: 900 }, PLANNER_READY));
 }, 300_000);
 
 afterAll(async () => {
   if (problems?.errors.length) console.warn(`page problems:\n${problems.errors.join('\n')}`);
   if (page) writeFileSync(path.join(SHOTS, 'planner-analysis-last.png'), await page.screenshot());
-  await browser?.close();
-  await gateway?.stop();
+  await e2e?.close();
 });
 
 it('draws the incidents as a deck.gl heat map and as hexbins, with Chinese legends', async () => {
@@ -136,7 +124,9 @@ it('draws the incidents as a deck.gl heat map and as hexbins, with Chinese legen
   await page.locator('[data-testid=aggregate-display]').selectOption('heatmap');
   await page.locator('[data-testid=aggregate-button]').click();
   await page.locator('[data-testid=aggregate-total]').waitFor({ timeout: 30_000 });
-  const agg = await page.request.post(`${gateway!.url}/api/analysis/aggregate`, {
+  // Sent with the page's cookie and, as the page's own fetch would, its Origin.
+  const agg = await page.request.post(`${e2e!.gateway.url}/api/analysis/aggregate`, {
+    headers: { Origin: e2e!.gateway.url },
     data: { collection: 'incidents', by: 'district' },
   });
   const assigned = ((await agg.json()) as { assignedPoints: number }).assignedPoints;

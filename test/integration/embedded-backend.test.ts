@@ -246,7 +246,7 @@ describe('the embedded backend (PGlite)', () => {
 
     const agg = await fetch(`${gateway!.url}/api/analysis/aggregate`, {
       method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { cookie, origin: gateway!.url, 'content-type': 'application/json' },
       body: JSON.stringify({ collection: 'poi', by: 'district', category: 'medical_hospital' }),
     });
     expect(agg.status).toBe(200);

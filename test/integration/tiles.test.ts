@@ -209,11 +209,16 @@ describe('tile requests that are wrong', () => {
     ['/tiles/grid/14/0/0', 'must be requested as {z}/{x}/{y}.mvt'],
     ['/tiles/grid/14/0', 'expected /tiles/{layer}/{z}/{x}/{y}.mvt'],
     ['/tiles/grid/14/0/0/0.mvt', 'expected /tiles/{layer}/{z}/{x}/{y}.mvt'],
-    ['/tiles/grid/14/%E0%A4%A/0.mvt', 'percent-encoding'],
   ])('rejects %s with 400 invalid_tile', async (url, text) => {
     const res = await request(t.app).get(url).expect(400);
     expect(res.body.error.code).toBe('invalid_tile');
     expect(res.body.error.message).toContain(text);
+  });
+
+  it('rejects a path segment with broken percent-encoding at the edge, before any tile code, naming the segment', async () => {
+    const res = await request(t.app).get('/tiles/grid/14/%E0%A4%A/0.mvt').expect(400);
+    expect(res.body.error.code).toBe('bad_request');
+    expect(res.body.error.message).toBe('路径段 %E0%A4%A 不是有效的 UTF-8 百分号编码');
   });
 
   it('never answers a 5xx, whatever the path segments', async () => {
