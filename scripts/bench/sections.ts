@@ -1,6 +1,7 @@
 import type { BenchBackend } from './context';
 import { benchCases } from './cases';
 import { benchFusion } from './fusion';
+import { benchGeocode } from './geocode';
 import { benchGrid } from './grid';
 import { benchIngest } from './ingest';
 import { benchMedia } from './media';
@@ -26,6 +27,7 @@ export type BenchSection =
 /** Every benchmark section, in report order. */
 export const BENCH_SECTIONS: BenchSection[] = [
   { key: 'grid', name: 'unit grid', kind: 'per-backend', run: benchGrid },
+  { key: 'geocode', name: 'geocoding', kind: 'per-backend', run: benchGeocode },
   { key: 'nearest-straight', name: 'nearest by straight line', kind: 'per-backend', run: benchNearestStraight },
   { key: 'nearest-drive', name: 'nearest by drive time', kind: 'per-backend', run: benchNearestDrive },
   { key: 'tiles', name: 'vector tiles', kind: 'per-backend', run: benchTiles },

@@ -1,10 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
 import type { GeocodeCandidate, GeocodeResponse, ReverseGeocodeResult } from '../../contracts';
 import { normalizeName } from '../../geo/geocode/normalize';
 import { createTestApp, type TestApp } from '../support/app';
-import { OUTPUT_DIR } from '../support/env';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -254,47 +251,5 @@ describe('GET /api/geo/reverse', () => {
   ])('rejects %j with %i', async (query, status, text) => {
     const res = await request(t.app).get('/api/geo/reverse').query(query).expect(status);
     expect(res.body.error.message).toContain(text);
-  });
-});
-
-describe('geocoding latency in-process', () => {
-  function percentile(sorted: number[], p: number): number {
-    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-  }
-
-  it('answers forward queries in well under a millisecond at p50 and a few at p95', async () => {
-    const names = await t.db.query<{ name: string }>(
-      `SELECT name FROM (SELECT name FROM poi WHERE name <> '' UNION SELECT name FROM road WHERE name <> ''
-       UNION SELECT name FROM street) n ORDER BY md5(name) LIMIT 400`,
-    );
-    // Full names, two-character prefixes (the typical first keystrokes) and inner fragments.
-    const queries = names.flatMap(({ name }) => [name, name.slice(0, 2), name.slice(1, 4)]);
-    const geocoder = t.state.geo.geocoder;
-    for (const q of queries) geocoder.search(q, { limit: 10 }); // warm-up
-    const ms: number[] = [];
-    for (const q of queries) {
-      const t0 = performance.now();
-      geocoder.search(q, { limit: 10 });
-      ms.push(performance.now() - t0);
-    }
-    ms.sort((a, b) => a - b);
-    const reverseMs: number[] = [];
-    for (let i = 0; i < 100; i++) {
-      const lon = 126.55 + (i % 10) * 0.02;
-      const lat = 45.7 + Math.floor(i / 10) * 0.01;
-      const t0 = performance.now();
-      await geocoder.reverse(lon, lat);
-      reverseMs.push(performance.now() - t0);
-    }
-    reverseMs.sort((a, b) => a - b);
-    const report = {
-      index: geocoder.size,
-      forward: { queries: ms.length, p50Ms: percentile(ms, 50), p95Ms: percentile(ms, 95), maxMs: ms[ms.length - 1] },
-      reverse: { queries: reverseMs.length, p50Ms: percentile(reverseMs, 50), p95Ms: percentile(reverseMs, 95) },
-    };
-    writeFileSync(path.join(OUTPUT_DIR, 'geocode-latency.json'), JSON.stringify(report, null, 2));
-    expect(report.forward.p50Ms).toBeLessThan(1);
-    expect(report.forward.p95Ms).toBeLessThan(5);
-    expect(report.reverse.p95Ms).toBeLessThan(50);
   });
 });
