@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Error codes shared by the API and the web client. One place maps each to an HTTP status (gateway/errors.ts). */
 export const ERROR_CODES = [
   'bad_request',
@@ -27,3 +29,11 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ApiErrorBody {
   error: { code: ErrorCode; message: string; requestId?: string; details?: unknown };
 }
+
+/**
+ * What a client accepts as an error body: any code string (a newer server may add codes), the message to show.
+ * The server's own answers are typed by `ApiErrorBody`.
+ */
+export const apiErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional(), details: z.unknown().optional() }),
+});

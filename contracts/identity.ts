@@ -67,39 +67,45 @@ export const loginRequestSchema = z.object({
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
-export interface DepartmentRef {
-  id: string;
-  name: string;
-  kind: DepartmentKind;
-}
+// Answers are zod schemas with their types inferred: the server writes them, the browser parses them.
+export const departmentRefSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(DEPARTMENT_KINDS) });
+export type DepartmentRef = z.infer<typeof departmentRefSchema>;
 
 /** The signed-in user as the client sees it. `actions` lists the policy actions the role may perform. */
-export interface SessionUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: RoleId;
-  roleName: string;
-  kind: AccountKind;
-  department: DepartmentRef | null;
-  gridScope: string[];
-  mustChangePassword: boolean;
-  actions: string[];
-}
+export const sessionUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLE_IDS),
+  roleName: z.string(),
+  kind: z.enum(ACCOUNT_KINDS),
+  department: departmentRefSchema.nullable(),
+  gridScope: z.array(z.string()),
+  mustChangePassword: z.boolean(),
+  actions: z.array(z.string()),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
 
-export interface SessionInfo {
+export const sessionInfoSchema = z.object({
   /** When the session ends unless used or renewed; null for device accounts (no idle timeout). */
-  idleExpiresAt: string | null;
-  absoluteExpiresAt: string;
-}
+  idleExpiresAt: z.string().nullable(),
+  absoluteExpiresAt: z.string(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
-export interface LoginResponse {
-  user: SessionUser;
-  session: SessionInfo;
-}
+export const loginResponseSchema = z.object({ user: sessionUserSchema, session: sessionInfoSchema });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 /** `GET /api/auth/session`: the session if there is one (200 either way); `notice` says why one just ended. */
-export type SessionProbe = (LoginResponse & { notice: null }) | { user: null; session: null; notice: string | null };
+export const sessionProbeSchema = z.union([
+  loginResponseSchema.extend({ notice: z.null() }),
+  z.object({ user: z.null(), session: z.null(), notice: z.string().nullable() }),
+]);
+export type SessionProbe = z.infer<typeof sessionProbeSchema>;
+
+/** `GET /api/auth/password-policy`: the rules shown beside a new-password field. */
+export const passwordPolicySchema = z.object({ minLength: z.number(), minClasses: z.number(), rules: z.array(z.string()) });
+export type PasswordPolicyView = z.infer<typeof passwordPolicySchema>;
 
 /** One reason a password was refused, with a code a program can branch on and a message a person can act on. */
 export interface PasswordProblem {
@@ -174,54 +180,58 @@ export const updateDepartmentSchema = departmentSchema
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change: give at least one field' });
 
-export interface Department extends DepartmentRef {
-  hotline: string | null;
-  districtAdcode: string | null;
-  active: boolean;
-}
+export const departmentViewSchema = departmentRefSchema.extend({
+  hotline: z.string().nullable(),
+  districtAdcode: z.string().nullable(),
+  active: z.boolean(),
+});
+export type Department = z.infer<typeof departmentViewSchema>;
 
-export interface UserSummary {
-  id: string;
-  username: string;
-  displayName: string;
-  role: RoleId;
-  kind: AccountKind;
-  departmentId: string | null;
-  gridScope: string[];
-  disabled: boolean;
-  mustChangePassword: boolean;
-  lockedUntil: string | null;
-  activeSessions: number;
-  createdAt: string;
-}
+export const userSummarySchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLE_IDS),
+  kind: z.enum(ACCOUNT_KINDS),
+  departmentId: z.string().nullable(),
+  gridScope: z.array(z.string()),
+  disabled: z.boolean(),
+  mustChangePassword: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  activeSessions: z.number(),
+  createdAt: z.string(),
+});
+export type UserSummary = z.infer<typeof userSummarySchema>;
 
-export interface RoleSummary {
-  id: RoleId;
-  name: string;
-  device: boolean;
-  privileged: boolean;
+export const roleSummarySchema = z.object({
+  id: z.enum(ROLE_IDS),
+  name: z.string(),
+  device: z.boolean(),
+  privileged: z.boolean(),
   /** Whether the system administrator may assign this role through the API (privileged roles are provisioned). */
-  grantable: boolean;
-  actions: string[];
-}
+  grantable: z.boolean(),
+  actions: z.array(z.string()),
+});
+export type RoleSummary = z.infer<typeof roleSummarySchema>;
 
 /** Outcome of an audited action. */
 export const AUDIT_OUTCOMES = ['ok', 'failed', 'denied', 'locked', 'error'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export interface AuditEventView {
-  seq: number;
-  at: string;
-  userId: string | null;
-  username: string | null;
-  role: string | null;
-  action: string;
-  object: string | null;
-  outcome: AuditOutcome;
-  sourceIp: string | null;
-  requestId: string | null;
-  detail: Record<string, unknown>;
-}
+export const auditEventViewSchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  userId: z.string().nullable(),
+  username: z.string().nullable(),
+  role: z.string().nullable(),
+  action: z.string(),
+  object: z.string().nullable(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  sourceIp: z.string().nullable(),
+  requestId: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEventView = z.infer<typeof auditEventViewSchema>;
 
 export const auditQuerySchema = z.object({
   user: z.string().max(64).optional(),
@@ -234,22 +244,24 @@ export const auditQuerySchema = z.object({
 });
 export type AuditQuery = z.input<typeof auditQuerySchema>;
 
-export interface AuditPage {
-  events: AuditEventView[];
+export const auditPageSchema = z.object({
+  events: z.array(auditEventViewSchema),
   /** Pass as `beforeSeq` for the next (older) page; null when there is none. */
-  nextBeforeSeq: number | null;
-}
+  nextBeforeSeq: z.number().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
 
-export interface ChainVerification {
-  ok: boolean;
+export const chainVerificationSchema = z.object({
+  ok: z.boolean(),
   /** Rows checked. */
-  checked: number;
+  checked: z.number(),
   /** Rows purged by retention before the first remaining row (its anchor), 0 when none. */
-  anchoredThroughSeq: number;
-  lastSeq: number;
+  anchoredThroughSeq: z.number(),
+  lastSeq: z.number(),
   /** The first broken link: the row whose stored hash or link does not match, and why. */
-  firstBroken: { seq: number; reason: string } | null;
-}
+  firstBroken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
+});
+export type ChainVerification = z.infer<typeof chainVerificationSchema>;
 
 /**
  * API tokens (`Authorization: Bearer hgt_…`): read-only access for GIS clients to the OGC API (`/ogc`) and vector
@@ -274,16 +286,30 @@ export const createApiTokenSchema = z
   .strict();
 export type CreateApiToken = z.infer<typeof createApiTokenSchema>;
 
-export interface ApiTokenSummary {
-  id: string;
-  label: string;
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export const apiTokenSummarySchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiTokenSummary = z.infer<typeof apiTokenSummarySchema>;
 
 /** The answer to issuing a token: the only time the token itself is shown. */
-export interface IssuedApiToken extends ApiTokenSummary {
-  token: string;
-}
+export const issuedApiTokenSchema = apiTokenSummarySchema.extend({ token: z.string() });
+export type IssuedApiToken = z.infer<typeof issuedApiTokenSchema>;
+/** `GET /api/auth/tokens`: the caller's own tokens. */
+export const apiTokenListSchema = z.array(apiTokenSummarySchema);
+
+/** The envelopes of the administration answers (`/api/admin/*`, the user menu's tokens). */
+export const adminAnswers = {
+  users: z.object({ users: z.array(userSummarySchema) }),
+  user: z.object({ user: userSummarySchema }),
+  roles: z.object({ roles: z.array(roleSummarySchema) }),
+  departments: z.object({ departments: z.array(departmentViewSchema) }),
+  department: z.object({ department: departmentViewSchema }),
+  tokens: z.object({ tokens: z.array(apiTokenSummarySchema) }),
+  token: z.object({ token: apiTokenSummarySchema }),
+  revoked: z.object({ sessionsEnded: z.number(), apiTokensRevoked: z.number() }),
+};

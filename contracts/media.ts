@@ -70,43 +70,46 @@ export const cameraFileSchema = z
   .strict();
 export type CameraFile = z.infer<typeof cameraFileSchema>;
 
-/** A camera as the API lists it. */
-export interface Camera {
-  id: string;
-  name: string;
-  lon: number;
-  lat: number;
-  direction: number;
-  ownerKind: string;
-  districtAdcode: string;
-  districtName: string | null;
-  group: string;
-  codec: CameraCodec;
-  sourceKind: CameraSource['kind'];
-}
+/** A camera as the API lists it (`GET /api/cameras`). */
+export const cameraSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  lon: z.number(),
+  lat: z.number(),
+  direction: z.number(),
+  ownerKind: z.string(),
+  districtAdcode: z.string(),
+  districtName: z.string().nullable(),
+  group: z.string(),
+  codec: z.enum(CAMERA_CODECS),
+  sourceKind: z.enum(['simulated', 'rtp']) satisfies z.ZodType<CameraSource['kind']>,
+});
+export type Camera = z.infer<typeof cameraSchema>;
 
-export interface CameraList {
-  cameras: Camera[];
-  presets: Record<string, VideoPreset>;
+export const mediaStatusSchema = z.object({
+  workers: z.number(),
+  /** Set when no worker runs: why not. */
+  reason: z.string().optional(),
+});
+export type MediaStatus = z.infer<typeof mediaStatusSchema>;
+
+export const cameraListSchema = z.object({
+  cameras: z.array(cameraSchema),
+  presets: z.record(z.string(), videoPresetSchema),
   /** Whether live video can be served now, and why not. */
-  video: MediaStatus;
-}
+  video: mediaStatusSchema,
+});
+export type CameraList = z.output<typeof cameraListSchema>;
 
-export interface NearestCamera extends Camera {
-  distanceM: number;
-}
+/** `GET /api/cameras/nearest`: the cameras nearest a point, nearest first. */
+export const nearestCamerasSchema = z.object({ cameras: z.array(cameraSchema.extend({ distanceM: z.number() })) });
+export type NearestCamera = z.infer<typeof nearestCamerasSchema>['cameras'][number];
 
 export const nearestCamerasQuery = z.object({
   lon: z.coerce.number({ error: 'lon is a number' }).min(-180).max(180),
   lat: z.coerce.number({ error: 'lat is a number' }).min(-90).max(90),
   limit: z.coerce.number().int().min(1).max(50).default(6),
 });
-
-export interface MediaStatus {
-  workers: number;
-  /** Set when no worker runs: why not. */
-  reason?: string;
-}
 
 // ---- signalling ----
 
@@ -348,16 +351,19 @@ export interface ConferenceConsumed {
   rtpParameters: RtpParameters;
 }
 
-export interface ConferenceRecording {
+export const conferenceRecordingSchema = z.object({
   /** The file's name under DATA_DIR/recordings, also its id in the API. */
-  name: string;
-  conferenceId: string;
-  title: string;
-  startedAt: string;
-  bytes: number;
+  name: z.string(),
+  conferenceId: z.string(),
+  title: z.string(),
+  startedAt: z.string(),
+  bytes: z.number(),
   /** Cameras whose video the recording holds: only those who may view each of them may play it. */
-  cameraIds: string[];
-}
+  cameraIds: z.array(z.string()),
+});
+export type ConferenceRecording = z.infer<typeof conferenceRecordingSchema>;
+/** `GET /api/conferences/recordings`. */
+export const conferenceRecordingsSchema = z.object({ recordings: z.array(conferenceRecordingSchema) });
 
 export interface ConferenceClientToServerEvents {
   /** The conferences the caller is invited to (or hosts). */

@@ -1,4 +1,11 @@
-import { CASE_EVENTS, CASE_STATES, CASE_TRANSITIONS, type CaseEvent, type CategoryTreeResponse } from '../../contracts/cases';
+import {
+  CASE_EVENTS,
+  CASE_STATES,
+  CASE_TRANSITIONS,
+  reportCaseInput,
+  type CaseEvent,
+  type CategoryTreeResponse,
+} from '../../contracts/cases';
 import { flattenCategories, searchCategories } from '../../web/src/cases/categories';
 import { EVENT_FORMS, eventsOfRole, offeredEvents } from '../../web/src/cases/events';
 import { evaluationPeriod, heatColor } from '../../web/src/evaluation/period';
@@ -36,6 +43,37 @@ describe('report form validation', () => {
     expect(validateDraft({ ...good, photos: [jpeg(3, 'application/pdf')] }).photos).toMatch(/只能上传图片/);
     expect(validateDraft({ ...good, photos: [jpeg(10 * 1024 * 1024 + 1)] }).photos).toMatch(/10 MB/);
     expect(validateDraft({ ...good, description: '长'.repeat(2001) }).description).toMatch(/2000/);
+  });
+});
+
+describe('the report form and the report request agree', () => {
+  const request = (categoryCode: string, description: string, photos: number) =>
+    reportCaseInput.safeParse({
+      idempotencyKey: 'k-12345678',
+      categoryCode,
+      description,
+      lon: 126.63,
+      lat: 45.75,
+      photoIds: Array.from({ length: photos }, (_, i) => i + 1),
+    }).success;
+  const form = (categoryCode: string, description: string, photos: number) =>
+    Object.keys(validateDraft({ ...good, categoryCode, description, photos: Array.from({ length: photos }, () => jpeg()) }))
+      .length === 0;
+  const cases: [string, string, number][] = [
+    ['BJ0101', '井盖缺失', 1],
+    ['SJ01020304', '井盖缺失', 1],
+    ['ABCDE0101', '井盖缺失', 1],
+    ['BJ01', '井盖缺失', 1],
+    ['bj0101', '井盖缺失', 1],
+    ['BJ0101', ' 缺 ', 1],
+    ['BJ0101', ' 缺失 ', 1],
+    ['BJ0101', '长'.repeat(2000), 1],
+    ['BJ0101', '长'.repeat(2001), 1],
+    ['BJ0101', '井盖缺失', 9],
+    ['BJ0101', '井盖缺失', 10],
+  ];
+  it.each(cases)('%s, a description of %#, %i photos: accepted by both or refused by both', (code, text, photos) => {
+    expect(form(code, text, photos)).toBe(request(code, text, photos));
   });
 });
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Department, RoleSummary, UserSummary } from '../../../contracts/identity';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { adminApi } from './api';
 import { DepartmentsTab } from './DepartmentsTab';
 import { PageFrame } from './PageFrame';

@@ -6,7 +6,7 @@ import {
   type AuditQuery,
   type ChainVerification,
 } from '../../../contracts/identity';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { adminApi, auditApi } from './api';
 import { PageFrame } from './PageFrame';
 

@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { FEED_SOURCE_LABELS, FEED_SOURCES, type DeadLetter, type FeedSource } from '../../../contracts/incidents';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { wallApi } from '../wall/api';
 import { PageFrame } from './PageFrame';
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { DEPARTMENT_KINDS, type Department, type DepartmentKind } from '../../../contracts/identity';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { adminApi } from './api';
 
 export const KIND_NAMES: Record<DepartmentKind, string> = {

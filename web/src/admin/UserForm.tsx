@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { RoleId, UserSummary } from '../../../contracts/identity';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import type { AdminData } from './AdminPage';
 import { adminApi } from './api';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiTokenSummary, UserSummary } from '../../../contracts/identity';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { adminApi } from './api';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');

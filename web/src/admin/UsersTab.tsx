@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { UserSummary } from '../../../contracts/identity';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import type { AdminData } from './AdminPage';
 import { adminApi } from './api';
 import { UserForm } from './UserForm';

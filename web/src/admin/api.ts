@@ -1,48 +1,34 @@
-import { z } from 'zod';
-import type { AuditQuery, CreateUserRequest, UpdateUserRequest } from '../../../contracts/identity';
-import { call, noContent } from '../identity/client';
 import {
-  apiTokenListSchema,
-  apiTokenSchema,
+  adminAnswers,
   auditPageSchema,
   chainVerificationSchema,
-  departmentSchema,
-  roleSummarySchema,
-  userSummarySchema,
-} from '../identity/schemas';
+  type AuditQuery,
+  type CreateUserRequest,
+  type UpdateUserRequest,
+} from '../../../contracts/identity';
+import { call, noContent } from '../api/http';
 
 /** The administration and audit API (`/api/admin/*`, `/api/audit/*`), each response parsed. */
 export const adminApi = {
-  users: () => call('GET', '/api/admin/users', z.object({ users: z.array(userSummarySchema) })).then((r) => r.users),
-  roles: () => call('GET', '/api/admin/roles', z.object({ roles: z.array(roleSummarySchema) })).then((r) => r.roles),
-  departments: () =>
-    call('GET', '/api/admin/departments', z.object({ departments: z.array(departmentSchema) })).then((r) => r.departments),
-  createUser: (body: CreateUserRequest) => call('POST', '/api/admin/users', z.object({ user: userSummarySchema }), body),
+  users: () => call('GET', '/api/admin/users', adminAnswers.users).then((r) => r.users),
+  roles: () => call('GET', '/api/admin/roles', adminAnswers.roles).then((r) => r.roles),
+  departments: () => call('GET', '/api/admin/departments', adminAnswers.departments).then((r) => r.departments),
+  createUser: (body: CreateUserRequest) => call('POST', '/api/admin/users', adminAnswers.user, body),
   updateUser: (id: string, body: UpdateUserRequest) =>
-    call('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, z.object({ user: userSummarySchema }), body),
+    call('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, adminAnswers.user, body),
   resetPassword: (id: string, password: string) =>
     call('POST', `/api/admin/users/${encodeURIComponent(id)}/password`, noContent, { password }),
   revokeSessions: (id: string) =>
-    call(
-      'POST',
-      `/api/admin/users/${encodeURIComponent(id)}/revoke-sessions`,
-      z.object({ sessionsEnded: z.number(), apiTokensRevoked: z.number() }),
-    ),
+    call('POST', `/api/admin/users/${encodeURIComponent(id)}/revoke-sessions`, adminAnswers.revoked),
   userTokens: (id: string) =>
-    call('GET', `/api/admin/users/${encodeURIComponent(id)}/tokens`, z.object({ tokens: apiTokenListSchema })).then(
-      (r) => r.tokens,
-    ),
+    call('GET', `/api/admin/users/${encodeURIComponent(id)}/tokens`, adminAnswers.tokens).then((r) => r.tokens),
   revokeUserToken: (id: string, tokenId: string) =>
-    call(
-      'DELETE',
-      `/api/admin/users/${encodeURIComponent(id)}/tokens/${encodeURIComponent(tokenId)}`,
-      z.object({ token: apiTokenSchema }),
-    ),
+    call('DELETE', `/api/admin/users/${encodeURIComponent(id)}/tokens/${encodeURIComponent(tokenId)}`, adminAnswers.token),
   unlock: (id: string) => call('POST', `/api/admin/users/${encodeURIComponent(id)}/unlock`, noContent),
   createDepartment: (body: { id: string; name: string; kind: string; hotline: string | null; districtAdcode: string | null }) =>
-    call('POST', '/api/admin/departments', z.object({ department: departmentSchema }), body),
+    call('POST', '/api/admin/departments', adminAnswers.department, body),
   updateDepartment: (id: string, body: Record<string, unknown>) =>
-    call('PATCH', `/api/admin/departments/${encodeURIComponent(id)}`, z.object({ department: departmentSchema }), body),
+    call('PATCH', `/api/admin/departments/${encodeURIComponent(id)}`, adminAnswers.department, body),
 };
 
 /** Query string of the audit filters, empty values left out. */

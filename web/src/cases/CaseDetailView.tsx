@@ -8,7 +8,7 @@ import {
   TIME_LIMIT_UNIT_LABELS,
   type CaseDetail,
 } from '../../../contracts/cases';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { casesApi } from './api';
 import { DuplicateMerge } from './DuplicateMerge';
 import { EventActions } from './EventActions';

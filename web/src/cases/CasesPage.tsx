@@ -7,7 +7,7 @@ import {
   type CaseEvent,
   type CaseSummary,
 } from '../../../contracts/cases';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { useSession } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
 import { casesApi } from './api';

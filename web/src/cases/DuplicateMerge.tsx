@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CaseDetail, DuplicateCandidate } from '../../../contracts/cases';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { useSession } from '../identity/session';
 import { casesApi } from './api';
 import { offeredEvents } from './events';

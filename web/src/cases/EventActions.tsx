@@ -12,7 +12,7 @@ import {
   type TimeLimitUnit,
 } from '../../../contracts/cases';
 import { adminApi } from '../admin/api';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { useSession } from '../identity/session';
 import { casesApi, uploadPhoto } from './api';
 import { EVENT_FORMS, PRIMARY_EVENTS, offeredEvents } from './events';

@@ -1,13 +1,20 @@
 import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
-import { ROLE_IDS } from '../../../contracts/identity';
-import type { Camera, ConferenceMember, ConferenceRecording, ConferenceSummary } from '../../../contracts/media';
-import { messageOf } from '../identity/client';
+import { ROLE_IDS, type RoleId } from '../../../contracts/identity';
+import type {
+  Camera,
+  ConferenceClientEvent,
+  ConferenceMember,
+  ConferenceRecording,
+  ConferenceSummary,
+} from '../../../contracts/media';
+import { messageOf } from '../api/http';
+import { ask, type RequestArgs } from '../api/socket';
 import { useSession, useSignedIn } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
 import { videoApi } from '../video/api';
 import { conferenceApi } from './api';
-import { ask, ConferenceClient, type Snapshot } from './conference-client';
+import { ConferenceClient, type Snapshot } from './conference-client';
 import { RemoteAudio, Tile } from './Tile';
 import '../identity/identity.css';
 import './conference.css';
@@ -57,7 +64,7 @@ export function ConferencePage() {
 
   const refresh = useCallback(() => {
     if (!socket) return;
-    ask<ConferenceSummary[]>(socket, 'conference:list', {}).then(setList, (err: unknown) => setError(messageOf(err)));
+    ask(socket, 'conference:list', {}).then(setList, (err: unknown) => setError(messageOf(err)));
     if (can('conference.recording'))
       conferenceApi.recordings().then(
         (r) => setRecordings(r.recordings),
@@ -180,11 +187,11 @@ export function ConferencePage() {
   );
 }
 
-function CreateForm({ onCreate }: { onCreate(body: Record<string, unknown>): Promise<unknown> }) {
+function CreateForm({ onCreate }: { onCreate(body: RequestArgs<'conference:create'>[0]): Promise<unknown> }) {
   const [title, setTitle] = useState('');
   const [users, setUsers] = useState('');
   const [coHosts, setCoHosts] = useState('');
-  const [roles, setRoles] = useState<string[]>([]);
+  const [roles, setRoles] = useState<RoleId[]>([]);
   const [autoAdmit, setAutoAdmit] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -260,7 +267,8 @@ function Room({ snap, client, moderator, cameras, userName, onError, onChanged }
   const state = snap.state;
   const [camera, setCamera] = useState('');
   const fail = (err: unknown) => onError(messageOf(err));
-  const emit = (event: string, body: unknown) => ask(client.socket, event, body).then(onChanged, fail);
+  const emit = <E extends ConferenceClientEvent>(event: E, ...args: RequestArgs<E>) =>
+    ask(client.socket, event, ...args).then(onChanged, fail);
   if (!state) return null;
   const paused = new Map(state.producers.map((p) => [p.producerId, p.paused]));
   const micOf = (peerId: string) => state.producers.find((p) => p.peerId === peerId && p.source === 'mic');

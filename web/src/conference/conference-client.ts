@@ -1,27 +1,8 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/types';
-import type {
-  ConferenceConsumed,
-  ConferenceJoined,
-  ConferenceSource,
-  ConferenceState,
-  ConferenceTransport,
-} from '../../../contracts/media';
-import type { Ack } from '../../../contracts/realtime';
-import type { RealtimeSocket } from '../identity/session';
-import { MediaRequestError } from '../video/media-client';
-
-export function ask<T>(socket: RealtimeSocket, event: string, ...args: unknown[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    if (!socket.connected) {
-      reject(new MediaRequestError('unavailable', '实时连接未建立'));
-      return;
-    }
-    (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (ack: Ack<T>) =>
-      ack.ok ? resolve(ack.data) : reject(new MediaRequestError(ack.error.code, ack.error.message)),
-    );
-  });
-}
+import type { ConferenceSource, ConferenceState } from '../../../contracts/media';
+import { ApiError } from '../api/http';
+import { ask, type RealtimeSocket } from '../api/socket';
 
 export type Phase = 'idle' | 'joining' | 'lobby' | 'in' | 'reconnecting' | 'removed' | 'error';
 
@@ -154,7 +135,7 @@ export class ConferenceClient {
   private async enter(conferenceId: string, attempt = 0): Promise<void> {
     const rejoining = this.snap.phase === 'reconnecting';
     try {
-      const joined = await ask<ConferenceJoined>(this.socket, 'conference:join', { conferenceId });
+      const joined = await ask(this.socket, 'conference:join', { conferenceId });
       if (joined.status === 'lobby') {
         this.set({ phase: 'lobby', peerId: joined.peerId });
         return;
@@ -176,7 +157,7 @@ export class ConferenceClient {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // While the room comes back on another worker (or the connection returns) a refusal is tried again shortly.
-      const transient = err instanceof MediaRequestError && ['unavailable', 'conflict'].includes(err.code);
+      const transient = err instanceof ApiError && ['unavailable', 'conflict'].includes(err.code);
       if (rejoining && transient && attempt < 10 && this.snap.conferenceId === conferenceId) {
         this.teardown(false);
         this.set({ phase: 'reconnecting', message, remote: [] });
@@ -189,7 +170,7 @@ export class ConferenceClient {
 
   private async transport(direction: 'send' | 'recv'): Promise<Transport> {
     const device = this.device!;
-    const info = await ask<ConferenceTransport>(this.socket, 'conference:transport:create', { direction });
+    const info = await ask(this.socket, 'conference:transport:create', { direction });
     const params = {
       id: info.transportId,
       iceParameters: info.iceParameters,
@@ -202,12 +183,14 @@ export class ConferenceClient {
     });
     if (direction === 'send') {
       t.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
-        ask<{ producerId: string }>(this.socket, 'conference:produce', {
-          transportId: t.id,
-          kind,
-          rtpParameters,
-          source: appData.source,
-        }).then(({ producerId }) => done({ id: producerId }), fail);
+        // `produce` below sets the source; mediasoup-client types appData as open.
+        const source = appData.source;
+        if (source !== 'mic' && source !== 'camera' && source !== 'screen')
+          return fail(new Error(`未知的媒体来源：${String(source)}`));
+        ask(this.socket, 'conference:produce', { transportId: t.id, kind, rtpParameters, source }).then(
+          ({ producerId }) => done({ id: producerId }),
+          fail,
+        );
       });
     }
     return t;
@@ -255,7 +238,7 @@ export class ConferenceClient {
       if (p.peerId === this.snap.peerId || this.consuming.has(p.producerId) || this.snap.refused[p.producerId]) continue;
       this.consuming.add(p.producerId);
       try {
-        const c = await ask<ConferenceConsumed>(this.socket, 'conference:consume', {
+        const c = await ask(this.socket, 'conference:consume', {
           producerId: p.producerId,
           rtpCapabilities: this.device.rtpCapabilities,
         });
@@ -275,7 +258,7 @@ export class ConferenceClient {
       } catch (err) {
         this.consuming.delete(p.producerId);
         // A refusal (a camera this user may not view) is shown in place of the video and not asked for again.
-        if (err instanceof MediaRequestError && err.code === 'forbidden') {
+        if (err instanceof ApiError && err.code === 'forbidden') {
           this.set({ refused: { ...this.snap.refused, [p.producerId]: err.message } });
         }
       }
@@ -289,7 +272,7 @@ export class ConferenceClient {
 
   async toggleMic(): Promise<void> {
     const on = !this.snap.micOn;
-    if (on && this.mutedByModerator) throw new MediaRequestError('forbidden', MUTED_BY_MODERATOR);
+    if (on && this.mutedByModerator) throw new ApiError(0, 'forbidden', MUTED_BY_MODERATOR);
     this.set({ micOn: on });
     const mic = this.producers.mic;
     if (!mic) return;

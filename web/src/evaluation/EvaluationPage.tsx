@@ -13,7 +13,7 @@ import {
 } from '../../../contracts/cases';
 import { casesApi } from '../cases/api';
 import { percent } from '../cases/format';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { goTo } from '../identity/pages';
 import { UserMenu } from '../identity/UserMenu';
 import { MapView, type MapHandles } from '../map/MapView';

@@ -1,8 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
-import { MAX_API_TOKEN_DAYS, type ApiTokenSummary, type IssuedApiToken } from '../../../contracts/identity';
-import { call, messageOf } from './client';
-import { apiTokenListSchema, apiTokenSchema, issuedApiTokenSchema } from './schemas';
+import {
+  apiTokenListSchema,
+  apiTokenSummarySchema,
+  issuedApiTokenSchema,
+  MAX_API_TOKEN_DAYS,
+  type ApiTokenSummary,
+  type IssuedApiToken,
+} from '../../../contracts/identity';
+import { call, messageOf } from '../api/http';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
 
@@ -41,7 +47,7 @@ export function ApiTokensDialog({ onClose }: { onClose: () => void }) {
 
   const revoke = async (id: string) => {
     try {
-      await call('DELETE', `/api/auth/tokens/${id}`, apiTokenSchema);
+      await call('DELETE', `/api/auth/tokens/${id}`, apiTokenSummarySchema);
       reload();
     } catch (err) {
       setError(messageOf(err));

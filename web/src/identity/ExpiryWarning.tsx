@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { messageOf } from './client';
+import { messageOf } from '../api/http';
 import { useSession } from './session';
 
 /** Warn this long before the idle deadline (the server warns sockets at the same point). */

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
-import { messageOf } from './client';
+import { messageOf } from '../api/http';
 import { goTo } from './pages';
 import { useSession } from './session';
 import './identity.css';

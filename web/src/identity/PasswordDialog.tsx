@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
-import { call, messageOf } from './client';
-import { passwordPolicySchema, type PasswordPolicyView } from './schemas';
+import { call, messageOf } from '../api/http';
+import { passwordPolicySchema, type PasswordPolicyView } from '../../../contracts/identity';
 import { useSession } from './session';
 
 /** 修改密码. `forced`: the account must change its initial or reset password before anything else. */

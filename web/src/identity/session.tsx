@@ -1,9 +1,14 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import type { SessionInfo, SessionUser } from '../../../contracts/identity';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../contracts/realtime';
-import { call, clientEvents, messageOf, noContent } from './client';
-import { loginResponseSchema, sessionInfoSchema, sessionProbeSchema } from './schemas';
+import { io } from 'socket.io-client';
+import {
+  loginResponseSchema,
+  sessionInfoSchema,
+  sessionProbeSchema,
+  type SessionInfo,
+  type SessionUser,
+} from '../../../contracts/identity';
+import { call, messageOf, noContent, sessionSignals } from '../api/http';
+import type { RealtimeSocket } from '../api/socket';
 
 export type SessionState =
   | { status: 'loading' }
@@ -12,8 +17,7 @@ export type SessionState =
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected';
 
-/** The one Socket.IO connection of the signed-in session, typed with the wire contract. */
-export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type { RealtimeSocket };
 
 export interface SessionApi {
   state: SessionState;
@@ -75,12 +79,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [refresh]);
 
   useEffect(() => {
-    clientEvents.idle = (idleExpiresAt) =>
+    sessionSignals.idle = (idleExpiresAt) =>
       setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s));
-    clientEvents.unauthenticated = (message) => ended(message);
+    sessionSignals.unauthenticated = (message) => ended(message);
     return () => {
-      clientEvents.idle = null;
-      clientEvents.unauthenticated = null;
+      sessionSignals.idle = null;
+      sessionSignals.unauthenticated = null;
     };
   }, [ended]);
 

@@ -7,7 +7,7 @@ import { INSPECTOR_TASK_STATES } from '../cases/events';
 import { formatTime, placeLine } from '../cases/format';
 import { sortBySla } from '../cases/sla';
 import { useCases, useNow } from '../cases/useCases';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { useSession } from '../identity/session';
 import { PointPicker } from './PointPicker';
 import { ReportForm, type ReportResult } from './ReportForm';

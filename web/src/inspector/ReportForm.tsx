@@ -7,7 +7,7 @@ import { searchCategories, type CategoryHit } from '../cases/categories';
 import { placeLine } from '../cases/format';
 import { Icon } from '../cases/icons';
 import { CameraButton, PickedPhotos } from '../cases/PhotoPicker';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { newOutboxItem, type Outbox } from './outbox';
 import { PointPicker } from './PointPicker';
 import { MAX_REPORT_PHOTOS, validateDraft, type DraftErrors } from './validation';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../api/http';
-import { casesApi, isNetworkError, uploadPhoto } from '../cases/api';
+import { ApiError, isNetworkError } from '../api/http';
+import { casesApi, uploadPhoto } from '../cases/api';
 import { Outbox, type OutboxItem, type SendOutcome } from './outbox';
 import { browserOutboxStore } from './outbox-idb';
 

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { HARBIN_BOUNDS } from '../../../contracts';
+import { reportCaseInput } from '../../../contracts/cases';
 
 /** What the report form holds before it becomes an outbox item. */
 export interface ReportDraft {
@@ -11,17 +13,23 @@ export interface ReportDraft {
 export type DraftField = 'category' | 'description' | 'position' | 'photos';
 export type DraftErrors = Partial<Record<DraftField, string>>;
 
-export const MAX_REPORT_PHOTOS = 9;
+/** The fields of the report request (contracts/cases): the form checks with the same schemas the server parses. */
+const fields = reportCaseInput.shape;
+const DESCRIPTION_MIN = fields.description.minLength ?? 0;
+const DESCRIPTION_MAX = fields.description.maxLength ?? Infinity;
+/** The most photos one report carries: the contract's limit on `photoIds`. */
+export const MAX_REPORT_PHOTOS = Number(z.toJSONSchema(fields.photoIds, { io: 'input' }).maxItems);
+/** The gateway's photo size limit (data/cityops/settings.json `photo.maxBytes`). */
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 /** The form's own checks (the server checks again): every message is what the inspector must do. */
 export function validateDraft(d: ReportDraft): DraftErrors {
   const errors: DraftErrors = {};
   if (!d.categoryCode) errors.category = '请选择案件类别（小类）';
-  else if (!/^[A-Z]{0,4}\d{3,8}$/.test(d.categoryCode)) errors.category = '类别代码无效，请重新选择';
+  else if (!fields.categoryCode.safeParse(d.categoryCode).success) errors.category = '类别代码无效，请重新选择';
   const text = d.description.trim();
-  if (text.length < 2) errors.description = '请描述问题（至少 2 个字）';
-  else if (text.length > 2000) errors.description = '描述最多 2000 字';
+  if (text.length < DESCRIPTION_MIN) errors.description = `请描述问题（至少 ${DESCRIPTION_MIN} 个字）`;
+  else if (text.length > DESCRIPTION_MAX) errors.description = `描述最多 ${DESCRIPTION_MAX} 字`;
   if (!d.position) errors.position = '请定位或在地图上点选位置';
   else {
     const { lon, lat } = d.position;

@@ -1,7 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useState } from 'react';
 import type { TileInvalidation } from '../../../contracts/realtime';
-import type { RealtimeSocket } from '../identity/session';
+import type { RealtimeSocket } from '../api/socket';
 
 /**
  * Live refresh of operational vector tiles: a map joins the layers of its live tile sources (`layer:subscribe`) on

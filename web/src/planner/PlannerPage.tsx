@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import type { ServiceAreaResponse } from '../../../contracts/analysis';
 import { isAbort } from '../api/http';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { useSession } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
 import { useLiveTiles } from '../map/live-tiles';

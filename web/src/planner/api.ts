@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AggregateCollection, AggregateUnitProperties, ServiceAreaResponse } from '../../../contracts/analysis';
 import { getJson } from '../api/http';
-import { call } from '../identity/client';
+import { call } from '../api/http';
 import { valueTypeOf, type ValueType } from './query-builder';
 
 /** The gateway's OGC API Features catalogue and the analysis API, parsed at the edge. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import type { CameraList as CameraListData, VideoLayout } from '../../../contracts/media';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { useSession } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
 import { videoApi, type ModeInfo } from './api';

@@ -1,27 +1,6 @@
 import { z } from 'zod';
-import { CAMERA_CODECS, videoPresetSchema, type CameraList } from '../../../contracts/media';
+import { cameraListSchema } from '../../../contracts/media';
 import { getJson } from '../api/http';
-
-/** One camera as GET /api/cameras (and, with its distance, /api/cameras/nearest) sends it. */
-export const cameraSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  lon: z.number(),
-  lat: z.number(),
-  direction: z.number(),
-  ownerKind: z.string(),
-  districtAdcode: z.string(),
-  districtName: z.string().nullable(),
-  group: z.string(),
-  codec: z.enum(CAMERA_CODECS),
-  sourceKind: z.enum(['simulated', 'rtp']),
-});
-
-const cameraListSchema: z.ZodType<CameraList> = z.object({
-  cameras: z.array(cameraSchema),
-  presets: z.record(z.string(), videoPresetSchema),
-  video: z.object({ workers: z.number(), reason: z.string().optional() }),
-});
 
 const modeSchema = z
   .object({

@@ -1,31 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Transport } from 'mediasoup-client/types';
-import type { MediaJoined, ViewConsumed, ViewOpened } from '../../../contracts/media';
-import type { Ack } from '../../../contracts/realtime';
-import type { RealtimeSocket } from '../identity/session';
-
-/** A failed media request, with the server's error code and message (written for people). */
-export class MediaRequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MediaRequestError';
-  }
-}
-
-function ask<T>(socket: RealtimeSocket, event: string, ...args: unknown[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    if (!socket.connected) {
-      reject(new MediaRequestError('unavailable', '实时连接未建立'));
-      return;
-    }
-    (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (ack: Ack<T>) =>
-      ack.ok ? resolve(ack.data) : reject(new MediaRequestError(ack.error.code, ack.error.message)),
-    );
-  });
-}
+import { ask, type RealtimeSocket } from '../api/socket';
 
 /** One camera playing in the browser: its track, and how to read its stats and stop it. */
 export interface PlayingView {
@@ -78,7 +53,7 @@ export class VideoClient {
 
   private join(): Promise<Device> {
     this.joining ??= (async () => {
-      const joined = await ask<MediaJoined>(this.socket, 'media:join', {});
+      const joined = await ask(this.socket, 'media:join', {});
       if (!this.device) {
         const device = new Device();
         await device.load({ routerRtpCapabilities: joined.rtpCapabilities });
@@ -92,7 +67,7 @@ export class VideoClient {
 
   async open(cameraId: string): Promise<PlayingView> {
     const device = await this.join();
-    const opened = await ask<ViewOpened>(this.socket, 'media:view:open', { cameraId });
+    const opened = await ask(this.socket, 'media:view:open', { cameraId });
     const { viewId } = opened;
     const transport = device.createRecvTransport(opened.transport);
     this.transports.set(viewId, transport);
@@ -105,7 +80,7 @@ export class VideoClient {
       if (this.socket.connected) void ask(this.socket, 'media:view:close', { viewId }).catch(() => undefined);
     };
     try {
-      const consumed = await ask<ViewConsumed>(this.socket, 'media:view:consume', {
+      const consumed = await ask(this.socket, 'media:view:consume', {
         viewId,
         rtpCapabilities: device.rtpCapabilities,
       });

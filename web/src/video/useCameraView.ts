@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { messageOf } from '../identity/client';
-import { MediaRequestError, type PlayingView, type VideoClient } from './media-client';
+import { messageOf } from '../api/http';
+import { ApiError } from '../api/http';
+import type { PlayingView, VideoClient } from './media-client';
 
 export type ViewStatus = 'idle' | 'connecting' | 'playing' | 'reconnecting' | 'error';
 
@@ -87,7 +88,7 @@ export function useCameraView(client: VideoClient | null, cameraId: string | nul
         if (cancelled) return;
         setState({ ...IDLE, status: 'error', message: messageOf(err) });
         // A refusal stands; anything else (the connection or the service coming back) is tried again shortly.
-        const final = err instanceof MediaRequestError && ['forbidden', 'not_found', 'bad_request'].includes(err.code);
+        const final = err instanceof ApiError && ['forbidden', 'not_found', 'bad_request'].includes(err.code);
         if (!final) retryTimer = window.setTimeout(() => !cancelled && setAttempt((n) => n + 1), 5000);
       },
     );

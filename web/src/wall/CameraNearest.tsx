@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Camera, NearestCamera } from '../../../contracts/media';
 import { isAbort } from '../api/http';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { NEAREST_CAMERAS, wallCameraApi } from './camera-api';
 import { directionLabel } from './camera-layer';
 import { distance } from './format';

@@ -16,7 +16,7 @@ import {
   type Unit,
 } from '../../../contracts/incidents';
 import { ApiError } from '../api/http';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { wallApi } from './api';
 import { PriorityBadge, SourceBadge } from './badges';
 import { rankPriority } from './feed-state';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { SYSTEM_MODE_LABELS, SYSTEM_MODES, type ModeState, type SystemMode } from '../../../contracts/incidents';
-import { messageOf } from '../identity/client';
+import { messageOf } from '../api/http';
 import { wallApi } from './api';
 
 interface Props {

@@ -13,7 +13,7 @@ import type {
   Unit,
   UnitListResponse,
 } from '../../../contracts/incidents';
-import { call } from '../identity/client';
+import { call } from '../api/http';
 
 /**
  * The emergency-command API used by the wall. Responses are checked at the level the wall relies on (the

@@ -1,14 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { z } from 'zod';
-import type { Camera, NearestCamera } from '../../../contracts/media';
+import { nearestCamerasSchema, type Camera, type NearestCamera } from '../../../contracts/media';
 import { getJson, isAbort } from '../api/http';
-import type { RealtimeSocket } from '../identity/session';
-import { cameraSchema, videoApi } from '../video/api';
+import type { RealtimeSocket } from '../api/socket';
+import { videoApi } from '../video/api';
 import { VideoClient } from '../video/media-client';
-
-const nearestSchema: z.ZodType<{ cameras: NearestCamera[] }> = z.object({
-  cameras: z.array(cameraSchema.extend({ distanceM: z.number() })),
-});
 
 /** How many cameras the incident detail lists. */
 export const NEAREST_CAMERAS = 3;
@@ -17,7 +12,7 @@ export const wallCameraApi = {
   /** The cameras nearest a point that the caller may view, nearest first, with distances in metres. */
   nearest: async (lon: number, lat: number, limit: number, signal?: AbortSignal): Promise<NearestCamera[]> => {
     const q = new URLSearchParams({ lon: lon.toFixed(6), lat: lat.toFixed(6), limit: String(limit) });
-    return (await getJson(`/api/cameras/nearest?${q.toString()}`, nearestSchema, signal)).cameras;
+    return (await getJson(`/api/cameras/nearest?${q.toString()}`, nearestCamerasSchema, signal)).cameras;
   },
 };
 
