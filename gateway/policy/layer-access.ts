@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Change, ChangeLayer } from '../../contracts/incidents';
-import { TILE_LAYERS_BY_ID, type TileLayerDef } from '../../geo/tiles';
+import { TILE_LAYERS_BY_ID } from '../../geo/tiles';
 import type { Identity } from '../auth/identity';
 import { actorOf, type Principal } from '../auth/principal';
 import { origin } from '../auth/request';
@@ -11,7 +11,10 @@ import { caseInScope } from './scope';
 
 type Access = Denial | { allowed: true };
 
-/** What the policy needs to know of a layer, whichever way it is served (OGC collection, vector tiles). */
+/**
+ * What the policy needs to know of a layer, whichever way it is served: a catalogue entry (OGC collection) and its
+ * tile layer carry the same facts (geo/catalog/layers.ts), so both are guarded by the same `layers` entry.
+ */
 export interface GuardedLayer {
   id: string;
   title: string;
@@ -28,22 +31,18 @@ export function mayReadLayer(identity: Identity, principal: Principal | null, la
   return identity.policy.layer(principal, layer.policyLayer).allowed;
 }
 
-/** A vector-tile layer as the policy sees it: base layers are open, a live one is read under its `layers` entry. */
-export const tileLayerGuard = (layer: TileLayerDef): GuardedLayer => ({
-  id: layer.id,
-  title: layer.title,
-  public: !layer.live,
-  policyLayer: layer.policyLayer ?? layer.id,
-});
-
 /**
  * May the principal join a layer's live room (`layer:subscribe`, then `tiles:invalidate` for its changed tiles)?
  * A tile layer: exactly when it may read the layer's tiles over HTTP (`/tiles/{layer}/…`); any other name: the
  * policy's `layers` entry of that name.
  */
 export function liveLayerAccess(policy: Policy, principal: Principal, layerId: string): Access {
-  const tiles = TILE_LAYERS_BY_ID.get(layerId);
-  const guard = tiles ? tileLayerGuard(tiles) : { id: layerId, title: layerId, public: false, policyLayer: layerId };
+  const guard: GuardedLayer = TILE_LAYERS_BY_ID.get(layerId) ?? {
+    id: layerId,
+    title: layerId,
+    public: false,
+    policyLayer: layerId,
+  };
   if (guard.public) return { allowed: true };
   const decision = policy.layer(principal, guard.policyLayer ?? layerId);
   if (decision.allowed || guard.policyLayer === layerId || principal.mustChangePassword) return decision;

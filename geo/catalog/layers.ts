@@ -1,12 +1,16 @@
 import type { FilterSchema, PropertySchema } from '../ogc/cql2';
+import type { TileFacts, TileSourceTable } from '../tiles/sources';
 
 /** The CRS every collection is served in: longitude/latitude on WGS 84 (SRID 4326 in PostGIS). */
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 /** EPSG:4326 as an OGC URI (same datum; axis order latitude/longitude when a client asks for it by this name). */
 export const EPSG4326 = 'http://www.opengis.net/def/crs/EPSG/0/4326';
 
-/** One collection of the catalogue: where its rows live and what clients may see and filter on. */
-export interface CatalogLayer {
+/**
+ * One layer of the platform, in one entry: its OGC collection (where its rows live and what clients may see and
+ * filter on), its vector tiles when it is served as tiles, and who may read it (both ways alike).
+ */
+interface CatalogEntry {
   /** The collection id in URLs (`/ogc/collections/{id}`). */
   id: string;
   title: string;
@@ -36,6 +40,15 @@ export interface CatalogLayer {
   importLayer?: string;
 }
 
+/** An entry served as vector tiles: its tile facts are checked against its table's allowed columns. */
+type TiledEntry = { [T in TileSourceTable]: { table: T; tiles?: TileFacts<T> } }[TileSourceTable];
+
+export type CatalogLayer = CatalogEntry & (TiledEntry | { table: string; tiles?: undefined });
+
+/** The tile facts every OpenStreetMap base layer shares: id, name and kind, ordered by id, to z16, cached an hour. */
+type OsmTable = Extract<TileSourceTable, `base_${string}`>;
+type OsmTiles = Pick<TileFacts, 'geometryKind' | 'minzoom' | 'maxFeatures' | 'simplifyUnits' | 'buffer'>;
+
 /**
  * One base layer kept in `base_feature` and read through its view (migration 023): OpenStreetMap data with an id,
  * a name and a kind, open to everyone.
@@ -44,9 +57,10 @@ const osmFeatureLayer = <T extends string, G extends CatalogLayer['geometryType'
   id: T,
   title: string,
   description: string,
-  table: string,
+  table: OsmTable,
   geometryType: G,
   importLayer: string,
+  tiles: OsmTiles,
 ) =>
   ({
     id,
@@ -68,6 +82,14 @@ const osmFeatureLayer = <T extends string, G extends CatalogLayer['geometryType'
     ],
     public: true,
     importLayer,
+    tiles: {
+      title,
+      properties: ['id', 'name', 'kind'],
+      orderBy: 'id',
+      maxzoom: 16,
+      maxAgeSeconds: 3600,
+      ...tiles,
+    },
   }) as const satisfies CatalogLayer;
 
 const layers = [
@@ -92,6 +114,19 @@ const layers = [
     ],
     public: true,
     importLayer: 'district',
+    tiles: {
+      title: '区县界',
+      geometryKind: 'polygon',
+      properties: ['adcode', 'name', 'kind'],
+      featureId: 'adcode',
+      orderBy: 'adcode',
+      minzoom: 0,
+      maxzoom: 16,
+      maxFeatures: 100,
+      simplifyUnits: 2,
+      buffer: 64,
+      maxAgeSeconds: 3600,
+    },
   },
   {
     id: 'street',
@@ -115,6 +150,19 @@ const layers = [
     ],
     public: true,
     importLayer: 'street',
+    tiles: {
+      title: '街道界',
+      geometryKind: 'polygon',
+      properties: ['code', 'name', 'district_adcode', 'district_name'],
+      featureId: 'code',
+      orderBy: 'code',
+      minzoom: 8,
+      maxzoom: 16,
+      maxFeatures: 500,
+      simplifyUnits: 2,
+      buffer: 64,
+      maxAgeSeconds: 3600,
+    },
   },
   {
     id: 'grid',
@@ -137,6 +185,20 @@ const layers = [
       { name: 'area_m2', column: 'area_m2', type: 'number', title: '面积（m²）' },
     ],
     public: true,
+    tiles: {
+      title: '万米单元网格',
+      geometryKind: 'polygon',
+      properties: ['code', 'street_code', 'owner'],
+      featureId: 'code',
+      orderBy: 'code',
+      // Below z13 a 100 m cell is under ~8 screen pixels: the grid would be a grey wash, not information.
+      minzoom: 13,
+      maxzoom: 16,
+      maxFeatures: 6000,
+      simplifyUnits: 0,
+      buffer: 16,
+      maxAgeSeconds: 3600,
+    },
   },
   {
     id: 'poi',
@@ -159,6 +221,18 @@ const layers = [
     ],
     public: true,
     importLayer: 'poi',
+    tiles: {
+      title: '重点设施',
+      geometryKind: 'point',
+      properties: ['id', 'name', 'category', 'hotline'],
+      orderBy: 'id',
+      minzoom: 9,
+      maxzoom: 16,
+      maxFeatures: 2000,
+      simplifyUnits: 0,
+      buffer: 64,
+      maxAgeSeconds: 300,
+    },
   },
   {
     id: 'roads',
@@ -183,11 +257,47 @@ const layers = [
     ],
     public: true,
     importLayer: 'road',
+    tiles: {
+      title: '道路',
+      geometryKind: 'line',
+      properties: ['id', 'name', 'highway', 'class_rank'],
+      orderBy: 'class_rank',
+      minzoom: 10,
+      maxzoom: 16,
+      maxFeatures: 6000,
+      simplifyUnits: 1,
+      buffer: 64,
+      maxAgeSeconds: 3600,
+    },
   },
-  osmFeatureLayer('railways', '铁路与轨道交通', '铁路、地铁与有轨电车线路。', 'base_railway', 'LineString', 'railway'),
-  osmFeatureLayer('bridges', '桥梁', '桥梁（含松花江上的公路、铁路桥），线要素。', 'base_bridge', 'LineString', 'bridge'),
-  osmFeatureLayer('waterways', '河流水道', '河流、沟渠等线状水系。', 'base_waterway', 'LineString', 'waterway'),
-  osmFeatureLayer('water', '水域', '松花江、湖泊、水库等面状水域。', 'base_water_area', 'MultiPolygon', 'water_area'),
+  osmFeatureLayer('railways', '铁路与轨道交通', '铁路、地铁与有轨电车线路。', 'base_railway', 'LineString', 'railway', {
+    geometryKind: 'line',
+    minzoom: 9,
+    maxFeatures: 2000,
+    simplifyUnits: 1,
+    buffer: 64,
+  }),
+  osmFeatureLayer('bridges', '桥梁', '桥梁（含松花江上的公路、铁路桥），线要素。', 'base_bridge', 'LineString', 'bridge', {
+    geometryKind: 'line',
+    minzoom: 12,
+    maxFeatures: 2000,
+    simplifyUnits: 1,
+    buffer: 64,
+  }),
+  osmFeatureLayer('waterways', '河流水道', '河流、沟渠等线状水系。', 'base_waterway', 'LineString', 'waterway', {
+    geometryKind: 'line',
+    minzoom: 9,
+    maxFeatures: 1000,
+    simplifyUnits: 1,
+    buffer: 64,
+  }),
+  osmFeatureLayer('water', '水域', '松花江、湖泊、水库等面状水域。', 'base_water_area', 'MultiPolygon', 'water_area', {
+    geometryKind: 'polygon',
+    minzoom: 8,
+    maxFeatures: 1000,
+    simplifyUnits: 2,
+    buffer: 64,
+  }),
   osmFeatureLayer(
     'flood_features',
     '防洪设施',
@@ -195,9 +305,22 @@ const layers = [
     'base_flood_feature',
     'Geometry',
     'flood_feature',
+    { geometryKind: 'line', minzoom: 10, maxFeatures: 1000, simplifyUnits: 1, buffer: 64 },
   ),
-  osmFeatureLayer('buildings', '建筑物', '建筑物轮廓，含类型。', 'base_building', 'MultiPolygon', 'building'),
-  osmFeatureLayer('landuse', '土地利用', '居住、商业、工业、绿地等用地范围。', 'base_landuse', 'MultiPolygon', 'landuse'),
+  osmFeatureLayer('buildings', '建筑物', '建筑物轮廓，含类型。', 'base_building', 'MultiPolygon', 'building', {
+    geometryKind: 'polygon',
+    minzoom: 14,
+    maxFeatures: 8000,
+    simplifyUnits: 1,
+    buffer: 16,
+  }),
+  osmFeatureLayer('landuse', '土地利用', '居住、商业、工业、绿地等用地范围。', 'base_landuse', 'MultiPolygon', 'landuse', {
+    geometryKind: 'polygon',
+    minzoom: 11,
+    maxFeatures: 4000,
+    simplifyUnits: 2,
+    buffer: 64,
+  }),
   {
     id: 'incidents',
     title: '警情',
@@ -227,6 +350,22 @@ const layers = [
     ],
     public: false,
     policyLayer: 'incidents',
+    tiles: {
+      title: '警情',
+      geometryKind: 'point',
+      properties: ['id', 'status', 'category', 'priority', 'title', 'district_code', 'drill'],
+      featureId: 'id',
+      orderBy: 'id',
+      orderDescending: true,
+      omitWhenSet: 'merged_into',
+      minzoom: 8,
+      maxzoom: 16,
+      maxFeatures: 3000,
+      simplifyUnits: 0,
+      buffer: 64,
+      maxAgeSeconds: 0,
+      live: true,
+    },
   },
   {
     id: 'cases',
@@ -262,7 +401,24 @@ const layers = [
       { name: 'closed_at', column: 'closed_at', type: 'timestamp', title: '结案时间' },
     ],
     public: false,
+    // Cases are read row by row under the case scope (an inspector sees their own, through /api/cases); the whole
+    // layer — collection, tiles and their live room — is for the roles that see every case and for planners.
     policyLayer: 'case_statistics',
+    tiles: {
+      title: '城市管理案件',
+      geometryKind: 'point',
+      properties: ['id', 'code', 'state', 'kind', 'category_code', 'major_code', 'district_code', 'urgent', 'supervision'],
+      featureId: 'id',
+      orderBy: 'id',
+      orderDescending: true,
+      minzoom: 8,
+      maxzoom: 16,
+      maxFeatures: 3000,
+      simplifyUnits: 0,
+      buffer: 64,
+      maxAgeSeconds: 0,
+      live: true,
+    },
   },
   {
     id: 'units',
@@ -289,6 +445,19 @@ const layers = [
     ],
     public: false,
     policyLayer: 'units',
+    tiles: {
+      title: '处置力量',
+      geometryKind: 'point',
+      properties: ['id', 'callsign', 'type', 'agency', 'status', 'incident_id'],
+      orderBy: 'id',
+      minzoom: 8,
+      maxzoom: 16,
+      maxFeatures: 2000,
+      simplifyUnits: 0,
+      buffer: 64,
+      maxAgeSeconds: 0,
+      live: true,
+    },
   },
 ] as const satisfies readonly CatalogLayer[];
 
