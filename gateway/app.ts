@@ -9,14 +9,14 @@ import { OPEN311_BASE, OPEN311_PATHS } from '../contracts/cases';
 import { identityOf } from './auth/identity';
 import { CALLER_LIMITS, callerLimiter } from './auth/rate-limit';
 import { principalOf } from './auth/request';
+import { API_CAPABILITIES, ROOT_CAPABILITIES } from './capabilities';
 import type { AppDeps } from './deps';
+import { mountCapability } from './http/capability';
 import { csrfGuard } from './http/csrf';
 import { errorHandler, geoReportErrorHandler, notFoundHandler } from './http/errors';
 import { noStoreWhenSignedIn } from './http/no-store';
 import { checkParsedBody, checkPathAndQuery, jsonBody } from './http/text-safety';
 import { httpAccessControl } from './policy/http';
-import { API_ROUTES } from './routes';
-import { STATIC_ROUTES } from './routes/static';
 
 const OPEN311_REQUESTS = OPEN311_PATHS.requests;
 
@@ -93,10 +93,11 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   const api = express.Router();
-  for (const routes of API_ROUTES) api.use(routes(deps));
+  // Each capability's router is built from the ready services; until then a gate answers its paths 503.
+  for (const capability of API_CAPABILITIES) api.use(mountCapability(capability, deps));
   api.use(notFoundHandler);
   app.use('/api', api);
-  for (const routes of STATIC_ROUTES) app.use(routes(deps));
+  for (const capability of ROOT_CAPABILITIES) app.use(mountCapability(capability, deps));
 
   const web = deps.config.WEB_DIST;
   if (existsSync(web)) {

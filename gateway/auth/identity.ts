@@ -6,7 +6,6 @@ import { loadAuditKey, type AuditKey } from '../audit/key';
 import { AuditWriter } from '../audit/writer';
 import type { Config } from '../config';
 import type { AppDeps, Readiness } from '../deps';
-import { ready } from '../http/ready';
 import { loadPolicy } from '../policy/load';
 import type { Policy } from '../policy/policy';
 import { LockoutStore } from './lockout';
@@ -53,7 +52,7 @@ export function createIdentity(opts: IdentityOptions): Identity {
   const now = opts.now ?? (() => new Date());
   const policy = opts.policy ?? loadPolicy();
   const key = opts.key ?? loadAuditKey({ configured: opts.config.AUDIT_HMAC_KEY?.reveal(), dataDir: opts.config.DATA_DIR });
-  const db = () => ready(opts.readiness).db;
+  const db = () => opts.readiness.db();
   const witness = new HeadWitness({ dir: opts.config.DATA_DIR, key, db, log: opts.log });
   const audit = new AuditWriter({ db, key, now, log: opts.log, witness });
   const sessions = new SessionStore({ db, now, policy, audit });

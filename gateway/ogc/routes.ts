@@ -6,9 +6,8 @@ import { Cql2Error, parseCql2, type Cql2Node } from '../../geo/ogc/cql2';
 import { identityOf, type Identity } from '../auth/identity';
 import { actorOf, type Principal } from '../auth/principal';
 import { origin } from '../auth/request';
-import type { AppDeps } from '../deps';
+import type { Capability } from '../http/capability';
 import { AppError } from '../http/errors';
-import { ready } from '../http/ready';
 import { resolveRequestPrincipal } from '../policy/http';
 import { authorizeLayerRead, mayReadLayer } from '../policy/layer-access';
 import { ExportUnavailable, FILE_FORMATS, sendExport } from './export';
@@ -202,13 +201,8 @@ function clientError(err: unknown, req: Request): unknown {
   return err;
 }
 
-/**
- * OGC API – Features at `/ogc`: Part 1 core with GeoJSON, Part 3 filtering with CQL2 text, over the layer
- * catalogue (geo/catalog). The policy lists these routes under a public action; each collection then decides:
- * base layers are open, operational ones need a session whose role the policy's `layers` entry allows.
- */
-export function ogcRoutes(deps: AppDeps): Router {
-  const identity = identityOf(deps);
+/** The landing page and the conformance classes: they need no database. */
+function landingRoutes(): Router {
   const r = Router();
 
   r.get('/ogc', (req, res) => {
@@ -237,9 +231,15 @@ export function ogcRoutes(deps: AppDeps): Router {
     res.type(JSON_TYPE).json({ conformsTo: CONFORMANCE });
   });
 
+  return r;
+}
+
+/** The collections and their items, read from the database. */
+function collectionRoutes(db: Db, identity: Identity): Router {
+  const r = Router();
+
   r.get('/ogc/collections', async (req, res) => {
     parseFormat(queryParams(req, ['f']), false);
-    const { db } = ready(deps.readiness);
     const principal = await principalOf(identity, req, res);
     const visible = CATALOG.filter((l) => mayReadLayer(identity, principal, l));
     const collections = await Promise.all(visible.map((l) => collectionDoc(db, req, l, identity)));
@@ -252,7 +252,6 @@ export function ogcRoutes(deps: AppDeps): Router {
 
   r.get('/ogc/collections/:collectionId', async (req, res) => {
     parseFormat(queryParams(req, ['f']), false);
-    const { db } = ready(deps.readiness);
     const layer = await readableLayer(identity, req, res, req.params.collectionId);
     res.type(JSON_TYPE).json(await collectionDoc(db, req, layer, identity));
   });
@@ -294,7 +293,6 @@ export function ogcRoutes(deps: AppDeps): Router {
     const format = parseItemsFormat(params);
     const file = format === 'json' || format === 'geojson' ? null : format;
     const { layer, principal } = await readableLayerFor(identity, req, res, req.params.collectionId, format !== 'json');
-    const { db } = ready(deps.readiness);
     parseCrs('bbox-crs', params.get('bbox-crs'));
     parseCrs('filter-crs', params.get('filter-crs'));
     parseFilterLang(params.get('filter-lang'));
@@ -385,7 +383,6 @@ export function ogcRoutes(deps: AppDeps): Router {
   r.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {
     parseFormat(queryParams(req, ['f']), true);
     const layer = await readableLayer(identity, req, res, req.params.collectionId);
-    const { db } = ready(deps.readiness);
     const feature = await queryItem(db, layer, req.params.featureId);
     if (!feature) {
       throw new AppError(
@@ -408,3 +405,15 @@ export function ogcRoutes(deps: AppDeps): Router {
 
   return r;
 }
+
+/**
+ * OGC API – Features at `/ogc`: Part 1 core with GeoJSON, Part 3 filtering with CQL2 text, over the layer
+ * catalogue (geo/catalog). The policy lists these routes under a public action; each collection then decides:
+ * base layers are open, operational ones need a session whose role the policy's `layers` entry allows. The landing
+ * page and conformance answer while the platform starts.
+ */
+export const ogcCapability: Capability = {
+  name: 'ogc',
+  boot: landingRoutes,
+  ready: { paths: ['/ogc/collections'], routes: ({ db }, deps) => collectionRoutes(db, identityOf(deps)) },
+};

@@ -14,10 +14,11 @@ import {
 import { auditMachineLoginFailure } from '../audit/machine-login';
 import { identityOf } from '../auth/identity';
 import { origin } from '../auth/request';
-import type { AppDeps } from '../deps';
+import type { AppDeps, ReadyState } from '../deps';
+import type { Capability } from '../http/capability';
 import { AppError, parseInput, STATUS } from '../http/errors';
-import { ready } from '../http/ready';
-import type { CaseService } from '../cases/service';
+import { channelByKey } from '../cases/channels';
+import { reportCase } from '../cases/reporting';
 
 /**
  * Open311 GeoReport v2 (JSON) over the city-management cases, mounted at /open311/v2 outside /api: services and
@@ -77,13 +78,12 @@ const o311 =
 const formBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 40 });
 
 /** Mounted at the root like the OGC API: every path is under /open311/v2 (OPEN311_BASE). */
-export function open311Routes(deps: AppDeps): Router {
+function open311Routes({ db, cases }: ReadyState, deps: AppDeps): Router {
   const r = Router();
 
   r.get(
     OPEN311_PATHS.services,
     o311((req, res) => {
-      const { cases } = ready(deps.readiness, req);
       const tree = cases.tables.categories.tree;
       const services: Open311Service[] = CASE_KINDS.flatMap((kind) =>
         tree[kind].flatMap((major) =>
@@ -144,12 +144,12 @@ export function open311Routes(deps: AppDeps): Router {
    * The channel a read is made for: the one whose key comes in `X-Api-Key` (or GeoReport's `api_key` parameter);
    * null for the public. A key that is sent but not valid is refused rather than read as anonymous.
    */
-  const readerChannel = async (req: Request, cases: { service: CaseService }): Promise<number | null> => {
+  const readerChannel = async (req: Request): Promise<number | null> => {
     const query = typeof req.query.api_key === 'string' ? req.query.api_key : undefined;
     const key = req.get('X-Api-Key') ?? query;
     if (key === undefined) return null;
     if (!key || key.length > 200) throw new AppError('bad_request', 'api_key must be a channel key issued by the city');
-    const channel = await cases.service.channelByKey(key);
+    const channel = await channelByKey(db, key);
     if (!channel) {
       await auditMachineLoginFailure(identityOf(deps), {
         channel: 'open311',
@@ -165,9 +165,8 @@ export function open311Routes(deps: AppDeps): Router {
   r.get(
     OPEN311_PATHS.requests,
     o311(async (req, res) => {
-      const { db, cases } = ready(deps.readiness, req);
       const q = parseInput(open311RequestsQuery, req.query);
-      const reader = await readerChannel(req, cases);
+      const reader = await readerChannel(req);
       const name = (code: string) => cases.tables.categories.minor(code)?.name ?? code;
       if (q.service_request_id) {
         const ids = q.service_request_id.split(',').map((s) => s.trim());
@@ -203,12 +202,11 @@ export function open311Routes(deps: AppDeps): Router {
   r.get(
     `${OPEN311_BASE}/requests/:file`,
     o311(async (req, res) => {
-      const { db, cases } = ready(deps.readiness, req);
       const file = String(req.params.file ?? '');
       if (!file.endsWith('.json')) throw new AppError('not_found', `no such Open311 resource: ${file} (only .json is served)`);
       const id = file.slice(0, -'.json'.length);
       if (!/^\d{1,18}$/.test(id)) throw new AppError('bad_request', 'a service_request_id is numeric');
-      const reader = await readerChannel(req, cases);
+      const reader = await readerChannel(req);
       const rows = await db.query<RequestRow>(`${SELECT} WHERE c.id = $1`, [id]);
       if (!rows[0]) throw new AppError('not_found', `no such service request: ${id}`);
       res.json([toRequest(rows[0], (code) => cases.tables.categories.minor(code)?.name ?? code, reader)]);
@@ -221,12 +219,11 @@ export function open311Routes(deps: AppDeps): Router {
   r.post(
     OPEN311_PATHS.requests,
     o311(async (req, res) => {
-      const { cases } = ready(deps.readiness, req);
       const body: unknown = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? req.body : {};
       const apiKey = (body as { api_key?: unknown }).api_key;
       if (typeof apiKey !== 'string' || !apiKey)
         throw new AppError('bad_request', 'api_key is required: ask the city for a channel key');
-      const channel = await cases.service.channelByKey(apiKey);
+      const channel = await channelByKey(db, apiKey);
       if (!channel) {
         await auditMachineLoginFailure(identityOf(deps), {
           channel: 'open311',
@@ -244,7 +241,8 @@ export function open311Routes(deps: AppDeps): Router {
       const contact = [input.first_name, input.last_name].filter(Boolean).join(' ') || undefined;
       const phoneOrMail = [input.phone, input.email].filter(Boolean).join(' ');
       const identity = identityOf(deps);
-      const result = await cases.service.report(
+      const result = await reportCase(
+        cases,
         {
           idempotencyKey: input.idempotency_key ?? `o311-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`,
           categoryCode: input.service_code,
@@ -283,3 +281,10 @@ export function open311Routes(deps: AppDeps): Router {
 
   return r;
 }
+
+/** Open311 answers from the case services; while the platform starts, with a 503 in the GeoReport error format. */
+export const open311Capability: Capability = {
+  name: 'open311',
+  ready: { paths: [OPEN311_BASE], routes: open311Routes },
+  errors: (err: unknown, req, res, _next) => sendError(res, err, req),
+};

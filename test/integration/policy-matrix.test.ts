@@ -9,8 +9,8 @@ import type { Ack } from '../../contracts/realtime';
 import type { Subject } from '../../gateway/policy/policy';
 import { compileRoute } from '../../gateway/policy/route-pattern';
 import { attachRealtime, type Realtime } from '../../gateway/realtime/server';
-import { API_ROUTES } from '../../gateway/routes';
-import { STATIC_ROUTES } from '../../gateway/routes/static';
+import { API_CAPABILITIES, ROOT_CAPABILITIES } from '../../gateway/capabilities';
+import { routersOf } from '../../gateway/http/capability';
 import { createAccount, createIdentityTestApp, login, type IdentityTestApp, type TestAccount } from '../support/identity';
 
 /** The principals of the matrix: every role, and handlers of the department kinds the policy names. */
@@ -57,16 +57,20 @@ const subject = (p: (typeof PRINCIPALS)[number]): Subject => ({
 /** Every route the app registers: [METHOD, path], with use-mounted middleware as [USE, prefix]. */
 function registeredRoutes(): [string, string][] {
   const out: [string, string][] = [];
+  type Layer = { route?: { path: string; methods: Record<string, boolean> }; rawPath?: string; handle: unknown };
   const walk = (router: Router, prefix: string) => {
-    for (const layer of router.stack as { route?: { path: string; methods: Record<string, boolean> }; rawPath?: string }[]) {
+    for (const layer of router.stack as Layer[]) {
       if (layer.route) {
         for (const m of Object.keys(layer.route.methods).filter((m) => m !== '_all'))
           out.push([m.toUpperCase(), prefix + layer.route.path]);
+      } else if (typeof layer.handle === 'function' && 'stack' in layer.handle) {
+        // A capability composes its parts as nested routers: walk those too.
+        walk(layer.handle as Router, layer.rawPath === '/' ? prefix : prefix + (layer.rawPath ?? ''));
       } else if (layer.rawPath) out.push(['USE', prefix + layer.rawPath]);
     }
   };
-  for (const routes of API_ROUTES) walk(routes(t.deps), '/api');
-  for (const routes of STATIC_ROUTES) walk(routes(t.deps), '');
+  for (const c of API_CAPABILITIES) for (const r of routersOf(c, t.deps, t.state)) walk(r, '/api');
+  for (const c of ROOT_CAPABILITIES) for (const r of routersOf(c, t.deps, t.state)) walk(r, '');
   return out;
 }
 

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { createApiTokenSchema } from '../../contracts/identity';
-import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens';
-import { identityOf } from '../auth/identity';
-import { actorOf } from '../auth/principal';
-import { origin, principalOf } from '../auth/request';
+import { issueApiToken, listApiTokens, revokeApiToken } from './api-tokens';
+import { identityOf } from './identity';
+import { actorOf } from './principal';
+import { origin, principalOf } from './request';
 import type { AppDeps } from '../deps';
 import { AppError, parseInput } from '../http/errors';
 

@@ -1,16 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { FEED_SOURCES, type FeedSource } from '../../contracts/incidents';
-import type { AppDeps } from '../deps';
-import { FeedRejection } from '../feeds/adapter';
-import { listDeadLetters } from '../feeds/dead-letters';
-import { parseFeedJson } from '../feeds/payload';
-import { reject, receiveRecord } from '../feeds/receive';
+import type { AppDeps, ReadyState } from '../deps';
+import type { Capability } from '../http/capability';
+import { FeedRejection } from './adapter';
+import { listDeadLetters } from './dead-letters';
+import { parseFeedJson } from './payload';
+import { reject, receiveRecord } from './receive';
 import { auditMachineLoginFailure } from '../audit/machine-login';
 import { origin } from '../auth/request';
-import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../feeds/signature';
+import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature';
 import { AppError, parseInput } from '../http/errors';
-import { ready } from '../http/ready';
 
 const sourceParam = z.object({
   source: z.enum(FEED_SOURCES, { error: `unknown feed source; the sources are ${FEED_SOURCES.join(', ')}` }),
@@ -25,17 +25,16 @@ const deadLetterQuery = z.object({
  * data/feeds/README.md). 201 for a new record, 200 for a redelivery, both only once the record is durable;
  * 4xx with the reason otherwise (and a dead letter for records from an authenticated source).
  */
-export function feedRoutes({ readiness, config }: AppDeps): Router {
+function feedRoutes(state: ReadyState, { config }: AppDeps): Router {
+  const { db } = state;
   const r = Router();
 
   r.get('/feeds/dead-letters', async (req, res) => {
-    const { db } = ready(readiness, req);
     const { limit, source } = parseInput(deadLetterQuery, req.query);
     res.json({ deadLetters: await listDeadLetters(db, limit, source) });
   });
 
   r.post('/feeds/:source', async (req, res) => {
-    const state = ready(readiness, req);
     const { source } = parseInput(sourceParam, req.params, 'not_found') as { source: FeedSource };
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const secret = state.command.keys.secretOf(source);
@@ -71,3 +70,6 @@ export function feedRoutes({ readiness, config }: AppDeps): Router {
 
   return r;
 }
+
+/** Agency webhooks and their dead letters. */
+export const feedsCapability: Capability = { name: 'feeds', ready: { paths: ['/feeds'], routes: feedRoutes } };

@@ -9,14 +9,14 @@ import {
   updateUserSchema,
   type UserSummary,
 } from '../../contracts/identity';
-import { accountProblem, privilegedTargetProblem } from '../auth/account-rules';
-import { endCredentialsIn } from '../auth/credentials';
-import { identityOf } from '../auth/identity';
-import { hashPassword } from '../auth/kdf';
-import { loginKey } from '../auth/lockout';
-import { passwordReuseError } from '../auth/password-history';
-import { actorOf } from '../auth/principal';
-import { origin, principalOf } from '../auth/request';
+import { accountProblem, privilegedTargetProblem } from './account-rules';
+import { endCredentialsIn } from './credentials';
+import { identityOf } from './identity';
+import { hashPassword } from './kdf';
+import { loginKey } from './lockout';
+import { passwordReuseError } from './password-history';
+import { actorOf } from './principal';
+import { origin, principalOf } from './request';
 import {
   findDepartment,
   findUserById,
@@ -26,12 +26,12 @@ import {
   setPasswordHash,
   updateUser,
   type UserRecord,
-} from '../auth/users';
+} from './users';
 import type { Queryable } from '../../geo/db/types';
 import type { AppDeps } from '../deps';
 import { AppError, parseInput } from '../http/errors';
-import { userTokenRoutes } from './admin-tokens';
-import { passwordProblemsError } from './auth';
+import { userTokenRoutes } from './admin-token-routes';
+import { passwordProblemsError } from './session-routes';
 
 const idParam = z.object({ id: z.string().min(1) });
 

@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { auditQuerySchema } from '../../contracts/identity';
-import { auditCsv, listAuditEvents } from '../audit/query';
-import { verifyAuditChain } from '../audit/verify';
+import { auditCsv, listAuditEvents } from './query';
+import { verifyAuditChain } from './verify';
 import { identityOf } from '../auth/identity';
 import { actorOf } from '../auth/principal';
 import { origin, principalOf } from '../auth/request';
 import type { AppDeps } from '../deps';
+import type { Capability } from '../http/capability';
 import { AppError, parseInput } from '../http/errors';
 
 const MAX_EXPORT = 10_000;
@@ -19,7 +20,7 @@ const checkRange = (q: { from?: string | undefined; to?: string | undefined }) =
 };
 
 /** The audit administrator's view: search the log, verify the hash chain, export (审计日志). */
-export function auditRoutes(deps: AppDeps): Router {
+function auditRoutes(deps: AppDeps): Router {
   const identity = identityOf(deps);
   const r = Router();
 
@@ -66,3 +67,6 @@ export function auditRoutes(deps: AppDeps): Router {
 
   return r;
 }
+
+/** The audit log's reader: its services (identity, the audit writer) exist before start-up and reach the database when asked. */
+export const auditCapability: Capability = { name: 'audit', boot: auditRoutes };

@@ -4,10 +4,10 @@ import { loadCameraFile } from '../../media/cameras/catalog';
 import { camerasByDistance, listCameras, type CameraRecord } from '../../media/cameras/store';
 import { identityOf } from '../auth/identity';
 import { principalOf } from '../auth/request';
+import type { Db } from '../../geo/db/types';
 import type { AppDeps } from '../deps';
 import { parseInput } from '../http/errors';
-import { ready } from '../http/ready';
-import { cameraAccess } from '../media/access';
+import { cameraAccess } from './access';
 
 const toCamera = ({ source: _source, ...camera }: CameraRecord): Camera => camera;
 
@@ -16,14 +16,13 @@ const toCamera = ({ source: _source, ...camera }: CameraRecord): Camera => camer
  * video wall's presets per mode cut to those cameras, and whether live video is available.
  * `GET /api/cameras/nearest?lon=&lat=&limit=`: the nearest of those cameras to a point, with distances in metres.
  */
-export function cameraRoutes(deps: AppDeps): Router {
+export function cameraRoutes(db: Db, deps: AppDeps): Router {
   const r = Router();
   const presets = loadCameraFile().presets;
   const video = (): MediaStatus =>
     deps.media?.status() ?? { workers: 0, reason: 'the video service is not started in this process' };
 
   r.get('/cameras', async (req, res) => {
-    const { db } = ready(deps.readiness, req);
     const principal = principalOf(req);
     const policy = identityOf(deps).policy;
     const cameras = (await listCameras(db)).filter((c) => cameraAccess(policy, principal, c).allowed).map(toCamera);
@@ -40,7 +39,6 @@ export function cameraRoutes(deps: AppDeps): Router {
 
   r.get('/cameras/nearest', async (req, res) => {
     const { lon, lat, limit } = parseInput(nearestCamerasQuery, req.query, 'invalid_coordinates');
-    const { db } = ready(deps.readiness, req);
     const principal = principalOf(req);
     const policy = identityOf(deps).policy;
     const near = (await camerasByDistance(db, lon, lat)).filter((c) => cameraAccess(policy, principal, c).allowed);

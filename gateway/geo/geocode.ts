@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { geocodeQuery, pointQuery } from '../../contracts';
 import { normalizeName } from '../../geo/geocode/normalize';
-import type { AppDeps } from '../deps';
+import type { GeocodeService } from '../../geo/geocode/service';
 import { AppError, parseInput } from '../http/errors';
-import { ready } from '../http/ready';
 
 /** Name → ranked places (`/geo/geocode`) and point → road, 街道, district, grid cell (`/geo/reverse`). */
-export function geocodeRoutes({ readiness }: AppDeps): Router {
+export function geocodeRoutes(geocoder: GeocodeService): Router {
   const r = Router();
   r.get('/geo/geocode', (req, res) => {
     const { q, limit, kind } = parseInput(geocodeQuery, req.query);
@@ -14,11 +13,11 @@ export function geocodeRoutes({ readiness }: AppDeps): Router {
     if (!normalizeName(q)) {
       throw new AppError('bad_request', 'q must contain at least one letter, digit or Chinese character');
     }
-    res.json(ready(readiness).geo.geocoder.search(q, kind ? { limit, kind } : { limit }));
+    res.json(geocoder.search(q, kind ? { limit, kind } : { limit }));
   });
   r.get('/geo/reverse', async (req, res) => {
     const { lon, lat } = parseInput(pointQuery, req.query, 'invalid_coordinates');
-    const result = await ready(readiness).geo.geocoder.reverse(lon, lat);
+    const result = await geocoder.reverse(lon, lat);
     if (!result) {
       throw new AppError(
         'outside_area',

@@ -1,10 +1,10 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { listApiTokens, revokeApiToken } from '../auth/api-tokens';
-import type { Identity } from '../auth/identity';
-import { actorOf } from '../auth/principal';
-import { origin, principalOf } from '../auth/request';
-import type { UserRecord } from '../auth/users';
+import { listApiTokens, revokeApiToken } from './api-tokens';
+import type { Identity } from './identity';
+import { actorOf } from './principal';
+import { origin, principalOf } from './request';
+import type { UserRecord } from './users';
 import type { Queryable } from '../../geo/db/types';
 import { AppError, parseInput } from '../http/errors';
 

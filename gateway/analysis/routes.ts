@@ -8,11 +8,11 @@ import { HARBIN_EXTENT } from '../../geo/ogc/cql2/geometry';
 import { identityOf, type Identity } from '../auth/identity';
 import { principalOf } from '../auth/request';
 import type { AppDeps, ReadyState } from '../deps';
+import type { Capability } from '../http/capability';
 import { AppError, parseInput } from '../http/errors';
-import { ready } from '../http/ready';
 import { requireLayer } from '../policy/layer-access';
 
-type Handler = (req: Request, res: Response, state: ReadyState) => Promise<void>;
+type Handler = (req: Request, res: Response) => Promise<void>;
 
 /**
  * Turns what a caller can get wrong into 4xx: geometry problems (400) and database data exceptions raised by
@@ -32,10 +32,10 @@ function clientError(err: unknown, req: Request): unknown {
 }
 
 const handle =
-  (deps: AppDeps, handler: Handler) =>
+  (handler: Handler) =>
   async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      await handler(req, res, ready(deps.readiness, req));
+      await handler(req, res);
     } catch (err) {
       next(clientError(err, req));
     }
@@ -61,13 +61,13 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
  * live road graph, features within a polygon and point aggregation by grid, street, district or H3 cell.
  * Every request runs in its own transaction with a 10 s statement budget; all SQL is parameterised.
  */
-export function analysisRoutes(deps: AppDeps): Router {
+function analysisRoutes({ db, geo }: ReadyState, deps: AppDeps): Router {
   const identity = identityOf(deps);
   const r = Router();
 
   r.post(
     '/analysis/buffer',
-    handle(deps, async (req, res, { db }) => {
+    handle(async (req, res) => {
       const input = parseInput(bufferInput, req.body ?? {});
       const geometry = checkGeometry(input.geometry, ['Point', 'LineString', 'Polygon']);
       const json = JSON.stringify(geometry);
@@ -85,7 +85,7 @@ export function analysisRoutes(deps: AppDeps): Router {
 
   r.post(
     '/analysis/service-area',
-    handle(deps, async (req, res, { db, geo }) => {
+    handle(async (req, res) => {
       const { lon, lat, minutes } = parseInput(serviceAreaInput, req.body ?? {});
       if (!inHarbin(lon, lat)) throw new AppError('outside_area', `(${lon}, ${lat}) is outside Harbin`);
       const router = geo.routing.router;
@@ -125,7 +125,7 @@ export function analysisRoutes(deps: AppDeps): Router {
 
   r.post(
     '/analysis/within',
-    handle(deps, async (req, res, { db }) => {
+    handle(async (req, res) => {
       const input = parseInput(withinInput, req.body ?? {});
       const layer = await readableLayer(identity, req, input.collection);
       const geometry = checkGeometry(input.geometry, ['Polygon', 'MultiPolygon']);
@@ -140,7 +140,7 @@ export function analysisRoutes(deps: AppDeps): Router {
 
   r.post(
     '/analysis/aggregate',
-    handle(deps, async (req, res, { db }) => {
+    handle(async (req, res) => {
       const input = parseInput(aggregateInput, req.body ?? {});
       await readableLayer(identity, req, input.collection);
       const t0 = performance.now();
@@ -151,3 +151,5 @@ export function analysisRoutes(deps: AppDeps): Router {
 
   return r;
 }
+
+export const analysisCapability: Capability = { name: 'analysis', ready: { paths: ['/analysis'], routes: analysisRoutes } };

@@ -1,10 +1,9 @@
 import { Router, type ErrorRequestHandler, type Request } from 'express';
 import { renderTile, TILE_LAYERS, TILE_LAYERS_BY_ID, tilePathSchema, type TileLayerDef } from '../../geo/tiles';
-import { identityOf } from '../auth/identity';
-import type { AppDeps } from '../deps';
+import type { Db } from '../../geo/db/types';
+import type { Identity } from '../auth/identity';
 import { AppError, parseInput } from '../http/errors';
-import { ready } from '../http/ready';
-import { authorizeLayerRead, tileLayerGuard } from '../policy/layer-access';
+import { authorizeLayerRead } from '../policy/layer-access';
 
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 const TILE_PATTERN = '/tiles/{layer}/{z}/{x}/{y}.mvt';
@@ -39,22 +38,18 @@ const badEncodingIsInvalidTile: ErrorRequestHandler = (err: unknown, req, _res, 
 };
 
 /**
- * Operational vector tiles (`/tiles/{layer}/{z}/{x}/{y}.mvt`) and a TileJSON document per layer
- * (`/tiles/{layer}.json`) that tells the map each layer's zoom range, so it over-zooms instead of asking for
- * tiles past `maxzoom`.
+ * Operational vector tiles (`/tiles/{layer}/{z}/{x}/{y}.mvt`), rendered from the database.
  *
  * An empty tile is answered `204 No Content`: MapLibre treats it as a tile with no features, the status says so
  * without a body to parse, and it carries the same Cache-Control as a full tile so the client does not ask again.
  */
-export function tileRoutes(deps: AppDeps): Router {
+export function tileRoutes(db: Db, identity: Identity): Router {
   const r = Router();
-  const identity = identityOf(deps);
 
   r.get('/tiles/:layer/:z/:x/:file', async (req, res) => {
     const layer = knownLayer(req.params.layer);
     const tile = parseInput(tilePathSchema, req.params, 'invalid_tile');
-    await authorizeLayerRead(identity, req, res, tileLayerGuard(layer), 'tiles.read');
-    const { db } = ready(deps.readiness);
+    await authorizeLayerRead(identity, req, res, layer, 'tiles.read');
     const bytes = await renderTile(db, layer, tile);
     res.set('Cache-Control', cacheControl(layer));
     if (bytes.length === 0) {
@@ -66,11 +61,29 @@ export function tileRoutes(deps: AppDeps): Router {
     res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 
+  // Any other shape under /tiles is a malformed tile address, not an unknown endpoint: say what was expected.
+  r.get('/tiles/*rest', (req) => {
+    knownLayer(req.params.rest[0] ?? '');
+    throw new AppError('invalid_tile', `expected ${TILE_PATTERN} with integer z, x and y; got ${req.path}`);
+  });
+
+  r.use('/tiles', badEncodingIsInvalidTile);
+  return r;
+}
+
+/**
+ * The tile layers (`/tiles`) and a TileJSON document per layer (`/tiles/{layer}.json`) that tells the map each
+ * layer's zoom range, so it over-zooms instead of asking for tiles past `maxzoom`. They need no database and answer
+ * from the first request.
+ */
+export function tileJsonRoutes(identity: Identity): Router {
+  const r = Router();
+
   r.get('/tiles/:file', async (req, res) => {
     const match = /^(.+)\.json$/.exec(req.params.file);
     if (!match) throw new AppError('invalid_tile', `expected ${TILE_PATTERN} or /tiles/{layer}.json; got ${req.path}`);
     const layer = knownLayer(match[1] ?? '');
-    await authorizeLayerRead(identity, req, res, tileLayerGuard(layer), 'tiles.read');
+    await authorizeLayerRead(identity, req, res, layer, 'tiles.read');
     res.set('Cache-Control', layer.live ? 'private, max-age=300' : 'public, max-age=300');
     res.json({
       tilejson: '3.0.0',
@@ -101,12 +114,6 @@ export function tileRoutes(deps: AppDeps): Router {
         tilejson: `/tiles/${l.id}.json`,
       })),
     });
-  });
-
-  // Any other shape under /tiles is a malformed tile address, not an unknown endpoint: say what was expected.
-  r.get('/tiles/*rest', (req) => {
-    knownLayer(req.params.rest[0] ?? '');
-    throw new AppError('invalid_tile', `expected ${TILE_PATTERN} with integer z, x and y; got ${req.path}`);
   });
 
   r.use('/tiles', badEncodingIsInvalidTile);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../../geo/db/types';
 import type { AppDeps, Readiness } from '../deps';
+import type { Capability } from '../http/capability';
 import type { MediaGateway } from '../media/gateway';
 
 /** A database that does not answer `SELECT 1` within this long is reported failing. */
@@ -63,7 +64,7 @@ async function problemsOf(readiness: Readiness, media: MediaGateway | undefined,
  * service and no media worker lives. The parts that still work keep serving either way. `streams` is the broker
  * connection, `streamDetail` each stream's consumer (see data/feeds/README.md).
  */
-export function healthRoutes({ readiness, media }: AppDeps): Router {
+function healthRoutes({ readiness, media }: AppDeps): Router {
   const r = Router();
   r.get('/health', async (_req, res) => {
     const state = readiness.current;
@@ -85,3 +86,6 @@ export function healthRoutes({ readiness, media }: AppDeps): Router {
   });
   return r;
 }
+
+/** Health answers from the first request: while starting it says which step the platform is at. */
+export const healthCapability: Capability = { name: 'health', boot: healthRoutes };

@@ -10,11 +10,9 @@ import {
 } from '../../contracts';
 import { RoutingError, type RoutingFailure } from '../../geo/routing/errors';
 import type { RoutingService } from '../../geo/routing/service';
-import { identityOf } from '../auth/identity';
 import { principalOf } from '../auth/request';
-import type { AppDeps, Readiness } from '../deps';
+import type { Policy } from '../policy/policy';
 import { AppError, parseInput } from '../http/errors';
-import { ready } from '../http/ready';
 
 /** Each routing failure as an API error; all of them are about the request, none is a server fault. */
 const FAILURE_CODE: Record<RoutingFailure, ErrorCode> = {
@@ -26,14 +24,14 @@ const FAILURE_CODE: Record<RoutingFailure, ErrorCode> = {
   already_cleared: 'conflict',
 };
 
-type Handler = (req: Request, res: Response, routing: RoutingService) => Promise<void> | void;
+type Handler = (req: Request, res: Response) => Promise<void> | void;
 
-/** Runs a handler with the routing service, turning a RoutingError into the matching AppError. */
+/** Runs a handler, turning a RoutingError into the matching AppError. */
 const withRouting =
-  (readiness: Readiness, handler: Handler) =>
+  (handler: Handler) =>
   async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      await handler(req, res, ready(readiness, req).geo.routing);
+      await handler(req, res);
     } catch (err) {
       next(err instanceof RoutingError ? new AppError(FAILURE_CODE[err.reason], err.message) : err);
     }
@@ -44,14 +42,12 @@ const withRouting =
  * conditions. The condition writes are plain handlers on their own paths, so an authorisation policy
  * mounted in front of `/geo/road-conditions` guards them without changes here.
  */
-export function routingRoutes(deps: AppDeps): Router {
-  const { readiness } = deps;
-  const { policy } = identityOf(deps);
+export function routingRoutes(routing: RoutingService, policy: Policy): Router {
   const r = Router();
 
   r.get(
     '/geo/nearest',
-    withRouting(readiness, async (req, res, routing) => {
+    withRouting(async (req, res) => {
       const { kind } = parseInput(nearestKindQuery, { kind: req.query.kind }, 'unknown_kind');
       const { lon, lat } = parseInput(pointQuery, req.query, 'invalid_coordinates');
       const { k, by } = parseInput(nearestOptionsQuery, req.query);
@@ -63,7 +59,7 @@ export function routingRoutes(deps: AppDeps): Router {
 
   r.get(
     '/geo/route',
-    withRouting(readiness, (req, res, routing) => {
+    withRouting((req, res) => {
       const { from, to } = parseInput(routeQuery, req.query, 'invalid_coordinates');
       res.json(routing.route(from, to));
     }),
@@ -71,14 +67,14 @@ export function routingRoutes(deps: AppDeps): Router {
 
   r.get(
     '/geo/road-conditions',
-    withRouting(readiness, async (_req, res, routing) => {
+    withRouting(async (_req, res) => {
       res.json({ conditions: await routing.listConditions() });
     }),
   );
 
   r.post(
     '/geo/road-conditions',
-    withRouting(readiness, async (req, res, routing) => {
+    withRouting(async (req, res) => {
       const input = parseInput(roadConditionInput, req.body ?? {});
       const p = principalOf(req);
       const ownerDepartment = policy.roadConditionOwner(p, p.department?.id ?? null);
@@ -88,7 +84,7 @@ export function routingRoutes(deps: AppDeps): Router {
 
   r.delete(
     '/geo/road-conditions/:id',
-    withRouting(readiness, async (req, res, routing) => {
+    withRouting(async (req, res) => {
       const { id } = parseInput(roadConditionIdParam, req.params);
       const p = principalOf(req);
       const mayLift = (owner: string | null) => {

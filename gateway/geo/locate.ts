@@ -1,18 +1,17 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { bboxSchema, pointQuery } from '../../contracts';
-import type { AppDeps } from '../deps';
+import type { Locator } from '../../geo/grid/locate';
 import { AppError, parseInput } from '../http/errors';
-import { ready } from '../http/ready';
 
 const cellsQuery = z.object({ bbox: bboxSchema, limit: z.coerce.number().int().min(1).max(5000).default(1000) });
 
 /** Point → district, street and unit-grid cell; cells for a bbox. */
-export function locateRoutes({ readiness }: AppDeps): Router {
+export function locateRoutes(locator: Locator): Router {
   const r = Router();
   r.get('/geo/locate', (req, res) => {
     const { lon, lat } = parseInput(pointQuery, req.query, 'invalid_coordinates');
-    const result = ready(readiness).geo.locator.locate(lon, lat);
+    const result = locator.locate(lon, lat);
     if (result.coverage === 'outside') {
       throw new AppError('outside_area', `(${lon}, ${lat}) is outside Harbin: no district, street or grid cell contains it`);
     }
@@ -20,7 +19,7 @@ export function locateRoutes({ readiness }: AppDeps): Router {
   });
   r.get('/geo/cells', (req, res) => {
     const { bbox, limit } = parseInput(cellsQuery, req.query, 'invalid_bbox');
-    const cells = ready(readiness).geo.locator.cellsInBbox(bbox, limit + 1);
+    const cells = locator.cellsInBbox(bbox, limit + 1);
     res.json({ bbox, truncated: cells.length > limit, cells: cells.slice(0, limit) });
   });
   return r;

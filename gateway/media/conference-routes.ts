@@ -10,7 +10,7 @@ import { actorOf, type Principal } from '../auth/principal';
 import { origin, principalOf } from '../auth/request';
 import type { AppDeps } from '../deps';
 import { AppError, parseInput } from '../http/errors';
-import { authorizeCameraMedia, cameraAccess } from '../media/access';
+import { authorizeCameraMedia, cameraAccess } from './access';
 
 const recordingName = z.object({
   name: z.string().regex(/^[0-9TZ-]+-[0-9a-f]{8}\.(webm|mkv)$/, 'name is a recording file name from the list'),

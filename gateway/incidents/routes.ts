@@ -17,12 +17,12 @@ import {
 import { identityOf } from '../auth/identity';
 import { principalOf } from '../auth/request';
 import { changeHead } from '../changes/log';
-import type { AppDeps } from '../deps';
+import type { AppDeps, ReadyState } from '../deps';
+import type { Capability } from '../http/capability';
 import { AppError, parseInput } from '../http/errors';
-import { ready } from '../http/ready';
-import { commandKpis } from '../incidents/kpis';
-import { incidentIds, loadIncidents } from '../incidents/store';
-import { listUnits, unitWriteGuard } from '../incidents/units';
+import { commandKpis } from './kpis';
+import { incidentIds, loadIncidents } from './store';
+import { listUnits, unitWriteGuard } from './units';
 
 const unitIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a unit id is 1–64 letters, digits, "_" or "-"') });
 
@@ -30,13 +30,11 @@ const unitIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a 
  * Incidents, units and the wall's KPIs. Lists carry the change-log head read before them, so a client that
  * applies every change after it misses nothing.
  */
-export function incidentRoutes(deps: AppDeps): Router {
-  const { readiness } = deps;
+function incidentRoutes({ db, command }: ReadyState, deps: AppDeps): Router {
   const { policy } = identityOf(deps);
   const r = Router();
 
   r.get('/incidents', async (req, res) => {
-    const { db } = ready(readiness, req);
     const { status, limit } = parseInput(incidentListQuery, req.query);
     const states: readonly IncidentState[] =
       status === 'open' ? OPEN_STATES : status === 'all' ? [...OPEN_STATES, 'resolved', 'closed', 'cancelled'] : [status];
@@ -46,7 +44,6 @@ export function incidentRoutes(deps: AppDeps): Router {
   });
 
   r.get('/incidents/:id', async (req, res) => {
-    const { db } = ready(readiness, req);
     const { id } = parseInput(incidentIdParam, req.params);
     const [incident] = await loadIncidents(db, [id]);
     if (!incident) throw new AppError('not_found', `no such incident: #${id}`);
@@ -54,13 +51,11 @@ export function incidentRoutes(deps: AppDeps): Router {
   });
 
   r.get('/incidents/:id/recommendations', async (req, res) => {
-    const { command } = ready(readiness, req);
     const { id } = parseInput(incidentIdParam, req.params);
     res.json(await command.commands.recommend(id));
   });
 
   r.post('/incidents/:id/transition', async (req, res) => {
-    const { command } = ready(readiness, req);
     const { id } = parseInput(incidentIdParam, req.params);
     const { action, note } = parseInput(incidentTransitionInput, req.body ?? {});
     if (action === 'dispatch') throw new AppError('bad_request', 'dispatch has its own endpoint');
@@ -73,7 +68,6 @@ export function incidentRoutes(deps: AppDeps): Router {
   });
 
   r.post('/incidents/:id/dispatch', async (req, res) => {
-    const { command } = ready(readiness, req);
     const { id } = parseInput(incidentIdParam, req.params);
     const { unitIds, note } = parseInput(dispatchInput, req.body ?? {});
     const p = principalOf(req);
@@ -81,28 +75,24 @@ export function incidentRoutes(deps: AppDeps): Router {
   });
 
   r.post('/incidents/:id/split', async (req, res) => {
-    const { command } = ready(readiness, req);
     const { id } = parseInput(incidentIdParam, req.params);
     const { recordId } = parseInput(splitInput, req.body ?? {});
     res.json(await command.commands.split(id, recordId, principalOf(req).username));
   });
 
   r.post('/incidents/:id/merge', async (req, res) => {
-    const { command } = ready(readiness, req);
     const { id } = parseInput(incidentIdParam, req.params);
     const { incidentId } = parseInput(mergeInput, req.body ?? {});
     res.json(await command.commands.merge(id, incidentId, principalOf(req).username));
   });
 
   r.get('/units', async (req, res) => {
-    const { db } = ready(readiness, req);
     const seq = await changeHead(db);
     const body: UnitListResponse = { units: await listUnits(db), seq };
     res.json(body);
   });
 
   r.post('/units/:id/status', async (req, res) => {
-    const { command } = ready(readiness, req);
     const { id } = parseInput(unitIdParam, req.params);
     const { status, note } = parseInput(unitStatusInput, req.body ?? {});
     const p = principalOf(req);
@@ -115,9 +105,13 @@ export function incidentRoutes(deps: AppDeps): Router {
   });
 
   r.get('/command/kpis', async (req, res) => {
-    const { db } = ready(readiness, req);
     res.json(await commandKpis(db));
   });
 
   return r;
 }
+
+export const incidentsCapability: Capability = {
+  name: 'incidents',
+  ready: { paths: ['/incidents', '/units', '/command'], routes: incidentRoutes },
+};
