@@ -5,7 +5,7 @@ SELECT c.id, c.code, c.state, c.kind, c.category_code, c.major_code, c.descripti
        d.name AS department_name, c.inspector_id, c.urgent, c.supervision, c.rework_count, c.extension_count,
        c.check_passed, c.pending_extension, c.limit_amount, c.limit_unit, c.sla_started_at, c.sla_deadline, c.sla_warn_at,
        c.sla_suspended_at, c.sla_note, c.sla_done_at, c.on_time, c.reported_at, c.filed_at, c.closed_at, c.updated_at,
-       c.dispatched_at, c.check_requested_at,
+       c.dispatched_at, c.first_dispatched_at, c.first_dispatched_by, c.check_requested_at,
        (SELECT p.id FROM case_photo p WHERE p.case_id = c.id AND p.stage = 'report' ORDER BY p.id LIMIT 1) AS first_photo
   FROM city_case c LEFT JOIN department d ON d.id = c.department_id
  WHERE c.id = ANY($1::bigint[]) AND $scope

@@ -23,6 +23,7 @@ export interface CaseColumns {
   department_id: string | null;
   dispatched_at: Date;
   first_dispatched_at: Date;
+  first_dispatched_by: string;
   dispatched_by: string;
   limit_amount: number;
   limit_unit: TimeLimitUnit;

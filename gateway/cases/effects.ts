@@ -100,8 +100,9 @@ async function dispatchTo(c: EventContext, departmentId: string | undefined, not
     set: {
       department_id: chosen.id,
       dispatched_at: c.now,
-      first_dispatched_at: row.dispatched_at ?? c.now,
       dispatched_by: c.actor.id,
+      // The first dispatch stays as it was through 改派 and 返工 (按时派遣率 and the dispatcher indicators count it).
+      ...(row.first_dispatched_at ? {} : { first_dispatched_at: c.now, first_dispatched_by: c.actor.id }),
       ...clock.set,
     },
     data,

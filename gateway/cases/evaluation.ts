@@ -173,7 +173,7 @@ export async function evaluateRoles(db: Queryable, t: CaseTables, q: EvaluationQ
     [start, end],
   );
   const timely = async (
-    col: 'inspector_id' | 'dispatched_by',
+    col: 'inspector_id' | 'first_dispatched_by',
     from: string,
     to: string,
     hours: number,
@@ -221,14 +221,15 @@ export async function evaluateRoles(db: Queryable, t: CaseTables, q: EvaluationQ
     return { role: 'inspector', userId: u.id, name: u.name ?? u.id, indicators, score, grade: gradeOf(score, e.grades) };
   });
 
+  // Dispatchers: each case counts for whoever dispatched it first, at that time (改派 and 返工 do not move it).
   const dispatchers = await db.query<{ id: string; name: string | null; dispatched: string; accurate: string }>(
     `SELECT u.id::text AS id, u.display_name AS name, count(*) AS dispatched, count(*) FILTER (WHERE c.rework_count = 0) AS accurate
-       FROM city_case c JOIN app_user u ON u.id::text = c.dispatched_by
+       FROM city_case c JOIN app_user u ON u.id::text = c.first_dispatched_by
       WHERE c.first_dispatched_at >= $1 AND c.first_dispatched_at < $2
       GROUP BY u.id, u.display_name`,
     [start, end],
   );
-  const dispatchTimely = await timely('dispatched_by', 'filed_at', 'first_dispatched_at', e.onTimeDispatchWorkingHours);
+  const dispatchTimely = await timely('first_dispatched_by', 'filed_at', 'first_dispatched_at', e.onTimeDispatchWorkingHours);
   const most = Math.max(1, ...dispatchers.map((d) => Number(d.dispatched)));
   const dispatcherScores: RoleScore[] = dispatchers.map((u) => {
     const n = Number(u.dispatched);

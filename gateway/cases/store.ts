@@ -69,7 +69,10 @@ export interface CaseRow {
   filed_at: Date | null;
   closed_at: Date | null;
   updated_at: Date;
+  /** The last dispatch (改派; 返工 moves it too), and the first one, kept for the evaluation. */
   dispatched_at: Date | null;
+  first_dispatched_at: Date | null;
+  first_dispatched_by: string | null;
   check_requested_at: Date | null;
   first_photo: string | null;
 }
