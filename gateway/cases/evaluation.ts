@@ -20,7 +20,7 @@ import type { CaseSettings, CaseTables } from './tables';
 /**
  * 综合评价: indicators of the cases filed in a period (a cohort), grouped by one dimension, in one pass over
  * city_case with GROUP BY GROUPING SETS (the dimension and the total together); role indicators per person with
- * the weights and grade bands of data/cityops/settings.json. Definitions: EVALUATION_INDICATORS (contracts/cases.ts);
+ * the weights and grade bands of data/cityops/settings.json. Definitions: EVALUATION_INDICATORS (contracts/cases/evaluation.ts);
  * each count a rate divides is a subset of the count it divides by (返工 and 按期 counted among the closed cases).
  */
 

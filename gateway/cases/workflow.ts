@@ -13,7 +13,7 @@ import {
 } from '../../contracts/cases';
 
 /**
- * Decides one workflow event from the transition table of contracts/cases.ts: state, then role, then every
+ * Decides one workflow event from the transition table of contracts/cases/workflow.ts: state, then role, then every
  * named guard. Pure: the store gathers the facts the guards need and applies the decision.
  */
 

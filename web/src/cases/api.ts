@@ -33,7 +33,7 @@ const query = (params: Record<string, string | number | undefined>): string => {
   return s ? `?${s}` : '';
 };
 
-/** The case API of contracts/cases.ts, every response parsed. */
+/** The case API of contracts/cases/, every response parsed. */
 export const casesApi = {
   categories: () => call('GET', CASE_PATHS.categories, categoryTreeSchema),
   list: (f: CaseListFilter = {}) =>
