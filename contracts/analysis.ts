@@ -110,13 +110,26 @@ export interface ServiceAreaResponse {
   hull: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } | null;
 }
 
-export interface AggregateUnitProperties {
+export const aggregateUnitPropertiesSchema = z.object({
   /** Unit code, or the H3 index. */
-  code: string;
-  name: string | null;
-  count: number;
-  areaKm2: number;
+  code: z.string(),
+  name: z.string().nullable(),
+  count: z.number(),
+  areaKm2: z.number(),
   /** Points per km². */
-  density: number;
-  byCategory: Record<string, number>;
-}
+  density: z.number(),
+  byCategory: z.record(z.string(), z.number()),
+});
+export type AggregateUnitProperties = z.infer<typeof aggregateUnitPropertiesSchema>;
+
+/** `POST /api/analysis/aggregate`: one feature per unit (grid cell, street, district or H3 cell). */
+export const aggregateAnswerSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      geometry: z.record(z.string(), z.unknown()).nullable(),
+      properties: aggregateUnitPropertiesSchema,
+    }),
+  ),
+});

@@ -42,24 +42,23 @@ export const bboxSchema = z.string({ error: 'bbox is required as west,south,east
 });
 export type Bbox = { west: number; south: number; east: number; north: number };
 
-export interface NamedCode {
-  code: string;
-  name: string;
-}
+export const namedCodeSchema = z.object({ code: z.string(), name: z.string() });
+export type NamedCode = z.infer<typeof namedCodeSchema>;
 
-/** Point → administrative units and unit-grid cell. */
-export interface LocateResult {
-  lon: number;
-  lat: number;
+/** Point → administrative units and unit-grid cell (`GET /api/geo/locate`). */
+export const locateResultSchema = z.object({
+  lon: z.number(),
+  lat: z.number(),
   /** `grid`: inside a unit-grid cell; `district`: inside Harbin but outside the gridded streets; `outside`: not in Harbin. */
-  coverage: 'grid' | 'district' | 'outside';
-  district: NamedCode | null;
-  street: NamedCode | null;
-  gridCode: string | null;
-  community: string | null;
-  owner: string | null;
-  message?: string;
-}
+  coverage: z.enum(['grid', 'district', 'outside']),
+  district: namedCodeSchema.nullable(),
+  street: namedCodeSchema.nullable(),
+  gridCode: z.string().nullable(),
+  community: z.string().nullable(),
+  owner: z.string().nullable(),
+  message: z.string().optional(),
+});
+export type LocateResult = z.infer<typeof locateResultSchema>;
 
 export interface GridCellSummary {
   code: string;

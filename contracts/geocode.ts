@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NamedCode } from './geo';
+import { namedCodeSchema, type NamedCode } from './geo';
 
 /**
  * What a geocoding candidate names: a point of interest, a road (one per distinct name), a 街道, a district
@@ -89,3 +89,18 @@ export interface ReverseGeocodeResult {
   /** Nearest named point of interest within 200 m; absent when there is none. */
   poi?: { name: string; category: string; distanceM: number; lon: number; lat: number };
 }
+
+/**
+ * What the browser's search box reads of a geocoding answer (`GET /api/geo/geocode`): the fields of each candidate it
+ * shows, each checked against `GeocodeCandidate`.
+ */
+export const geocodeHitSchema = z.object({
+  name: z.string(),
+  kind: z.enum(GEOCODE_KINDS),
+  category: z.string().optional(),
+  lon: z.number(),
+  lat: z.number(),
+  district: namedCodeSchema.optional(),
+}) satisfies z.ZodType<Pick<GeocodeCandidate, 'name' | 'kind' | 'category' | 'lon' | 'lat' | 'district'>>;
+export type GeocodeHit = z.infer<typeof geocodeHitSchema>;
+export const geocodeHitsSchema = z.object({ candidates: z.array(geocodeHitSchema) });

@@ -1,67 +1,21 @@
 import { z } from 'zod';
-import type { AggregateCollection, AggregateUnitProperties, ServiceAreaResponse } from '../../../contracts/analysis';
-import { getJson } from '../api/http';
-import { call } from '../api/http';
+import { aggregateAnswerSchema, type AggregateCollection, type ServiceAreaResponse } from '../../../contracts/analysis';
+import {
+  ogcCollectionsSchema,
+  ogcItemsSchema,
+  ogcQueryablesSchema,
+  type OgcCollection,
+  type OgcFeature,
+  type OgcItems,
+} from '../../../contracts/ogc';
+import { call, getJson } from '../api/http';
 import { valueTypeOf, type ValueType } from './query-builder';
 
-/** The gateway's OGC API Features catalogue and the analysis API, parsed at the edge. */
-
-const collectionSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  description: z.string().nullish(),
-  license: z.string().nullish(),
-  attribution: z.string().nullish(),
-  geometryType: z.string().nullish(),
-  updated: z.string().nullish(),
-  crs: z.array(z.string()).nullish(),
-  access: z.object({ public: z.boolean(), description: z.string() }).nullish(),
-});
-export type Collection = z.infer<typeof collectionSchema>;
-
-const collectionsSchema = z.object({ collections: z.array(collectionSchema) });
-
-const queryablesSchema = z.object({
-  properties: z.record(
-    z.string(),
-    z.object({ type: z.unknown().optional(), format: z.unknown().optional(), title: z.string().optional() }),
-  ),
-});
-
-const featureSchema = z.object({
-  type: z.literal('Feature'),
-  id: z.union([z.string(), z.number()]).nullish(),
-  geometry: z.record(z.string(), z.unknown()).nullable(),
-  properties: z.record(z.string(), z.unknown()).nullable(),
-});
-export type Feature = z.infer<typeof featureSchema>;
-
-const itemsSchema = z.object({
-  type: z.literal('FeatureCollection'),
-  features: z.array(featureSchema),
-  numberMatched: z.number().optional(),
-  numberReturned: z.number().optional(),
-});
-export type Items = z.infer<typeof itemsSchema>;
-
-const aggregateSchema = z.object({
-  type: z.literal('FeatureCollection'),
-  features: z.array(
-    z.object({
-      type: z.literal('Feature'),
-      geometry: z.record(z.string(), z.unknown()).nullable(),
-      properties: z.object({
-        code: z.string(),
-        name: z.string().nullable(),
-        count: z.number(),
-        areaKm2: z.number(),
-        density: z.number(),
-        byCategory: z.record(z.string(), z.number()),
-      }),
-    }),
-  ),
-});
-export type AggregateFeature = { type: 'Feature'; geometry: Record<string, unknown> | null; properties: AggregateUnitProperties };
+/** The gateway's OGC API Features catalogue and the analysis API, parsed at the edge with the contracts' schemas. */
+export type Collection = OgcCollection;
+export type Feature = OgcFeature;
+export type Items = OgcItems;
+export type AggregateFeature = z.infer<typeof aggregateAnswerSchema>['features'][number];
 
 const serviceAreaSchema = z.custom<ServiceAreaResponse>(
   (v) => typeof v === 'object' && v !== null && 'edges' in v && 'hull' in v,
@@ -69,13 +23,13 @@ const serviceAreaSchema = z.custom<ServiceAreaResponse>(
 );
 
 export const plannerApi = {
-  collections: (signal?: AbortSignal) => getJson('/ogc/collections', collectionsSchema, signal).then((r) => r.collections),
+  collections: (signal?: AbortSignal) => getJson('/ogc/collections', ogcCollectionsSchema, signal).then((r) => r.collections),
   /** The filterable attributes of a collection, their types (geometry left out) and their Chinese titles. */
   queryables: async (
     id: string,
     signal?: AbortSignal,
   ): Promise<{ types: Record<string, ValueType>; titles: Record<string, string> }> => {
-    const q = await getJson(`/ogc/collections/${encodeURIComponent(id)}/queryables`, queryablesSchema, signal);
+    const q = await getJson(`/ogc/collections/${encodeURIComponent(id)}/queryables`, ogcQueryablesSchema, signal);
     const types: Record<string, ValueType> = {};
     const titles: Record<string, string> = {};
     for (const [name, schema] of Object.entries(q.properties)) {
@@ -85,9 +39,9 @@ export const plannerApi = {
     }
     return { types, titles };
   },
-  items: (url: string, signal?: AbortSignal) => getJson(url, itemsSchema, signal),
+  items: (url: string, signal?: AbortSignal) => getJson(url, ogcItemsSchema, signal),
   aggregate: (body: { collection: AggregateCollection; by: 'grid' | 'street' | 'district' | 'h3'; h3Resolution?: number }) =>
-    call('POST', '/api/analysis/aggregate', aggregateSchema, body).then((r) => r.features as AggregateFeature[]),
+    call('POST', '/api/analysis/aggregate', aggregateAnswerSchema, body).then((r) => r.features),
   serviceArea: (body: { lon: number; lat: number; minutes: number }) =>
     call('POST', '/api/analysis/service-area', serviceAreaSchema, body),
 };

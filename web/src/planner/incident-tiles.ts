@@ -1,5 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { z } from 'zod';
+import { tileListingSchema } from '../../../contracts/ogc';
 import { getJson } from '../api/http';
 
 /** The live incident tiles on the planner map: a MapLibre circle layer over the gateway's `incidents` tile layer. */
@@ -7,16 +7,12 @@ export const INCIDENT_TILE_SOURCE = 'planner-incidents-live';
 export const INCIDENT_TILE_LAYER = 'planner-incidents-live-circle';
 const LAYER = 'incidents';
 
-const listingSchema = z.object({
-  layers: z.array(z.object({ id: z.string(), minzoom: z.number(), maxzoom: z.number() })),
-});
-
 /**
  * Adds the incident tile layer when the gateway serves it (its `/tiles` listing names it) and returns whether it
  * did; a gateway without it leaves the map as it was.
  */
 export async function addIncidentTiles(map: MapLibreMap, signal?: AbortSignal): Promise<boolean> {
-  const listing = await getJson('/tiles', listingSchema, signal);
+  const listing = await getJson('/tiles', tileListingSchema, signal);
   const layer = listing.layers.find((l) => l.id === LAYER);
   if (!layer || map.getSource(INCIDENT_TILE_SOURCE)) return !!layer;
   map.addSource(INCIDENT_TILE_SOURCE, {
