@@ -52,7 +52,7 @@ function incidentRoutes({ db, command }: ReadyState, deps: AppDeps): Router {
 
   r.get('/incidents/:id/recommendations', async (req, res) => {
     const { id } = parseInput(incidentIdParam, req.params);
-    res.json(await command.commands.recommend(id));
+    res.json(await command.actions.recommend(id));
   });
 
   r.post('/incidents/:id/transition', async (req, res) => {
@@ -60,7 +60,7 @@ function incidentRoutes({ db, command }: ReadyState, deps: AppDeps): Router {
     const { action, note } = parseInput(incidentTransitionInput, req.body ?? {});
     if (action === 'dispatch') throw new AppError('bad_request', 'dispatch has its own endpoint');
     const seen: { before?: string } = {};
-    const incident = await command.commands.transition(id, action, principalOf(req).username, note ?? null, (s) => {
+    const incident = await command.actions.transition(id, action, principalOf(req).username, note ?? null, (s) => {
       seen.before = s;
     });
     auditChange(req, { incident: id, action, status: { from: seen.before ?? null, to: incident.status } });
@@ -71,19 +71,19 @@ function incidentRoutes({ db, command }: ReadyState, deps: AppDeps): Router {
     const { id } = parseInput(incidentIdParam, req.params);
     const { unitIds, note } = parseInput(dispatchInput, req.body ?? {});
     const p = principalOf(req);
-    res.json(await command.commands.dispatch(id, unitIds, p.username, note ?? null, unitWriteGuard(policy, p)));
+    res.json(await command.actions.dispatch(id, unitIds, p.username, note ?? null, unitWriteGuard(policy, p)));
   });
 
   r.post('/incidents/:id/split', async (req, res) => {
     const { id } = parseInput(incidentIdParam, req.params);
     const { recordId } = parseInput(splitInput, req.body ?? {});
-    res.json(await command.commands.split(id, recordId, principalOf(req).username));
+    res.json(await command.actions.split(id, recordId, principalOf(req).username));
   });
 
   r.post('/incidents/:id/merge', async (req, res) => {
     const { id } = parseInput(incidentIdParam, req.params);
     const { incidentId } = parseInput(mergeInput, req.body ?? {});
-    res.json(await command.commands.merge(id, incidentId, principalOf(req).username));
+    res.json(await command.actions.merge(id, incidentId, principalOf(req).username));
   });
 
   r.get('/units', async (req, res) => {
@@ -97,7 +97,7 @@ function incidentRoutes({ db, command }: ReadyState, deps: AppDeps): Router {
     const { status, note } = parseInput(unitStatusInput, req.body ?? {});
     const p = principalOf(req);
     const seen: { before?: string } = {};
-    const unit = await command.commands.unitStatus(id, status, p.username, note ?? null, unitWriteGuard(policy, p), (s) => {
+    const unit = await command.actions.unitStatus(id, status, p.username, note ?? null, unitWriteGuard(policy, p), (s) => {
       seen.before = s;
     });
     auditChange(req, { unit: id, status: { from: seen.before ?? null, to: unit.status } });

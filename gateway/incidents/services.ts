@@ -21,7 +21,7 @@ export interface CommandServices {
   stations: GaugeStation[];
   ingest: GroupCommit<IngestItem, FeedAck>;
   avl: GroupCommit<AvlFix, AvlResult>;
-  commands: IncidentActions;
+  actions: IncidentActions;
   log: Logger;
 }
 
@@ -34,7 +34,7 @@ export function buildCommandServices(db: Db, geo: GeoServices, hub: ChangeHub, l
     stations: loadGaugeStations(),
     ingest: createIngestWriter(db, rules, hub, log),
     avl: createAvlWriter(db, hub, log),
-    commands: new IncidentActions(db, hub, rules, () => geo.routing),
+    actions: new IncidentActions(db, hub, rules, () => geo.routing),
     log,
   };
 }
