@@ -1,10 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Request } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { OPEN311_BASE, OPEN311_PATHS } from '../contracts/cases';
 import { identityOf } from './auth/identity';
 import { CALLER_LIMITS, callerLimiter } from './auth/rate-limit';
@@ -15,6 +14,7 @@ import { mountCapability } from './http/capability';
 import { csrfGuard } from './http/csrf';
 import { errorHandler, geoReportErrorHandler, notFoundHandler } from './http/errors';
 import { noStoreWhenSignedIn } from './http/no-store';
+import { requestLog } from './http/request-log';
 import { checkParsedBody, checkPathAndQuery, jsonBody } from './http/text-safety';
 import { httpAccessControl } from './policy/http';
 
@@ -32,17 +32,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(
-    pinoHttp({
-      logger: deps.log,
-      genReqId: (req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/api/health' },
-    }),
-  );
+  app.use(requestLog(deps.log));
   app.use(
     helmet({
       contentSecurityPolicy: {

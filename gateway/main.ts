@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import pino from 'pino';
 import { createApp } from './app';
 import { loadConfig, redactUrl } from './config';
 import { Readiness } from './deps';
@@ -8,6 +7,7 @@ import { readSeed } from './auth/seed';
 import { startPlatform } from './startup';
 import { startMqttBridge, type MqttBridge } from './feeds/mqtt';
 import { MediaGateway } from './media/gateway';
+import { createLogger } from './log';
 
 /** The demo accounts and their published passwords, printed only while the demo seed is on. */
 function demoLoginLines(seed: 'demo' | 'none'): string[] {
@@ -22,11 +22,7 @@ function demoLoginLines(seed: 'demo' | 'none'): string[] {
 
 async function main() {
   const cfg = loadConfig();
-  // Session cookies and credentials never reach the log.
-  const log = pino({
-    level: cfg.LOG_LEVEL,
-    redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
-  });
+  const log = createLogger(cfg.LOG_LEVEL);
   const readiness = new Readiness();
   // The video service starts its workers beside the rest; a missing worker is reported by /api/health, never fatal.
   const media = new MediaGateway(cfg, log, readiness);
