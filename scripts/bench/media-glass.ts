@@ -167,7 +167,7 @@ export async function measureGlassToGlass(
       let best = { offset: 0, rtt: Infinity };
       for (let i = 0; i < 20; i++) {
         const t0 = Date.now();
-        const b = await page.evaluate(() => (window as unknown as { benchNow: () => number }).benchNow());
+        const b = await page.evaluate(() => (globalThis as unknown as { benchNow: () => number }).benchNow());
         const t1 = Date.now();
         if (t1 - t0 < best.rtt) best = { offset: b - (t0 + t1) / 2, rtt: t1 - t0 };
       }
@@ -228,7 +228,7 @@ export async function measureGlassToGlass(
     tick();
 
     await page.evaluate(
-      ([e, w]) => (window as unknown as { benchStart: (e: number, w: number) => Promise<void> }).benchStart(e, w),
+      ([e, w]) => (globalThis as unknown as { benchStart: (e: number, w: number) => Promise<void> }).benchStart(e, w),
       [epoch + before.offset, GLASS_WIDTH] as const,
     );
     await page.waitForTimeout(warmupSeconds * 1000);
@@ -240,7 +240,7 @@ export async function measureGlassToGlass(
       height: number;
       jitterBufferMs: number | null;
     };
-    const take = () => page.evaluate(() => (window as unknown as { benchTake: () => Promise<Take> }).benchTake());
+    const take = () => page.evaluate(() => (globalThis as unknown as { benchTake: () => Promise<Take> }).benchTake());
     const start = await take();
     measuring = true;
     const sentBefore = sent;

@@ -80,7 +80,10 @@ class Compiler {
         return this.property(op.name).sql;
       case 'number':
         return this.bind(op.value, peer === 'integer' && Number.isSafeInteger(op.value) ? 'bigint' : 'double precision');
-      default:
+      case 'string':
+      case 'boolean':
+      case 'date':
+      case 'timestamp':
         return this.bind(op.value, CAST[op.kind]);
     }
   }

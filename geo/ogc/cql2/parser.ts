@@ -264,7 +264,11 @@ class Parser implements TokenCursor {
         this.next();
         return placed({ kind: 'property', name: t.value }, t.start);
       }
-      default:
+      case 'op':
+      case '(':
+      case ')':
+      case ',':
+      case 'eof':
         return this.expected(what);
     }
   }

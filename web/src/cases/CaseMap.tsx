@@ -32,7 +32,7 @@ export function CaseMap({
       })),
     };
     const source = map.getSource(SOURCE) as GeoJSONSource | undefined;
-    if (source) source.setData(data);
+    if (source) void source.setData(data);
     else {
       map.addSource(SOURCE, { type: 'geojson', data });
       const match = ['match', ['get', 'tone']] as unknown[];
@@ -56,7 +56,9 @@ export function CaseMap({
     if (!handles || selectedId === null) return;
     const c = cases.find((x) => x.id === selectedId);
     if (c) handles.map.easeTo({ center: [c.place.lon, c.place.lat], zoom: Math.max(handles.map.getZoom(), 14), duration: 600 });
-  }, [handles, selectedId]); // only when the selection changes, not on every list refresh
+    // Only when the selection changes: the view must not jump each time the list refreshes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `cases` is read, not watched
+  }, [handles, selectedId]);
 
   const onClick = (e: MapMouseEvent, h: MapHandles) => {
     if (!h.map.getLayer(SOURCE)) return;

@@ -25,7 +25,7 @@ export function PointPicker({
         : [],
     };
     const source = map.getSource(SOURCE) as GeoJSONSource | undefined;
-    if (source) source.setData(data);
+    if (source) void source.setData(data);
     else {
       map.addSource(SOURCE, { type: 'geojson', data });
       map.addLayer({

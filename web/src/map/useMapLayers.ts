@@ -49,7 +49,8 @@ export function useFacilityOverlay(handles: MapHandles | null, visibility: Layer
       },
     );
     // Draw the markers even if the font cannot be loaded: a fallback glyph beats no marker.
-    loadMarkerFont().finally(() => setFontReady(true));
+    const fontSettled = () => setFontReady(true);
+    loadMarkerFont().then(fontSettled, fontSettled);
     return () => ac.abort();
   }, []);
 
