@@ -17,17 +17,17 @@ ensure_apt() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Installs the locked npm packages when node_modules is missing or older than the lock file. `npm install` rather
-# than `npm ci`: the registry these machines reach lacks some other platforms' optional binaries (e.g. @swc/core for
-# macOS), which npm leaves out of the lock file and `npm ci` then refuses as "out of sync"; with a lock file present
-# `npm install` installs exactly the locked versions.
+# Installs exactly the locked npm packages (`npm ci`) when node_modules is missing or older than the lock file.
+# `npm ci` never writes package.json or package-lock.json, so starting or testing a fresh clone leaves it clean; the
+# lock file lists every platform's optional binaries (test/unit/lockfile.test.ts), so it fits any machine. A lock
+# file out of step with package.json stops here: change dependencies with `npm install <pkg>`, which updates both.
 ensure_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing npm packages"
     # mediasoup's own install step downloads a prebuilt worker (or meson's dependencies) and fails offline; with
     # MEDIASOUP_WORKER_BIN set it skips itself, and scripts/mediasoup/build-worker.sh builds the worker instead.
     MEDIASOUP_WORKER_BIN="${MEDIASOUP_WORKER_BIN:-built-by-scripts/mediasoup/build-worker.sh}" \
-      npm install --no-audit --no-fund --loglevel=error
+      npm ci --no-audit --no-fund --loglevel=error
   fi
 }
 
