@@ -48,7 +48,9 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     parser: depthCheckedParser,
     allowRequest: (req, cb) => cb(originAllowed(req, allowList) ? null : 'origin not allowed', originAllowed(req, allowList)),
   });
-  // Several gateway processes behind one URL: the Redis adapter carries every broadcast to the others' clients.
+  // Several gateway processes behind one URL: the Redis adapter carries session control between them (a session's
+  // end and the disconnect of its sockets, wherever they are connected). Changes never travel through it: every
+  // process follows the change log and sends to its own clients (`io.local`).
   const redis = deps.config.REDIS_URL ? new Redis(deps.config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
   const redisSub = redis?.duplicate() ?? null;
   if (redis && redisSub) {

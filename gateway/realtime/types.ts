@@ -4,7 +4,10 @@ import { CHANGE_LAYERS, type ChangeLayer } from '../../contracts/incidents';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/realtime';
 import type { Principal } from '../auth/principal';
 
-/** No server-to-server events of our own: the Redis adapter carries the broadcasts between gateway processes. */
+/**
+ * No server-to-server events of our own: between gateway processes the Redis adapter carries only session control
+ * (`session:ended` and disconnects); each process sends changes to its own clients from the change log.
+ */
 export type InterServerEvents = Record<string, never>;
 
 export interface SocketData {
