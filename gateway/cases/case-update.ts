@@ -2,14 +2,14 @@ import type { CaseKind, CaseState, SupervisionLevel, TimeLimitUnit } from '../..
 import type { Queryable, SqlParam } from '../../geo/db/types';
 
 /** An extension request awaiting approval (city_case.pending_extension, jsonb). */
-export interface PendingExtension {
+interface PendingExtension {
   amount: number;
   unit: TimeLimitUnit;
   reason: string;
 }
 
 /** The city_case columns a workflow event writes, with their types. */
-export interface CaseColumns {
+interface CaseColumns {
   state: CaseState;
   updated_at: Date;
   kind: CaseKind;

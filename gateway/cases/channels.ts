@@ -8,7 +8,7 @@ import { caseSql } from './sql';
 const INSERT_SQL = caseSql('channel-insert.sql');
 const BY_KEY_SQL = caseSql('channel-by-key.sql');
 
-export type ChannelKind = ChannelKeyResponse['channel'];
+type ChannelKind = ChannelKeyResponse['channel'];
 
 const keyDigest = (key: string): string => createHash('sm3').update(key, 'utf8').digest('hex');
 

@@ -3,7 +3,7 @@ import type { Queryable } from '../../geo/db/types';
 import { AppError } from '../http/errors';
 import type { DispatchRule } from './tables';
 
-export interface DepartmentChoice {
+interface DepartmentChoice {
   id: string;
   name: string;
   /** How it was chosen, in Chinese, for the step record. */

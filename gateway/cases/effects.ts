@@ -47,13 +47,13 @@ export interface EventContext {
 }
 
 /** What an event changes: columns of the case, the step's details and its note (the event's label when absent). */
-export interface EventChange {
+interface EventChange {
   set: CaseUpdate;
   data?: StepData;
   note?: string | null | undefined;
 }
 
-export type CaseEffect<E extends CaseEvent> = (c: EventContext, input: CaseEventInput<E>) => Promise<EventChange> | EventChange;
+type CaseEffect<E extends CaseEvent> = (c: EventContext, input: CaseEventInput<E>) => Promise<EventChange> | EventChange;
 export type CaseEffects = { [E in CaseEvent]: CaseEffect<E> };
 
 const MERGE_TARGET_SQL = caseSql('merge-target.sql');

@@ -11,7 +11,7 @@ import { readCase } from './store';
 const FIND_SQL = caseSql('report-find.sql');
 const INSERT_SQL = caseSql('report-insert.sql');
 
-export interface ReportOptions {
+interface ReportOptions {
   /** Whose idempotency keys these are: the reporter (`user:<id>`, the default) or an Open311 channel. */
   scopeKey?: string;
   /** The Open311 channel that submitted the report. */

@@ -192,7 +192,7 @@ export async function readCase(ctx: CaseContext, id: number, role: string, scope
   return toDetail(ctx.db, row, ctx.tables, ctx.now(), await modeEffect(ctx), role);
 }
 
-export async function toDetail(
+async function toDetail(
   db: Queryable,
   r: CaseRow,
   t: CaseTables,
