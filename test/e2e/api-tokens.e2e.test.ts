@@ -1,41 +1,27 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, type PageProblems } from '../support/browser';
-import { OUTPUT_DIR, ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import type { Page } from 'playwright-core';
+import type { PageProblems } from '../support/browser';
+import { PLANNER_READY, SHOTS, signedInPage, startE2e, type E2eStack } from '../support/e2e';
 
 /**
  * API 令牌 end to end: the demo planner issues a token in the user menu, a GIS client (plain HTTP here) reads the
  * non-public incidents collection with it, and after 撤销 in the same dialog the token is refused.
  */
-const SHOTS = path.join(OUTPUT_DIR, 'e2e');
-const PLANNER = { username: 'guihua.zhou', password: 'Ghz#Planner-2907' };
 
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let page: Page;
 let problems: PageProblems;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  mkdirSync(SHOTS, { recursive: true });
-  gateway = await startGateway({ DATABASE_URL: testDatabaseUrl(), IDENTITY_SEED: 'demo' }, 240_000);
-  browser = await launchBrowser();
-  ({ page, problems } = await openPage(browser, { width: 1600, height: 900 }));
-  const res = await page.request.post(`${gateway.url}/api/auth/login`, { data: PLANNER });
-  expect(res.status()).toBe(200);
-  await page.goto(`${gateway.url}/#planner`);
-  await page.locator('[data-testid=planner-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  e2e = await startE2e();
+  ({ page, problems } = await signedInPage(e2e, 'guihua.zhou', { width: 1600, height: 900 }, PLANNER_READY));
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-});
+afterAll(() => e2e?.close());
 
 const readIncidents = (token: string) =>
-  fetch(`${gateway!.url}/ogc/collections/incidents/items?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+  fetch(`${e2e!.gateway.url}/ogc/collections/incidents/items?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
 
 it('issues a token that a GIS client can read with, shows it once, and revokes it', async () => {
   await page.getByLabel('用户菜单').click();

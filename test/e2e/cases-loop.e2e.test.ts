@@ -1,13 +1,8 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import type { CaseDetail, CaseListResponse } from '../../contracts/cases';
 import type { Db } from '../../geo/db/types';
-import { launchBrowser } from '../support/browser';
 import { DEMO, gridPoint, makeJpeg, signedIn, type Session } from '../support/cases-web';
 import { openTestDb } from '../support/db';
-import { ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { startE2e, type E2eStack } from '../support/e2e';
 
 /**
  * The 数字城管 closed loop through the real UI: the inspector reports on a phone (390×844, touch) with a photo and
@@ -17,22 +12,18 @@ import { startGateway, type GatewayProcess } from '../support/gateway-process';
  * Screenshots: test-output/e2e/cases-*.png.
  */
 
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let db: Db | undefined;
 const sessions: Session[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  gateway = await startGateway({ DATABASE_URL: testDatabaseUrl(), IDENTITY_SEED: 'demo' }, 240_000);
-  browser = await launchBrowser();
+  e2e = await startE2e();
   db = await openTestDb();
 }, 300_000);
 
 afterAll(async () => {
   for (const s of sessions) await s.context.close().catch(() => undefined);
-  await browser?.close();
-  await gateway?.stop();
+  await e2e?.close();
   await db?.close();
 });
 
@@ -41,9 +32,9 @@ const open = async (
   hash: string,
   options: { phone?: boolean; at?: { lon: number; lat: number } } = {},
 ) => {
-  const s = await signedIn(browser!, gateway!.url, DEMO[who], options);
+  const s = await signedIn(e2e!.browser, e2e!.gateway.url, DEMO[who], options);
   sessions.push(s);
-  await s.page.goto(`${gateway!.url}/${hash}`);
+  await s.page.goto(`${e2e!.gateway.url}/${hash}`);
   return s;
 };
 
@@ -207,7 +198,7 @@ async function loop(): Promise<void> {
   expect(await badge.getAttribute('data-tone')).toBe('done');
   await dispatcher.shot('cases-8-dispatcher-closed.png');
 
-  const res = await dispatcher.context.request.get(`${gateway!.url}/api/cases/${id}`);
+  const res = await dispatcher.context.request.get(`${e2e!.gateway.url}/api/cases/${id}`);
   expect(res.status()).toBe(200);
   const final = (await res.json()) as CaseDetail;
   expect(final.state).toBe('closed');
@@ -240,12 +231,12 @@ async function loop(): Promise<void> {
   expect(final.supervision).toBe('yellow');
   expect(final.photos.map((p) => p.stage).sort()).toEqual(['check', 'feedback', 'report']);
   const list = (await (
-    await dispatcher.context.request.get(`${gateway!.url}/api/cases?state=closed`)
+    await dispatcher.context.request.get(`${e2e!.gateway.url}/api/cases?state=closed`)
   ).json()) as CaseListResponse;
   expect(list.cases.filter((c) => c.code === final.code)).toHaveLength(1);
 
   // 7. 综合评价 counts the case: filed and closed in this month, by grid on the heat map, exports download.
-  await dispatcher.page.goto(`${gateway!.url}/#evaluation`);
+  await dispatcher.page.goto(`${e2e!.gateway.url}/#evaluation`);
   await dispatcher.page.locator('[data-testid=evaluation-page][data-ready=true]').waitFor({ timeout: 30_000 });
   const kpi = (id: string) => dispatcher.page.locator(`[data-testid=eval-total] [data-indicator=${id}] strong`).textContent();
   expect(Number(await kpi('filed'))).toBeGreaterThanOrEqual(1);
@@ -254,7 +245,7 @@ async function loop(): Promise<void> {
   for (const format of ['csv', 'xlsx']) {
     const href = (await dispatcher.page.locator(`[data-testid=export-${format}]`).getAttribute('href'))!;
     expect(href).toContain(`format=${format}`);
-    const file = await dispatcher.context.request.get(new URL(href, gateway!.url).toString());
+    const file = await dispatcher.context.request.get(new URL(href, e2e!.gateway.url).toString());
     expect(file.status()).toBe(200);
     expect((await file.body()).length).toBeGreaterThan(20);
   }

@@ -1,12 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import type { Db } from '../../geo/db/types';
-import { launchBrowser } from '../support/browser';
 import { DEMO, gridPoint, makeJpeg, signedIn, type Session } from '../support/cases-web';
 import { openTestDb } from '../support/db';
-import { ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { startE2e, type E2eStack } from '../support/e2e';
 
 /**
  * The inspector's offline outbox in headless Chromium on a phone viewport: with the network cut the report (and
@@ -15,22 +10,18 @@ import { startGateway, type GatewayProcess } from '../support/gateway-process';
  * Screenshots: test-output/e2e/cases-outbox-*.png.
  */
 
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let db: Db | undefined;
 let inspector: Session | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  gateway = await startGateway({ DATABASE_URL: testDatabaseUrl(), IDENTITY_SEED: 'demo' }, 240_000);
-  browser = await launchBrowser();
+  e2e = await startE2e();
   db = await openTestDb();
 }, 300_000);
 
 afterAll(async () => {
   await inspector?.context.close().catch(() => undefined);
-  await browser?.close();
-  await gateway?.stop();
+  await e2e?.close();
   await db?.close();
 });
 
@@ -40,9 +31,9 @@ const casesWithKey = async (key: string) =>
 it('keeps a report made offline on the phone and sends it exactly once when the connection returns', async () => {
   const spot = await gridPoint(db!, '230103', 19);
   const photo = await makeJpeg('offline.jpg', { r: 150, g: 150, b: 40 });
-  inspector = await signedIn(browser!, gateway!.url, DEMO.inspector, { phone: true, at: spot });
+  inspector = await signedIn(e2e!.browser, e2e!.gateway.url, DEMO.inspector, { phone: true, at: spot });
   const { page } = inspector;
-  await page.goto(`${gateway!.url}/#inspector`);
+  await page.goto(`${e2e!.gateway.url}/#inspector`);
   await page.locator('[data-testid=inspector-page]').waitFor({ timeout: 30_000 });
   // The category tree is loaded (and remembered) while online.
   await page.locator('[data-testid=category-search]').tap();

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, type PageProblems } from '../support/browser';
-import { OUTPUT_DIR, ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import type { Page } from 'playwright-core';
+import type { PageProblems } from '../support/browser';
+import { SHOTS, signedInPage, startE2e, type E2eStack } from '../support/e2e';
+import { ROOT } from '../support/env';
 import { childPids } from '../support/media';
 
 /**
@@ -15,7 +15,6 @@ import { childPids } from '../support/media';
  * handler, the others see the muted badge, the handler cannot unmute until it raised its hand and was let speak; the worker is killed and every page receives video again within 10 s; a
  * recording started and stopped gives a file ffprobe reads. Screenshots: test-output/e2e/conference-*.png.
  */
-const SHOTS = path.join(OUTPUT_DIR, 'e2e');
 const USERS = {
   host: ['zhihui.wang', 'Zhw#Command-7316', '王指挥'],
   leader: ['lingdao.sun', 'Lds#Leader-8641', '孙领导'],
@@ -24,8 +23,7 @@ const USERS = {
 type Who = keyof typeof USERS;
 const TITLE = '松花江汛情视频会商';
 
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 const pages = {} as Record<Who, { page: Page; problems: PageProblems }>;
 const shot = async (who: Who, name: string) =>
   writeFileSync(path.join(SHOTS, `conference-${name}-${who}.png`), await pages[who].page.screenshot());
@@ -63,38 +61,28 @@ const allDecoding = async () => {
 };
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  mkdirSync(SHOTS, { recursive: true });
-  gateway = await startGateway(
-    { DATABASE_URL: testDatabaseUrl(), IDENTITY_SEED: 'demo', DEMO_UNITS: 'false', MEDIA_WORKERS: '1' },
-    240_000,
-  );
-  browser = await launchBrowser({
-    args: [
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+  e2e = await startE2e({
+    env: { DEMO_UNITS: 'false', MEDIA_WORKERS: '1' },
+    browser: {
+      args: [
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        '--allow-loopback-in-peer-connection',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    },
   });
   for (const who of Object.keys(USERS) as Who[]) {
-    const opened = await openPage(browser, { width: 1400, height: 860 });
-    const res = await opened.page.request.post(`${gateway.url}/api/auth/login`, {
-      data: { username: USERS[who][0], password: USERS[who][1] },
-    });
-    expect(res.status()).toBe(200);
-    pages[who] = { page: opened.page, problems: opened.problems };
+    const { page, problems } = await signedInPage(e2e, USERS[who][0], { width: 1400, height: 860 });
+    pages[who] = { page, problems };
   }
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-});
+afterAll(() => e2e?.close());
 
 it('holds a three-party conference: lobby, admission, and everyone decodes the others’ video', async () => {
   const host = pages.host.page;
-  await host.goto(`${gateway!.url}/#conference`);
+  await host.goto(`${e2e!.gateway.url}/#conference`);
   await host.locator('[data-testid=conference-page][data-ready=true]').waitFor({ timeout: 30_000 });
   await host.locator('[data-testid=conf-title]').fill(TITLE);
   await host.locator('[data-testid=conf-cohosts]').fill(USERS.leader[0]);
@@ -107,7 +95,7 @@ it('holds a three-party conference: lobby, admission, and everyone decodes the o
 
   // The leader is named co-host: straight in, with the moderator controls.
   const leader = pages.leader.page;
-  await leader.goto(`${gateway!.url}/#conference`);
+  await leader.goto(`${e2e!.gateway.url}/#conference`);
   await item(leader).waitFor({ timeout: 15_000 });
   await item(leader).locator('[data-testid=join-conference]').click();
   await leader.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 20_000 });
@@ -115,7 +103,7 @@ it('holds a three-party conference: lobby, admission, and everyone decodes the o
 
   // The traffic handler is invited by role: it waits in the lobby until the host admits it.
   const handler = pages.handler.page;
-  await handler.goto(`${gateway!.url}/#conference`);
+  await handler.goto(`${e2e!.gateway.url}/#conference`);
   await item(handler).waitFor({ timeout: 15_000 });
   await item(handler).locator('[data-testid=join-conference]').click();
   await handler.locator('[data-testid=lobby-wait]').waitFor({ timeout: 10_000 });
@@ -213,7 +201,7 @@ it('highlights the active speaker, and shows a shared screen and a camera inject
 }, 60_000);
 
 it('receives media again within 10 s on every page after the conference’s worker is killed', async () => {
-  const [workerPid] = childPids(gateway!.child.pid!, 'mediasoup-worker');
+  const [workerPid] = childPids(e2e!.gateway.child.pid!, 'mediasoup-worker');
   expect(workerPid).toBeDefined();
   const killedAt = Date.now();
   process.kill(workerPid!, 'SIGKILL');
@@ -228,7 +216,7 @@ it('receives media again within 10 s on every page after the conference’s work
   const recovered = Date.now() - killedAt;
   console.log(`conference: every participant decoding again ${recovered} ms after the worker was killed`);
   expect(recovered).toBeLessThan(10_000);
-  expect(childPids(gateway!.child.pid!, 'mediasoup-worker')).not.toContain(workerPid);
+  expect(childPids(e2e!.gateway.child.pid!, 'mediasoup-worker')).not.toContain(workerPid);
   for (const who of Object.keys(USERS) as Who[]) await shot(who, 'after-worker-restart');
 }, 30_000);
 

@@ -1,15 +1,14 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FACILITY_KINDS } from '../../contracts';
 import type { Db } from '../../geo/db/types';
 import { loadManifest } from '../../geo/import/manifest';
 import { FACILITY_LOOK } from '../../web/src/map/facility-kinds';
 import { BASEMAP, LABEL_INK_MAX_LUMINANCE, rgb } from '../../web/src/map/palette';
-import { launchBrowser, openPage, type PageProblems } from '../support/browser';
+import { openPage, type PageProblems } from '../support/browser';
 import { openTestDb } from '../support/db';
-import { OUTPUT_DIR, ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { SHOTS, startE2e, type E2eStack } from '../support/e2e';
 import { jumpTo, mapCenterAndZoom, mapRect, overlayRects, settle, unproject, waitForMapIdle } from './map-page';
 import { PixelSample } from './pixels';
 
@@ -18,8 +17,6 @@ import { PixelSample } from './pixels';
  * PostGIS, in headless Chromium at a command-wall size. Screenshots go to test-output/e2e for review.
  */
 
-const WEB_INDEX = path.join(ROOT, 'dist', 'web', 'index.html');
-const SHOTS = path.join(OUTPUT_DIR, 'e2e');
 /** A street-level view in central 南岗区 (blocks around 红军街 and 西大直街). */
 const STREET_VIEW: [number, number] = [126.635, 45.755];
 const EMERGENCY_CATEGORIES = [
@@ -29,28 +26,20 @@ const EMERGENCY_CATEGORIES = [
   ...FACILITY_KINDS.shelter,
 ];
 
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let db: Db | undefined;
 let page: Page;
 let problems: PageProblems;
 
 beforeAll(async () => {
-  if (!existsSync(WEB_INDEX)) {
-    throw new Error(
-      `the web app is not built (${WEB_INDEX} is missing): run "npx vite build --config web/vite.config.ts" first (npm test does)`,
-    );
-  }
-  mkdirSync(SHOTS, { recursive: true });
   db = await openTestDb();
-  gateway = await startGateway({ DATABASE_URL: testDatabaseUrl() });
-  browser = await launchBrowser();
-  ({ page, problems } = await openPage(browser, { width: 1600, height: 900 }));
-}, 240_000);
+  e2e = await startE2e();
+  // The map needs no sign-in.
+  ({ page, problems } = await openPage(e2e.browser, { width: 1600, height: 900 }));
+}, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
+  await e2e?.close();
   await db?.close();
 });
 
@@ -70,7 +59,7 @@ async function text(selector: string): Promise<string> {
 
 describe('command-centre map page', () => {
   it('opens on the urban core with the basemap, boundaries, labels and emergency facilities drawn', async () => {
-    await page.goto(gateway!.url);
+    await page.goto(e2e!.gateway.url);
     expect(await text('h1')).toBe('哈尔滨市城市运行应急指挥与数字城管平台');
     await waitForMapIdle(page);
     // Facility counts appear in the legend once the markers' data has arrived.

@@ -1,46 +1,32 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, type PageProblems } from '../support/browser';
-import { OUTPUT_DIR, ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import type { Page } from 'playwright-core';
+import type { PageProblems } from '../support/browser';
+import { PLANNER_READY, SHOTS, signedInPage, startE2e, type E2eStack } from '../support/e2e';
 
 /**
  * 空间查询与分析 end to end: the demo planner queries the POI collection with a LIKE filter built in the form (the
  * count matches the OGC API's numberMatched for the same CQL2), gets export links for the same query, and
  * aggregates POI by district (the unit counts sum to the total shown). Screenshots: test-output/e2e.
  */
-const SHOTS = path.join(OUTPUT_DIR, 'e2e');
-const PLANNER = { username: 'guihua.zhou', password: 'Ghz#Planner-2907' };
 const FILTER = "name LIKE '%医院%'";
 
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let page: Page;
 let problems: PageProblems;
 
 const shot = async (name: string) => writeFileSync(path.join(SHOTS, name), await page.screenshot());
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  mkdirSync(SHOTS, { recursive: true });
-  gateway = await startGateway({ DATABASE_URL: testDatabaseUrl(), IDENTITY_SEED: 'demo' }, 240_000);
-  browser = await launchBrowser();
-  ({ page, problems } = await openPage(browser, { width: 1600, height: 900 }));
-  const res = await page.request.post(`${gateway.url}/api/auth/login`, { data: PLANNER });
-  expect(res.status()).toBe(200);
-  await page.goto(`${gateway.url}/#planner`);
-  await page.locator('[data-testid=planner-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  e2e = await startE2e();
+  ({ page, problems } = await signedInPage(e2e, 'guihua.zhou', { width: 1600, height: 900 }, PLANNER_READY));
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-});
+afterAll(() => e2e?.close());
 
 it('queries POI with an attribute filter: the count is the server numberMatched, exports carry the query', async () => {
   const expected = await page.request.get(
-    `${gateway!.url}/ogc/collections/poi/items?limit=1&filter=${encodeURIComponent(FILTER)}`,
+    `${e2e!.gateway.url}/ogc/collections/poi/items?limit=1&filter=${encodeURIComponent(FILTER)}`,
   );
   expect(expected.status()).toBe(200);
   const numberMatched = ((await expected.json()) as { numberMatched: number }).numberMatched;
@@ -75,11 +61,11 @@ it('queries POI with an attribute filter: the count is the server numberMatched,
   const csv = page.locator('[data-testid=export-link][data-format=csv]');
   const href = (await csv.getAttribute('href'))!;
   expect(href).toContain('f=csv');
-  expect(new URL(href, gateway!.url).searchParams.get('filter')).toBe(FILTER);
+  expect(new URL(href, e2e!.gateway.url).searchParams.get('filter')).toBe(FILTER);
   for (const f of ['gpkg', 'kml', 'geojson']) {
     expect(await page.locator(`[data-testid=export-link][data-format=${f}]`).getAttribute('href')).toContain(`f=${f}`);
   }
-  const download = await page.request.get(new URL(href, gateway!.url).toString());
+  const download = await page.request.get(new URL(href, e2e!.gateway.url).toString());
   expect(download.status()).toBe(200);
 
   await page.waitForTimeout(1500);

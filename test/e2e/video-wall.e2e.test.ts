@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { loadCameraFile } from '../../media/cameras/catalog';
-import { launchBrowser, openPage, type PageProblems } from '../support/browser';
-import { OUTPUT_DIR, ROOT, testDatabaseUrl } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import type { PageProblems } from '../support/browser';
+import { SHOTS, signedInPage, startE2e, type E2eStack } from '../support/e2e';
 import { alive, childPids } from '../support/media';
 
 /**
@@ -13,11 +12,8 @@ import { alive, childPids } from '../support/media';
  * read from the browser's getStats; a killed worker is replaced and the wall plays again within 10 s; a killed gateway
  * leaves no ffmpeg or worker behind. Screenshots: test-output/e2e/video-*.png.
  */
-const SHOTS = path.join(OUTPUT_DIR, 'e2e');
-const COMMANDER = ['zhihui.wang', 'Zhw#Command-7316'] as const;
 
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let page: Page;
 let problems: PageProblems;
 
@@ -40,39 +36,23 @@ async function framesOn(t: Locator, timeoutMs: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  mkdirSync(SHOTS, { recursive: true });
-  gateway = await startGateway(
-    {
-      DATABASE_URL: testDatabaseUrl(),
-      IDENTITY_SEED: 'demo',
-      DEMO_UNITS: 'false',
-      MEDIA_WORKERS: '1',
-      MEDIA_IDLE_STOP_MS: '2000',
-    },
-    240_000,
-  );
-  // The SFU listens on 127.0.0.1 here: Chromium only pairs loopback candidates when told to.
-  browser = await launchBrowser({ args: ['--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'] });
-  ({ page, problems } = await openPage(browser, { width: 1600, height: 900 }));
-  const res = await page.request.post(`${gateway.url}/api/auth/login`, {
-    data: { username: COMMANDER[0], password: COMMANDER[1] },
+  e2e = await startE2e({
+    env: { DEMO_UNITS: 'false', MEDIA_WORKERS: '1', MEDIA_IDLE_STOP_MS: '2000' },
+    // The SFU listens on 127.0.0.1 here: Chromium only pairs loopback candidates when told to.
+    browser: { args: ['--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'] },
   });
-  expect(res.status()).toBe(200);
+  ({ page, problems } = await signedInPage(e2e, 'zhihui.wang', { width: 1600, height: 900 }));
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-});
+afterAll(() => e2e?.close());
 
 it('reports a media worker in /api/health', async () => {
-  const health = (await (await fetch(`${gateway!.url}/api/health`)).json()) as { media?: { workers: number } };
+  const health = (await (await fetch(`${e2e!.gateway.url}/api/health`)).json()) as { media?: { workers: number } };
   expect(health.media?.workers).toBeGreaterThanOrEqual(1);
 });
 
 it('plays a simulated camera dragged onto the wall, decoded by Chromium over WebRTC', async () => {
-  await page.goto(`${gateway!.url}/#video`);
+  await page.goto(`${e2e!.gateway.url}/#video`);
   await page.locator('[data-testid=video-page][data-ready=true]').waitFor({ timeout: 30_000 });
   // The daily mode's preset: its layout and cameras.
   await page.locator('[data-testid=preset-daily]').click();
@@ -113,7 +93,7 @@ it('plays a simulated camera dragged onto the wall, decoded by Chromium over Web
 });
 
 it('plays again within 10 s after its mediasoup worker is killed', async () => {
-  const [workerPid] = childPids(gateway!.child.pid!, 'mediasoup-worker');
+  const [workerPid] = childPids(e2e!.gateway.child.pid!, 'mediasoup-worker');
   expect(workerPid).toBeDefined();
   const before = await tile(0).getAttribute('data-view-id');
   const killedAt = Date.now();
@@ -130,37 +110,37 @@ it('plays again within 10 s after its mediasoup worker is killed', async () => {
   const recovered = Date.now() - killedAt;
   console.log(`video wall: frames again ${recovered} ms after the worker was killed`);
   expect(recovered).toBeLessThan(10_000);
-  expect(childPids(gateway!.child.pid!, 'mediasoup-worker')).not.toContain(workerPid);
+  expect(childPids(e2e!.gateway.child.pid!, 'mediasoup-worker')).not.toContain(workerPid);
   await framesOn(tile(1), 10_000);
   await shot('video-wall-after-worker-restart.png');
 });
 
 it('stops the cameras nobody watches, and leaves no ffmpeg or worker behind when the gateway is killed', async () => {
-  const ffmpegs = childPids(gateway!.child.pid!, 'ffmpeg');
+  const ffmpegs = childPids(e2e!.gateway.child.pid!, 'ffmpeg');
   expect(ffmpegs.length).toBeGreaterThanOrEqual(3);
   // Leaving the page closes the views; the ingest stops after MEDIA_IDLE_STOP_MS.
-  await page.goto(`${gateway!.url}/#wall`);
+  await page.goto(`${e2e!.gateway.url}/#wall`);
   const deadline = Date.now() + 10_000;
-  while (childPids(gateway!.child.pid!, 'ffmpeg').length > 0) {
+  while (childPids(e2e!.gateway.child.pid!, 'ffmpeg').length > 0) {
     if (Date.now() > deadline) throw new Error('the unwatched cameras kept running');
     await new Promise((r) => setTimeout(r, 200));
   }
   // Watch again, then shut the gateway down while ffmpeg runs.
-  await page.goto(`${gateway!.url}/#video`);
+  await page.goto(`${e2e!.gateway.url}/#video`);
   await page.locator('[data-testid=video-page][data-ready=true]').waitFor({ timeout: 30_000 });
   await page.locator('[data-testid=camera-item][data-camera-id=jihong-bridge]').click();
   const running = await (async () => {
     for (const end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-      const pids = childPids(gateway!.child.pid!, 'ffmpeg');
+      const pids = childPids(e2e!.gateway.child.pid!, 'ffmpeg');
       if (pids.length > 0) return pids;
     }
     throw new Error('no camera started');
   })();
-  const workers = childPids(gateway!.child.pid!, 'mediasoup-worker');
+  const workers = childPids(e2e!.gateway.child.pid!, 'mediasoup-worker');
   expect(workers.length).toBe(1);
   // Even a gateway killed outright leaves nothing running: its worker exits when its channel closes, and ffmpeg
   // when its RTP is refused.
-  await gateway!.stop('SIGKILL');
+  await e2e!.gateway.stop('SIGKILL');
   const gone = Date.now() + 5000;
   while ([...running, ...workers].some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
   expect([...running, ...workers].filter(alive)).toEqual([]);

@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CameraList, NearestCamera } from '../../contracts/media';
 import { runScenario } from '../../scripts/scenario/run';
-import { launchBrowser, openPage, type PageProblems } from '../support/browser';
+import type { PageProblems } from '../support/browser';
 import { createScratchDb } from '../support/db';
-import { OUTPUT_DIR, ROOT } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { SHOTS, signedInPage, startE2e, WALL_READY, type E2eStack } from '../support/e2e';
 
 /**
  * Cameras on the command wall end to end: the real gateway with one mediasoup worker and simulated cameras (ffmpeg),
@@ -14,51 +13,37 @@ import { startGateway, type GatewayProcess } from '../support/gateway-process';
  * detail lists the three cameras nearest it, in the order of GET /api/cameras/nearest; one click plays the camera in
  * the wall's popup over WebRTC (framesDecoded from the browser's getStats). Screenshot: test-output/e2e/wall-camera-*.png.
  */
-const SHOTS = path.join(OUTPUT_DIR, 'e2e');
-const COMMANDER = ['zhihui.wang', 'Zhw#Command-7316'] as const;
 
 let scratch: { url: string; drop: () => Promise<void> };
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let page: Page;
 let problems: PageProblems;
 
 const shot = async (name: string) => writeFileSync(path.join(SHOTS, name), await page.screenshot());
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  mkdirSync(SHOTS, { recursive: true });
   scratch = await createScratchDb('wall_cameras_e2e');
-  gateway = await startGateway(
-    { DATABASE_URL: scratch.url, IDENTITY_SEED: 'demo', DEMO_UNITS: 'false', MEDIA_WORKERS: '1', MEDIA_IDLE_STOP_MS: '2000' },
-    240_000,
-  );
-  // The SFU listens on 127.0.0.1: Chromium only pairs loopback candidates when told to.
-  browser = await launchBrowser({ args: ['--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'] });
-  ({ page, problems } = await openPage(browser, { width: 1600, height: 900 }));
-  const res = await page.request.post(`${gateway.url}/api/auth/login`, {
-    data: { username: COMMANDER[0], password: COMMANDER[1] },
+  e2e = await startE2e({
+    env: { DATABASE_URL: scratch.url, DEMO_UNITS: 'false', MEDIA_WORKERS: '1', MEDIA_IDLE_STOP_MS: '2000' },
+    // The SFU listens on 127.0.0.1: Chromium only pairs loopback candidates when told to.
+    browser: { args: ['--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'] },
   });
-  expect(res.status()).toBe(200);
-  await page.goto(`${gateway.url}/#wall`);
-  await page.locator('[data-testid=wall-page][data-ready=true]').waitFor({ timeout: 30_000 });
-  await page.locator('[data-testid=wall-connection][data-state=connected]').waitFor({ timeout: 15_000 });
+  ({ page, problems } = await signedInPage(e2e, 'zhihui.wang', { width: 1600, height: 900 }, WALL_READY));
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
+  await e2e?.close();
   await scratch?.drop();
 });
 
 it('draws the cameras the commander may list on the wall map', async () => {
-  const list = (await (await page.request.get(`${gateway!.url}/api/cameras`)).json()) as CameraList;
+  const list = (await (await page.request.get(`${e2e!.gateway.url}/api/cameras`)).json()) as CameraList;
   expect(list.cameras.length).toBeGreaterThan(3);
   await page.locator(`[data-testid=wall-map][data-cameras="${list.cameras.length}"]`).waitFor({ timeout: 10_000 });
 });
 
 it('lists the three cameras nearest an incident and plays one with a click', async () => {
-  const result = await runScenario('crash', { baseUrl: gateway!.url, mqttUrl: null, speed: 0, seed: 3 });
+  const result = await runScenario('crash', { baseUrl: e2e!.gateway.url, mqttUrl: null, speed: 0, seed: 3 });
   expect(result.rejected).toEqual([]);
   const incidentId = result.acks[0]!.incidentId;
   const row = page.locator(`[data-testid=incident-row][data-incident-id="${incidentId}"]`);
@@ -68,11 +53,11 @@ it('lists the three cameras nearest an incident and plays one with a click', asy
   await detail.waitFor();
 
   // The same three cameras, in the same order, as the API gives for the incident's place.
-  const incident = (await (await page.request.get(`${gateway!.url}/api/incidents/${incidentId}`)).json()) as {
+  const incident = (await (await page.request.get(`${e2e!.gateway.url}/api/incidents/${incidentId}`)).json()) as {
     place: { lon: number; lat: number };
   };
   const near = (await (
-    await page.request.get(`${gateway!.url}/api/cameras/nearest?lon=${incident.place.lon}&lat=${incident.place.lat}&limit=3`)
+    await page.request.get(`${e2e!.gateway.url}/api/cameras/nearest?lon=${incident.place.lon}&lat=${incident.place.lat}&limit=3`)
   ).json()) as { cameras: NearestCamera[] };
   expect(near.cameras).toHaveLength(3);
   const items = detail.locator('[data-testid=nearest-camera]');
@@ -107,7 +92,7 @@ it('lists the three cameras nearest an incident and plays one with a click', asy
 });
 
 it('opens a camera clicked on the wall map', async () => {
-  const list = (await (await page.request.get(`${gateway!.url}/api/cameras`)).json()) as CameraList;
+  const list = (await (await page.request.get(`${e2e!.gateway.url}/api/cameras`)).json()) as CameraList;
   // A camera away from the incidents, so the click lands on the camera and not on an incident drawn above it.
   const incidents = await page.evaluate(() => window.__harbinWall?.incidents().map((i) => [i.place.lon, i.place.lat]) ?? []);
   const far = (c: { lon: number; lat: number }) => Math.min(...incidents.map(([x, y]) => Math.hypot(c.lon - x!, c.lat - y!)));

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signFeed } from '../../gateway/feeds/signature';
 import { runScenario } from '../../scripts/scenario/run';
 import { FEED_KEYS } from '../support/feeds';
-import { launchBrowser, openPage, type PageProblems } from '../support/browser';
+import type { PageProblems } from '../support/browser';
 import { createScratchDb } from '../support/db';
-import { OUTPUT_DIR, ROOT } from '../support/env';
-import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { SHOTS, signedInPage, startE2e, WALL_READY, type E2eStack } from '../support/e2e';
+import { startGateway } from '../support/gateway-process';
 
 /**
  * The command wall end to end on a database of its own (so the queue holds only this scenario): the crash
@@ -15,45 +15,28 @@ import { startGateway, type GatewayProcess } from '../support/gateway-process';
  * its three agencies' records and reasons, the operator dispatches the recommended units, and the 4K wall
  * display — a second browser, signed in as the wall device — shows the dispatch. Screenshots: test-output/e2e.
  */
-const SHOTS = path.join(OUTPUT_DIR, 'e2e');
-const DEMO = { commander: ['zhihui.wang', 'Zhw#Command-7316'], wall: ['wall.main', 'Wall#Display-6612'] } as const;
 
 let scratch: { url: string; drop: () => Promise<void> };
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eStack | undefined;
 let operator: { page: Page; problems: PageProblems };
 let display: { page: Page; problems: PageProblems };
-
-async function signIn(page: Page, [username, password]: readonly [string, string]): Promise<void> {
-  const res = await page.request.post(`${gateway!.url}/api/auth/login`, { data: { username, password } });
-  expect(res.status()).toBe(200);
-  await page.goto(`${gateway!.url}/#wall`);
-  await page.locator('[data-testid=wall-page][data-ready=true]').waitFor({ timeout: 30_000 });
-  await page.locator('[data-testid=wall-connection][data-state=connected]').waitFor({ timeout: 15_000 });
-}
 
 const shot = async (page: Page, name: string) => writeFileSync(path.join(SHOTS, name), await page.screenshot());
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('the web app is not built (npm test builds it)');
-  mkdirSync(SHOTS, { recursive: true });
   scratch = await createScratchDb('wall_e2e');
-  gateway = await startGateway({ DATABASE_URL: scratch.url, IDENTITY_SEED: 'demo', DEMO_UNITS: 'true' }, 240_000);
-  browser = await launchBrowser();
-  operator = await openPage(browser, { width: 1600, height: 900 });
-  display = await openPage(browser, { width: 3840, height: 2160 });
-  await signIn(operator.page, DEMO.commander);
-  await signIn(display.page, DEMO.wall);
+  e2e = await startE2e({ env: { DATABASE_URL: scratch.url, DEMO_UNITS: 'true' } });
+  operator = await signedInPage(e2e, 'zhihui.wang', { width: 1600, height: 900 }, WALL_READY);
+  display = await signedInPage(e2e, 'wall.main', { width: 3840, height: 2160 }, WALL_READY);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
+  await e2e?.close();
   await scratch?.drop();
 });
 
 it('shows the crash reported by three agencies as one incident, and a dispatch on every wall', async () => {
-  const result = await runScenario('crash', { baseUrl: gateway!.url, mqttUrl: null, speed: 0, seed: 3 });
+  const result = await runScenario('crash', { baseUrl: e2e!.gateway.url, mqttUrl: null, speed: 0, seed: 3 });
   expect(result.rejected).toEqual([]);
   const crashIncident = result.acks.find((a) => a.source === 'traffic')!.incidentId;
   expect(result.acks.filter((a) => a.incidentId === crashIncident)).toHaveLength(3);
@@ -113,7 +96,7 @@ it('shows the crash reported by three agencies as one incident, and a dispatch o
 });
 
 it('follows a mode switch on every wall: the band, the panels and the layers of the profile', async () => {
-  const leader = await fetch(`${gateway!.url}/api/auth/login`, {
+  const leader = await fetch(`${e2e!.gateway.url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'lingdao.sun', password: 'Lds#Leader-8641' }),
@@ -122,10 +105,10 @@ it('follows a mode switch on every wall: the band, the panels and the layers of 
     .getSetCookie()
     .find((c) => c.startsWith('hb_sid='))!
     .split(';')[0]!;
-  const res = await fetch(`${gateway!.url}/api/mode`, {
+  const res = await fetch(`${e2e!.gateway.url}/api/mode`, {
     method: 'POST',
     // A script calling as the web page does: its own origin, without which a cookie-borne change is refused.
-    headers: { 'content-type': 'application/json', cookie, origin: gateway!.url },
+    headers: { 'content-type': 'application/json', cookie, origin: e2e!.gateway.url },
     body: JSON.stringify({ mode: 'emergency', drill: true, reason: '防汛应急演练' }),
   });
   expect(res.status).toBe(200);
@@ -141,7 +124,7 @@ it('follows a mode switch on every wall: the band, the panels and the layers of 
 it('shows operators the rejected deliveries with their reasons', async () => {
   const body = JSON.stringify({ alarmId: 'F-BAD-1', alarmTime: '2026-13-40T99:00:00+08:00' });
   const ts = Math.floor(Date.now() / 1000);
-  const bad = await fetch(`${gateway!.url}/api/feeds/119`, {
+  const bad = await fetch(`${e2e!.gateway.url}/api/feeds/119`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -151,24 +134,24 @@ it('shows operators the rejected deliveries with their reasons', async () => {
     body,
   });
   expect(bad.status).toBe(400);
-  await operator.page.goto(`${gateway!.url}/#deadletters`);
+  await operator.page.goto(`${e2e!.gateway.url}/#deadletters`);
   const row = operator.page.locator('[data-testid=dead-letter-row][data-source="119"]').first();
   await row.waitFor({ timeout: 10_000 });
   expect(await row.getAttribute('data-code')).toBe('malformed');
   await row.locator('.dead-letter-expand').click();
   await expect(operator.page.locator('[data-testid=dead-letter-payload]').first().textContent()).resolves.toContain('F-BAD-1');
   await shot(operator.page, 'dead-letters.png');
-  await operator.page.goto(`${gateway!.url}/#wall`);
+  await operator.page.goto(`${e2e!.gateway.url}/#wall`);
 });
 
 it('turns the connection indicator stale within 10 s of losing the gateway and recovers by itself', async () => {
-  const port = gateway!.port;
-  await gateway!.stop('SIGKILL');
+  const port = e2e!.gateway.port;
+  await e2e!.gateway.stop('SIGKILL');
   const lost = Date.now();
   await display.page.locator('[data-testid=wall-connection][data-state=stale]').waitFor({ timeout: 10_000 });
   expect(Date.now() - lost).toBeLessThan(10_000);
   await shot(display.page, 'wall-4k-stale.png');
-  gateway = await startGateway({ DATABASE_URL: scratch.url, IDENTITY_SEED: 'demo', DEMO_UNITS: 'true' }, 240_000, port);
+  e2e!.gateway = await startGateway({ DATABASE_URL: scratch.url, IDENTITY_SEED: 'demo', DEMO_UNITS: 'true' }, 240_000, port);
   await display.page.locator('[data-testid=wall-connection][data-state=connected]').waitFor({ timeout: 15_000 });
   // Console errors from the refused reconnection attempts while the gateway was down are expected here.
   display.problems.errors.length = 0;
