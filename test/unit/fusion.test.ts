@@ -96,3 +96,46 @@ describe('fusion score properties', () => {
     );
   });
 });
+
+describe('fusion boundaries and choices', () => {
+  it('merges at exactly the threshold and at exactly the time window', () => {
+    // Same spot, 30 min apart (the window), congestion~crash 0.6: 0.45·1 + 0.3·0 + 0.25·0.6 = 0.6, the threshold.
+    const p = probe('traffic', 'congestion', 0, 30);
+    const c = [candidate(4, '110', 'traffic_crash')];
+    expect(pairScore(rules, p, c[0]!)).toEqual({ score: 0.6, distanceM: 0, minutes: 30, compat: 0.6 });
+    expect(fuse(rules, p, c, sourcesFrom(c))).toEqual({
+      incidentId: 4,
+      score: 0.6,
+      reason: '与110 公安报告相距 0 米、相隔 30.0 分钟，类别交通拥堵/交通事故相容度 0.6，综合得分 0.6（阈值 0.6）',
+    });
+    expect(pairScore(rules, p, { ...c[0]!, reportedAt: new Date(T0.getTime() - 1) })).toBeNull();
+  });
+
+  it('reports the gap in minutes and the score rounded to two decimals', () => {
+    // 0.45·1 + 0.3·(1 − 10/30) + 0.25·0.9 = 0.45 + 0.2 + 0.225 = 0.875 → 0.88
+    const p = probe('120', 'injury', 0, 10);
+    const c = [candidate(5, '110', 'traffic_crash')];
+    expect(pairScore(rules, p, c[0]!)).toMatchObject({ minutes: 10, distanceM: 0, compat: 0.9 });
+    expect(fuse(rules, p, c, sourcesFrom(c))).toEqual({
+      incidentId: 5,
+      score: 0.88,
+      reason: '与110 公安报告相距 0 米、相隔 10.0 分钟，类别伤员救治/交通事故相容度 0.9，综合得分 0.88（阈值 0.6）',
+    });
+  });
+
+  it('takes the best score whatever the order of the candidates', () => {
+    const near = candidate(1, '110', 'traffic_crash', 300, 0);
+    const far = candidate(2, '119', 'fire', 480, 0);
+    const p = probe('120', 'injury', 300, 0);
+    expect(fuse(rules, p, [near, far], sourcesFrom([near, far]))?.incidentId).toBe(1);
+    expect(fuse(rules, p, [far, near], sourcesFrom([near, far]))?.incidentId).toBe(1);
+  });
+
+  it('breaks a tie of equal scores by the older (lower) incident id, whatever the order', () => {
+    const a = candidate(7, '110', 'traffic_crash');
+    const b = candidate(3, '119', 'traffic_crash');
+    const p = probe('120', 'injury', 0, 2);
+    expect(fuse(rules, p, [a, b], sourcesFrom([a, b]))?.incidentId).toBe(3);
+    expect(fuse(rules, p, [b, a], sourcesFrom([a, b]))?.incidentId).toBe(3);
+  });
+});
