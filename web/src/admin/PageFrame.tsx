@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
-import type { PageId } from '../identity/pages';
+import type { PageId } from '../shell/routes';
 import { UserMenu } from '../identity/UserMenu';
 import '../identity/identity.css';
 import './admin.css';

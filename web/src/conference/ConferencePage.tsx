@@ -12,6 +12,7 @@ import { messageOf } from '../api/http';
 import { ask, type RequestArgs } from '../api/socket';
 import { useSession, useSignedIn } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
+import { useRealtime } from '../shell/realtime';
 import { videoApi } from '../video/api';
 import { conferenceApi } from './api';
 import { ConferenceClient, type Snapshot } from './conference-client';
@@ -42,7 +43,8 @@ function useSnapshot(client: ConferenceClient | null): Snapshot | null {
  * also names co-hosts), and the recordings with a player. What the server allows decides what is shown.
  */
 export function ConferencePage() {
-  const { socket, can } = useSession();
+  const { can } = useSession();
+  const { socket } = useRealtime();
   const { user } = useSignedIn();
   const [client, setClient] = useState<ConferenceClient | null>(null);
   useEffect(() => {

@@ -14,7 +14,7 @@ import {
 import { casesApi } from '../cases/api';
 import { percent } from '../cases/format';
 import { messageOf } from '../api/http';
-import { goTo } from '../identity/pages';
+import { goTo } from '../shell/navigation';
 import { UserMenu } from '../identity/UserMenu';
 import { MapView, type MapHandles } from '../map/MapView';
 import { evaluationPeriod, heatColor, PERIODS, type PeriodId } from './period';

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import { messageOf } from '../api/http';
-import { goTo } from './pages';
+import { goTo } from '../shell/navigation';
 import { useSession } from './session';
 import './identity.css';
 

@@ -2,7 +2,9 @@ import { useState, type MouseEvent } from 'react';
 import { ApiTokensDialog } from './ApiTokensDialog';
 import { PasswordDialog } from './PasswordDialog';
 import { useSession, useSignedIn } from './session';
-import { PAGES, goTo, type PageId } from './pages';
+import { goTo } from '../shell/navigation';
+import { useRealtime } from '../shell/realtime';
+import { menuPages, type PageId } from '../shell/routes';
 import './identity.css';
 
 const REALTIME_LABELS = { connected: '实时连接正常', connecting: '正在建立实时连接', offline: '实时连接已断开' } as const;
@@ -26,10 +28,11 @@ export function SessionControls() {
  */
 export function UserMenu({ current }: { current?: PageId }) {
   const { user } = useSignedIn();
-  const { can, logout, realtime } = useSession();
+  const { can, logout } = useSession();
+  const realtime = useRealtime().status;
   const [changing, setChanging] = useState(false);
   const [tokens, setTokens] = useState(false);
-  const pages = PAGES.filter((p) => p.id !== current && p.id !== 'login' && (!p.action || can(p.action)));
+  const pages = menuPages(can, current);
   /** Runs a menu item and closes the menu it sits in. */
   const pick = (e: MouseEvent<HTMLButtonElement>, run: () => void) => {
     e.currentTarget.closest('details')?.removeAttribute('open');

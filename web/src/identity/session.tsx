@@ -1,5 +1,4 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { io } from 'socket.io-client';
 import {
   loginResponseSchema,
   sessionInfoSchema,
@@ -8,23 +7,14 @@ import {
   type SessionUser,
 } from '../../../contracts/identity';
 import { call, messageOf, noContent, sessionSignals } from '../api/http';
-import type { RealtimeSocket } from '../api/socket';
 
 export type SessionState =
   | { status: 'loading' }
   | { status: 'anonymous'; notice: string | null }
   | { status: 'signed-in'; user: SessionUser; session: SessionInfo };
 
-export type RealtimeStatus = 'offline' | 'connecting' | 'connected';
-
-export type { RealtimeSocket };
-
 export interface SessionApi {
   state: SessionState;
-  /** The live connection that delivers session ends (and, later, operational updates). */
-  realtime: RealtimeStatus;
-  /** That connection, for pages that subscribe to live data (null when signed out); it reconnects by itself. */
-  socket: RealtimeSocket | null;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
   /** Extends the idle deadline (续期). */
@@ -36,6 +26,15 @@ export interface SessionApi {
   dismiss(): void;
   /** Whether the signed-in role may perform a policy action (for showing menus; the server decides). */
   can(action: string): boolean;
+  /** What the server said about the session on the live connection (shell/realtime.tsx). */
+  heard: SessionNews;
+}
+
+/** Session news the live connection brings: the session ended, the user's rights changed, the idle deadline moved. */
+export interface SessionNews {
+  ended(message: string): void;
+  changed(user: SessionUser): void;
+  idle(idleExpiresAt: string): void;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
@@ -59,8 +58,6 @@ export function useSignedIn(): { user: SessionUser; session: SessionInfo } {
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
-  const [realtime, setRealtime] = useState<RealtimeStatus>('offline');
-  const [socket, setSocket] = useState<RealtimeSocket | null>(null);
 
   const ended = useCallback((notice: string | null) => setState({ status: 'anonymous', notice }), []);
 
@@ -88,48 +85,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [ended]);
 
-  const signedInAs = state.status === 'signed-in' ? state.user.id : null;
-  useEffect(() => {
-    if (!signedInAs) return;
-    // Reconnects on its own, at most 2 s apart, so that a wall is back soon after a gateway restarts.
-    const socket: RealtimeSocket = io({
-      withCredentials: true,
-      reconnection: true,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 2000,
-    });
-    let retry: number | undefined;
-    setSocket(socket);
-    setRealtime('connecting');
-    socket.on('connect', () => setRealtime('connected'));
-    socket.on('disconnect', () => setRealtime('offline'));
-    // A refused handshake may mean the session ended before the socket was up: ask the server.
-    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-      setRealtime('offline');
-      if (err.data?.code === 'unauthenticated') void refresh();
-      // A gateway that is still starting refuses the handshake ("unavailable"); Socket.IO does not retry a refused
-      // handshake by itself, so try again shortly.
-      else if (!socket.active) retry = window.setTimeout(() => socket.connect(), 2000);
-    });
-    socket.on('session:ended', ({ message }) => ended(message));
-    // Rights changed while signed in: take the new role's actions (the server has already left the rooms it lost).
-    socket.on('session:changed', ({ user }) => setState((s) => (s.status === 'signed-in' ? { ...s, user } : s)));
-    socket.on('session:expiring', ({ idleExpiresAt }) =>
-      setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s)),
-    );
-    return () => {
-      window.clearTimeout(retry);
-      socket.disconnect();
-      setSocket(null);
-      setRealtime('offline');
-    };
-  }, [signedInAs, ended, refresh]);
+  const heard = useMemo<SessionNews>(
+    () => ({
+      ended,
+      // Rights changed while signed in: take the new role's actions (the server has already left the rooms it lost).
+      changed: (user) => setState((s) => (s.status === 'signed-in' ? { ...s, user } : s)),
+      idle: (idleExpiresAt) =>
+        setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s)),
+    }),
+    [ended],
+  );
 
   const api = useMemo<SessionApi>(
     () => ({
       state,
-      realtime,
-      socket,
       async login(username, password) {
         const res = await call('POST', '/api/auth/login', loginResponseSchema, { username, password });
         setState({ status: 'signed-in', ...res });
@@ -149,8 +118,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       dismiss: () => setState((s) => (s.status === 'anonymous' ? { status: 'anonymous', notice: null } : s)),
       can: (action) => state.status === 'signed-in' && state.user.actions.includes(action),
+      heard,
     }),
-    [state, realtime, socket, refresh, ended],
+    [state, refresh, ended, heard],
   );
 
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;

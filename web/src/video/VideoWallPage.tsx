@@ -2,8 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import type { CameraList as CameraListData, VideoLayout } from '../../../contracts/media';
 import { messageOf } from '../api/http';
-import { useSession } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
+import { useRealtime } from '../shell/realtime';
 import { videoApi, type ModeInfo } from './api';
 import { CameraList } from './CameraList';
 import { VideoClient } from './media-client';
@@ -21,7 +21,7 @@ const DEFAULT_PATROL_SECONDS = 20;
  * WebRTC from the platform's SFU; each tile shows its camera's name, status and the receiver's figures.
  */
 export function VideoWallPage() {
-  const { socket } = useSession();
+  const { socket } = useRealtime();
   const client = useMemo(() => (socket ? new VideoClient(socket) : null), [socket]);
   const [data, setData] = useState<CameraListData | null>(null);
   const [mode, setMode] = useState<ModeInfo | null>(null);

@@ -4,6 +4,7 @@ import type { Incident, ModeProfile } from '../../../contracts/incidents';
 import type { Camera } from '../../../contracts/media';
 import { useSession } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
+import { useRealtime } from '../shell/realtime';
 import { AlertSound, type AlertSoundSpec, type SoundState } from './alert-sound';
 import { wallApi } from './api';
 import { useWallCameras, useWallVideoClient } from './camera-api';
@@ -44,7 +45,8 @@ const NO_OVERRIDES: LayerOverrides = {};
  * Sized for a 3840×2160 wall or a desktop screen.
  */
 export function WallPage() {
-  const { socket, can } = useSession();
+  const { can } = useSession();
+  const { socket } = useRealtime();
   const layout = useWallLayout();
   const scale = layout === 'wall' ? 2 : 1;
   const readUnits = can('unit.read');

@@ -1,35 +1,28 @@
 import type { MapMouseEvent } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { PRODUCT_NAME } from '../../contracts';
-import type { GeocodeHit } from './api/endpoints';
-import { casePage } from './cases/CasePages';
-import { useCurrentPage } from './identity/pages';
-import { useSession } from './identity/session';
-import { SessionControls } from './identity/UserMenu';
-import { EMERGENCY_KINDS } from './map/facility-kinds';
-import { pickedFacility } from './map/facility-layers';
-import { INITIAL_VISIBILITY, type LayerGroupId, type LayerVisibility } from './map/layer-groups';
-import { MapView, type MapHandles } from './map/MapView';
-import { useFacilityOverlay, useTileLayerVisibility } from './map/useMapLayers';
-import { AboutPanel } from './ui/AboutPanel';
-import { LayerPanel } from './ui/LayerPanel';
-import { LocatePopup, type MapTarget } from './ui/LocatePopup';
-import { SearchBox } from './ui/SearchBox';
+import { PRODUCT_NAME } from '../../../contracts';
+import type { GeocodeHit } from '../api/endpoints';
+import { SessionControls } from '../identity/UserMenu';
+import { AboutPanel } from '../ui/AboutPanel';
+import { LayerPanel } from '../ui/LayerPanel';
+import { LocatePopup, type MapTarget } from '../ui/LocatePopup';
+import { SearchBox } from '../ui/SearchBox';
+import { EMERGENCY_KINDS } from './facility-kinds';
+import { pickedFacility } from './facility-layers';
+import { INITIAL_VISIBILITY, type LayerGroupId, type LayerVisibility } from './layer-groups';
+import { MapView, type MapHandles } from './MapView';
+import { useFacilityOverlay, useTileLayerVisibility } from './useMapLayers';
 
 const ABOUT_HASH = '#about';
 
 /** Zoom a search result is shown at, by what it names. */
 const PICK_ZOOM: Record<GeocodeHit['kind'], number> = { district: 12, street: 14, road: 16, place: 15, poi: 16.5 };
 
-/** The page the address names: a 数字城管 page (监督员, 案件工作台, 综合评价) or the command-centre map. */
-export function App() {
-  const page = useCurrentPage();
-  const { state, can } = useSession();
-  return (state.status === 'signed-in' ? casePage(page, can) : null) ?? <CommandMap />;
-}
-
-/** The command-centre map page: header with search, the map, layer panel with legend, popup and 关于. */
-function CommandMap() {
+/**
+ * 指挥一张图, the command-centre map page (open to visitors: its base data is public): header with search, the map,
+ * layer panel with legend, popup and 关于.
+ */
+export function CommandMapPage() {
   const [handles, setHandles] = useState<MapHandles | null>(null);
   const [visibility, setVisibility] = useState<LayerVisibility>(INITIAL_VISIBILITY);
   const [target, setTarget] = useState<MapTarget | null>(null);
