@@ -201,8 +201,8 @@ function clientError(err: unknown, req: Request): unknown {
   return err;
 }
 
-/** The landing page and the conformance classes: they need no database. */
-function landingRoutes(): Router {
+/** The landing page, the conformance classes and each collection's queryables: they need no database. */
+function landingRoutes(identity: Identity): Router {
   const r = Router();
 
   r.get('/ogc', (req, res) => {
@@ -229,31 +229,6 @@ function landingRoutes(): Router {
   r.get('/ogc/conformance', (req, res) => {
     parseFormat(queryParams(req, ['f']), false);
     res.type(JSON_TYPE).json({ conformsTo: CONFORMANCE });
-  });
-
-  return r;
-}
-
-/** The collections and their items, read from the database. */
-function collectionRoutes(db: Db, identity: Identity): Router {
-  const r = Router();
-
-  r.get('/ogc/collections', async (req, res) => {
-    parseFormat(queryParams(req, ['f']), false);
-    const principal = await principalOf(identity, req, res);
-    const visible = CATALOG.filter((l) => mayReadLayer(identity, principal, l));
-    const collections = await Promise.all(visible.map((l) => collectionDoc(db, req, l, identity)));
-    res.type(JSON_TYPE).json({
-      links: [{ href: `${base(req)}/collections`, rel: 'self', type: JSON_TYPE, title: '数据集合' }],
-      crs: [CRS84],
-      collections,
-    });
-  });
-
-  r.get('/ogc/collections/:collectionId', async (req, res) => {
-    parseFormat(queryParams(req, ['f']), false);
-    const layer = await readableLayer(identity, req, res, req.params.collectionId);
-    res.type(JSON_TYPE).json(await collectionDoc(db, req, layer, identity));
   });
 
   r.get('/ogc/collections/:collectionId/queryables', async (req, res) => {
@@ -285,6 +260,31 @@ function collectionRoutes(db: Db, identity: Identity): Router {
       properties,
       additionalProperties: false,
     });
+  });
+
+  return r;
+}
+
+/** The collections and their items, read from the database. */
+function collectionRoutes(db: Db, identity: Identity): Router {
+  const r = Router();
+
+  r.get('/ogc/collections', async (req, res) => {
+    parseFormat(queryParams(req, ['f']), false);
+    const principal = await principalOf(identity, req, res);
+    const visible = CATALOG.filter((l) => mayReadLayer(identity, principal, l));
+    const collections = await Promise.all(visible.map((l) => collectionDoc(db, req, l, identity)));
+    res.type(JSON_TYPE).json({
+      links: [{ href: `${base(req)}/collections`, rel: 'self', type: JSON_TYPE, title: '数据集合' }],
+      crs: [CRS84],
+      collections,
+    });
+  });
+
+  r.get('/ogc/collections/:collectionId', async (req, res) => {
+    parseFormat(queryParams(req, ['f']), false);
+    const layer = await readableLayer(identity, req, res, req.params.collectionId);
+    res.type(JSON_TYPE).json(await collectionDoc(db, req, layer, identity));
   });
 
   r.get('/ogc/collections/:collectionId/items', async (req, res) => {
@@ -414,6 +414,6 @@ function collectionRoutes(db: Db, identity: Identity): Router {
  */
 export const ogcCapability: Capability = {
   name: 'ogc',
-  boot: landingRoutes,
+  boot: (deps) => landingRoutes(identityOf(deps)),
   ready: { paths: ['/ogc/collections'], routes: ({ db }, deps) => collectionRoutes(db, identityOf(deps)) },
 };

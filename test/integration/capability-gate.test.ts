@@ -41,9 +41,12 @@ describe('while the platform starts', () => {
     expect(res.body).toEqual({ status: 'starting', step: 'importing city data', error: null });
   });
 
-  it.each(['/api/about', '/ogc', '/ogc/conformance', '/tiles', '/tiles/district.json'])('serves %s', async (path) => {
-    await request(app).get(path).expect(200);
-  });
+  it.each(['/api/about', '/ogc', '/ogc/conformance', '/ogc/collections/poi/queryables', '/tiles', '/tiles/district.json'])(
+    'serves %s',
+    async (path) => {
+      await request(app).get(path).expect(200);
+    },
+  );
 
   it.each(['/ogc/collections', '/ogc/collections/poi/items', TILE])('answers %s 503 naming the step', async (path) => {
     const res = await request(app).get(path).expect(503);
