@@ -1,7 +1,7 @@
 import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from 'mediasoup-client/types';
 import { z } from 'zod';
 import { DEPARTMENT_KINDS, ROLE_IDS } from './identity';
-import type { AckFn } from './realtime';
+import type { AckFn } from './ack';
 
 /**
  * The video service's wire: cameras (REST) and the signalling of a camera view (视频调阅) over the platform's

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AckFn } from './ack';
 import type { ErrorCode } from './errors';
 import type { SessionInfo, SessionUser } from './identity';
 import type { Change, ChangesCatchUp, ChangesSubscribe, ModeState } from './incidents';
@@ -15,8 +16,7 @@ import {
  * The Socket.IO wire: server→client events are facts, client→server events are commands answered with an
  * acknowledgement. Event names are `entity:verb`.
  */
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
-export type AckFn<T> = (result: Ack<T>) => void;
+export type { Ack, AckFn } from './ack';
 
 export const SESSION_END_REASONS = ['logout', 'revoked', 'expired', 'disabled', 'password_changed'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];

@@ -1,23 +1,14 @@
 import type { Logger } from 'pino';
 import type { Db } from '../geo/db/types';
-import type { GeocodeService } from '../geo/geocode/service';
-import type { Locator } from '../geo/grid/locate';
-import type { RoutingService } from '../geo/routing/service';
 import type { Identity } from './auth/identity';
 import { ChangeHub } from './changes/hub';
 import type { Config } from './config';
 import { StreamMonitor } from './feeds/stream-health';
+import type { GeoServices } from './geo/services';
 import type { MediaGateway } from './media/gateway';
 import { AppError } from './http/errors';
 import type { CaseContext } from './cases/context';
 import type { CommandServices } from './incidents/services';
-
-/** Services built once the database is ready; routes receive them, tests build them against real backends. */
-export interface GeoServices {
-  locator: Locator;
-  routing: RoutingService;
-  geocoder: GeocodeService;
-}
 
 /** What the HTTP app is built from (`createApp(deps)`), so tests can assemble it around real or in-memory parts. */
 export interface AppDeps {

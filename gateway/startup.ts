@@ -12,7 +12,8 @@ import { provisionDemoAccounts } from './auth/seed';
 import { buildCaseContext } from './cases/context';
 import type { Config } from './config';
 import type { ChangeHub } from './changes/hub';
-import type { GeoServices, Readiness, ReadyState } from './deps';
+import type { Readiness, ReadyState } from './deps';
+import type { GeoServices } from './geo/services';
 import { seedDemoUnits } from './incidents/units';
 import { buildCommandServices } from './incidents/services';
 

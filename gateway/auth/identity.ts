@@ -5,7 +5,6 @@ import { HeadWitness } from '../audit/head-witness';
 import { loadAuditKey, type AuditKey } from '../audit/key';
 import { AuditWriter } from '../audit/writer';
 import type { Config } from '../config';
-import type { AppDeps, Readiness } from '../deps';
 import { loadPolicy } from '../policy/load';
 import type { Policy } from '../policy/policy';
 import { LockoutStore } from './lockout';
@@ -40,7 +39,8 @@ export interface Identity {
 export interface IdentityOptions {
   config: Config;
   log: Logger;
-  readiness: Readiness;
+  /** The start-up gate (gateway/deps.ts `Readiness`): its `db()` answers 503 until the database is ready. */
+  readiness: { db(): Db };
   now?: () => Date;
   policy?: Policy;
   key?: AuditKey;
@@ -79,10 +79,10 @@ export function createIdentity(opts: IdentityOptions): Identity {
   };
 }
 
-const built = new WeakMap<AppDeps, Identity>();
+const built = new WeakMap<IdentityOptions, Identity>();
 
-/** The identity services of an app: the ones passed in `deps.identity`, or built once for these deps. */
-export function identityOf(deps: AppDeps): Identity {
+/** The identity services of an app: the ones passed in `deps.identity`, or built once for these deps (`AppDeps`). */
+export function identityOf(deps: IdentityOptions & { identity?: Identity }): Identity {
   if (deps.identity) return deps.identity;
   let identity = built.get(deps);
   if (!identity) {

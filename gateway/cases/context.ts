@@ -4,7 +4,7 @@ import type { Db, Queryable, SqlParam } from '../../geo/db/types';
 import type { Locator } from '../../geo/grid/locate';
 import type { ChangeHub } from '../changes/hub';
 import type { Config } from '../config';
-import type { GeoServices } from '../deps';
+import type { GeoServices } from '../geo/services';
 import { AppError } from '../http/errors';
 import { readMode } from '../modes/service';
 import { PhotoStore } from './photos';

@@ -1,7 +1,8 @@
 import type { IncidentCategory, NormalisedReport, RoadConditionInput, RoadEffectOutcome } from '../../contracts';
 import { FEED_SOURCE_LABELS } from '../../contracts/incidents';
+import type { Logger } from 'pino';
 import type { Queryable } from '../../geo/db/types';
-import type { ReadyState } from '../deps';
+import type { GeoServices } from '../geo/services';
 
 /**
  * Reports that change how roads can be driven (DOMAIN.md §2: closures, waterlogging, collapse, snow and ice slow or
@@ -31,7 +32,7 @@ export function roadEffectOf(report: NormalisedReport): RoadConditionInput | nul
  * here: a point off the road network only means no road is affected, which the sender and the log are told.
  */
 export async function applyRoadEffect(
-  state: ReadyState,
+  state: { geo: Pick<GeoServices, 'routing'>; command: { log: Logger } },
   report: NormalisedReport,
   recordId: number,
 ): Promise<RoadEffectOutcome | null> {

@@ -3,7 +3,7 @@ import type { FeedAck, ModeProfile } from '../../contracts/incidents';
 import type { Db } from '../../geo/db/types';
 import type { ChangeHub } from '../changes/hub';
 import type { GroupCommit } from '../changes/group-commit';
-import type { GeoServices } from '../deps';
+import type { GeoServices } from '../geo/services';
 import { loadGaugeStations } from '../feeds/gauge-writer';
 import type { GaugeStation } from '../feeds/gauges';
 import { loadFeedKeys, type FeedKeys } from '../feeds/keys';

@@ -3,10 +3,10 @@ import type { MediaStatus } from '../../contracts/media';
 import { loadCameraFile } from '../../media/cameras/catalog';
 import { seedCameras } from '../../media/cameras/store';
 import { MediaService, type ViewEnded } from '../../media/sfu/service';
+import type { Db } from '../../geo/db/types';
 import type { Identity } from '../auth/identity';
 import { actorOf, type Principal } from '../auth/principal';
 import type { Config } from '../config';
-import type { Readiness } from '../deps';
 import type { RealtimeSocket } from '../realtime/types';
 
 /** A socket that joined the video service. */
@@ -28,7 +28,8 @@ export class MediaGateway {
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
-    private readonly readiness: Readiness,
+    /** The start-up gate (gateway/deps.ts `Readiness`): the database, once it is ready. */
+    private readonly readiness: { whenReady(): Promise<{ db: Db }> },
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.service = new MediaService({

@@ -22,7 +22,7 @@ export function connectError(code: ErrorCode, message: string): Error & { data: 
  * ends when it disconnects.
  */
 export function handshakeAuth(identity: Identity) {
-  return async (socket: RealtimeSocket, next: (err?: Error) => void): Promise<void> => {
+  const authenticate = async (socket: RealtimeSocket, next: (err?: Error) => void): Promise<void> => {
     try {
       const req = socket.request;
       const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']);
@@ -70,4 +70,6 @@ export function handshakeAuth(identity: Identity) {
       next(connectError('unavailable', '实时连接暂不可用，请稍后重试'));
     }
   };
+  // Socket.IO does not wait for a middleware's promise: `authenticate` never rejects, each outcome goes to `next`.
+  return (socket: RealtimeSocket, next: (err?: Error) => void): void => void authenticate(socket, next);
 }

@@ -20,7 +20,7 @@ import { openPostgres } from '../../geo/db/postgres';
 import type { Db } from '../../geo/db/types';
 import { login, startGateway } from './ingest-load';
 import type { Report } from './report';
-import type { StandaloneContext } from './sections';
+import type { StandaloneContext } from './context';
 import { fmt, nowMs, ratio, summarise } from './stats';
 import { closeConnections, expectOk, send } from './http';
 

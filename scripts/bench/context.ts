@@ -7,6 +7,11 @@ import { Readiness, type ReadyState } from '../../gateway/deps';
 import { buildReadyState } from '../../gateway/startup';
 import type { Db } from '../../geo/db/types';
 
+/** What a standalone section gets: the real PostGIS bench database, recreated at the start of the run. */
+export interface StandaloneContext {
+  databaseUrl: string;
+}
+
 /** One backend under test: its database, the services built on it, and the real HTTP app listening on loopback. */
 export interface BenchBackend {
   name: 'postgis' | 'embedded';

@@ -4,7 +4,7 @@ import { runScenario } from '../scenario/run';
 import { buildScenario } from '../scenario/scenarios';
 import { startGateway } from './ingest-load';
 import type { Report } from './report';
-import type { StandaloneContext } from './sections';
+import type { StandaloneContext } from './context';
 
 const SECTION = 'Incident fusion';
 const EVENTS = 2000;

@@ -29,7 +29,7 @@ import {
   type PostRequest,
 } from './ingest-load';
 import type { Report, Row } from './report';
-import type { StandaloneContext } from './sections';
+import type { StandaloneContext } from './context';
 import { fmt, nowMs, summarise, type Timing } from './stats';
 
 const SECTION = 'Ingest and live delivery';

@@ -3,7 +3,7 @@ import { openBenchRoom, pctCore, startBenchWorker } from './media-common';
 import { measureGlassToGlass } from './media-glass';
 import { measureCapacity, measureForwardDelay, FPS, PACKET_BYTES, PACKETS_PER_FRAME } from './media-rtp';
 import type { Report } from './report';
-import type { StandaloneContext } from './sections';
+import type { StandaloneContext } from './context';
 import { fmt, ratio, summarise } from './stats';
 
 const SECTION = 'Video service';

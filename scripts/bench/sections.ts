@@ -1,4 +1,4 @@
-import type { BenchBackend } from './context';
+import type { BenchBackend, StandaloneContext } from './context';
 import { benchCases } from './cases';
 import { benchFusion } from './fusion';
 import { benchGeocode } from './geocode';
@@ -9,11 +9,6 @@ import { benchNearestDrive, benchNearestStraight } from './nearest';
 import { benchPlanner } from './planner';
 import type { Report } from './report';
 import { benchTiles } from './tiles';
-
-/** What a standalone section gets: the real PostGIS bench database, recreated at the start of the run. */
-export interface StandaloneContext {
-  databaseUrl: string;
-}
 
 /**
  * A benchmark section. `per-backend` sections run on each backend in turn, on the app served in this process;

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Department, RoleSummary, UserSummary } from '../../../contracts/identity';
 import { messageOf } from '../api/http';
-import { adminApi } from './api';
+import { adminApi, type AdminData } from './api';
 import { DepartmentsTab } from './DepartmentsTab';
 import { PageFrame } from './PageFrame';
 import { RolesTab } from './RolesTab';
@@ -13,12 +12,6 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'roles', label: '角色' },
   { id: 'departments', label: '部门管理' },
 ];
-
-export interface AdminData {
-  users: UserSummary[];
-  roles: RoleSummary[];
-  departments: Department[];
-}
 
 /** 用户/角色/部门管理 for the system administrator. */
 export function AdminPage() {

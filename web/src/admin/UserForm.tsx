@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { RoleId, UserSummary } from '../../../contracts/identity';
 import { messageOf } from '../api/http';
-import type { AdminData } from './AdminPage';
-import { adminApi } from './api';
+import { adminApi, type AdminData } from './api';
 
 /** 新建用户 / 编辑用户. Only grantable roles are offered; the server checks everything again. */
 export function UserForm({

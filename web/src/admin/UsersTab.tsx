@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import type { UserSummary } from '../../../contracts/identity';
 import { messageOf } from '../api/http';
-import type { AdminData } from './AdminPage';
-import { adminApi } from './api';
+import { adminApi, type AdminData } from './api';
 import { UserForm } from './UserForm';
 import { UserTokensDialog } from './UserTokensDialog';
 

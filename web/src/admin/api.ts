@@ -4,9 +4,19 @@ import {
   chainVerificationSchema,
   type AuditQuery,
   type CreateUserRequest,
+  type Department,
+  type RoleSummary,
   type UpdateUserRequest,
+  type UserSummary,
 } from '../../../contracts/identity';
 import { call, noContent } from '../api/http';
+
+/** What the administration pages show: the accounts, the roles and the departments. */
+export interface AdminData {
+  users: UserSummary[];
+  roles: RoleSummary[];
+  departments: Department[];
+}
 
 /** The administration and audit API (`/api/admin/*`, `/api/audit/*`), each response parsed. */
 export const adminApi = {
