@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bboxSchema } from '../geo';
 import { CASE_CHANNELS, CASE_KINDS, PHOTO_STAGES, TIME_LIMIT_UNITS } from './code-tables';
 import { categoryCode, dbId, lat, lon, note, photoIds, reason } from './fields';
-import { CASE_EVENTS, CASE_STATES, SUPERVISION_LEVELS, type CaseEvent } from './workflow';
+import { CASE_STATES, SUPERVISION_LEVELS, type CaseEvent } from './workflow';
 
 /** Request bodies, paths and queries of the case API (zod; the handlers parse with them). */
 
@@ -65,10 +65,6 @@ export const caseEventInputs = {
 export type CaseEventInput<E extends CaseEvent> = z.infer<(typeof caseEventInputs)[E]>;
 
 export const caseIdParam = z.object({ id: dbId('case id') });
-export const caseEventParam = z.object({
-  id: dbId('case id'),
-  event: z.enum(CASE_EVENTS, { error: `event is one of ${CASE_EVENTS.join(', ')}` }),
-});
 
 export const caseListQuery = z.object({
   state: z.enum(['open', 'all', ...CASE_STATES]).default('open'),

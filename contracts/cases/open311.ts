@@ -84,7 +84,6 @@ export const open311PostInput = z.object({
     .regex(/^[A-Za-z0-9_-]{8,64}$/, 'idempotency_key is 8–64 characters of A–Z, a–z, 0–9, "_" or "-"')
     .optional(),
 });
-export type Open311PostInput = z.infer<typeof open311PostInput>;
 
 export const open311RequestsQuery = z.object({
   /** A channel's key (or the X-Api-Key header): its own requests are answered in full. */

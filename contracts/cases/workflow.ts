@@ -232,9 +232,6 @@ export const CASE_TRANSITIONS: Record<CaseState, Partial<Record<CaseEvent, CaseT
   voided: {},
 };
 
-export const nextCaseTransition = (from: CaseState, event: CaseEvent): CaseTransition | null =>
-  CASE_TRANSITIONS[from][event] ?? null;
-
 /** Which policy action (data/policy.json) each event's route is declared under. */
 export const CASE_EVENT_ACTIONS: Record<CaseEvent, string> = {
   request_verify: 'case.dispatch',

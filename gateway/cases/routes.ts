@@ -11,6 +11,7 @@ import {
   reportCaseInput,
   type CalendarSummary,
   type CaseEvent,
+  type CaseEventResponse,
   type CaseEventInput,
 } from '../../contracts/cases';
 import { auditChange } from '../audit/change-detail';
@@ -53,7 +54,8 @@ function eventRoute<E extends CaseEvent>(r: Router, cases: CaseContext, deps: Ap
       .filter((s) => s.event === event)
       .reduce<(typeof detail.steps)[number] | null>((a, b) => (a && a.seq > b.seq ? a : b), null);
     auditChange(req, { case: id, event, state: { from: step?.from ?? null, to: detail.state }, step: step?.data ?? null });
-    res.json({ case: detail });
+    const answer: CaseEventResponse = { case: detail };
+    res.json(answer);
   });
 }
 
