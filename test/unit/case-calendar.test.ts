@@ -241,3 +241,48 @@ describe('SLA clocks', () => {
     expect(viewClock(cal, clock({ startedAt: null }), start).status).toBe('none');
   });
 });
+
+describe('working-calendar edges', () => {
+  it('counts working time from the first minute of an interval up to, not including, its end', () => {
+    expect(cal.isWorkingTime(bj('2026-11-23T08:29:59.999'))).toBe(false);
+    expect(cal.isWorkingTime(bj('2026-11-23T08:30:00'))).toBe(true);
+    expect(cal.isWorkingTime(bj('2026-11-23T11:59:59.999'))).toBe(true);
+    expect(cal.isWorkingTime(bj('2026-11-23T12:00:00'))).toBe(false);
+    expect(cal.isWorkingTime(bj('2026-11-23T13:30:00'))).toBe(true);
+    expect(cal.isWorkingTime(bj('2026-11-23T17:30:00'))).toBe(false);
+    // 国庆 (a Thursday) and a Saturday: no working time at 09:00.
+    expect(cal.isWorkingTime(bj('2026-10-01T09:00:00'))).toBe(false);
+    expect(cal.isWorkingTime(bj('2026-11-21T09:00:00'))).toBe(false);
+  });
+
+  it('reads local dates in Beijing time', () => {
+    expect(cal.localDate(new Date('2026-11-22T15:59:59Z'))).toBe('2026-11-22');
+    expect(cal.localDate(new Date('2026-11-22T16:00:00Z'))).toBe('2026-11-23');
+  });
+
+  it('adds zero minutes as the start itself, even outside working time, and refuses negative or endless ones', () => {
+    const saturday = bj('2026-11-21T09:00:00');
+    expect(cal.addWorkingMinutes(saturday, 0)).toEqual(saturday);
+    expect(cal.addWorkingMinutes(saturday, 1)).toEqual(bj('2026-11-23T08:31:00'));
+    expect(() => cal.addWorkingMinutes(saturday, -1)).toThrow('working minutes must be finite and ≥ 0, got -1');
+    expect(() => cal.addWorkingMinutes(saturday, Number.POSITIVE_INFINITY)).toThrow('must be finite');
+    expect(() => cal.addWorkingMinutes(saturday, Number.NaN)).toThrow('must be finite');
+  });
+
+  it('takes working hours that touch, and refuses hours that end when or before they start', () => {
+    const touching = new WorkingCalendar({
+      ...nightShift,
+      workingHours: [
+        { start: '08:00', end: '12:00' },
+        { start: '12:00', end: '13:00' },
+      ],
+    });
+    expect(touching.dayMinutes).toBe(300);
+    expect(() => new WorkingCalendar({ ...nightShift, workingHours: [{ start: '09:00', end: '09:00' }] })).toThrow(
+      'calendar: working hours 540–540 end before they start',
+    );
+    expect(() => new WorkingCalendar({ ...nightShift, workingWeekends: ['2026-03-04'] })).toThrow(
+      'calendar: 2026-03-04 is both a holiday and a working day',
+    );
+  });
+});
