@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 // The tests run in a sandbox copy of the tree, where the city data beside the checkout is no longer `../shared`.
 process.env.CITY_DATA_DIR ??= path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'shared', 'harbin');
 
-/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
   jest: {
