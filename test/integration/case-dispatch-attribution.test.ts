@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import type { CaseDetail, RoleEvaluationResponse } from '../../contracts/cases';
 import { caseEvent, createCaseTestApp, reportCase, uploadPhoto, type CaseTestApp } from '../support/cases';
@@ -81,4 +83,21 @@ it('credits the dispatcher indicators to whoever dispatched first, not to who re
   // (派遣准确率 counts the cases never reworked). The commander only redispatched: no dispatch of theirs to count.
   expect(dispatcher!.indicators.find((i) => i.id === 'accurate_dispatch_rate')!.value).toBe(0.5);
   expect(e.dispatchers.find((d) => d.userId === id('commander'))).toBeUndefined();
+});
+
+it('migration 054 gives cases written before it their first dispatch back from their steps', async () => {
+  const first = await dispatchedByDispatcher();
+  await ok(u('commander'), first.id, 'redispatch', { departmentId: 'traffic-police' });
+  // As the old code left such a case: the first dispatch time moved to a later dispatch, nobody named as first.
+  await t.db.query(
+    'UPDATE city_case SET first_dispatched_at = dispatched_at, first_dispatched_by = NULL, dispatched_by = $2 WHERE id = $1',
+    [first.id, id('commander')],
+  );
+  const migration = readFileSync(path.join(__dirname, '../../geo/migrations/054_case_first_dispatch.sql'), 'utf8');
+  await t.db.query(migration.slice(migration.indexOf('UPDATE city_case')));
+
+  const row = await columns(first.id);
+  expect(row.first_dispatched_at.toISOString()).toBe(first.at);
+  expect(row.first_dispatched_by).toBe(id('dispatcher'));
+  expect(row.dispatched_by).toBe(id('commander'));
 });
