@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
 import type { Event } from 'socket.io';
-import type { Ack } from '../../contracts/realtime';
 import { AppError } from '../http/errors';
+import { refuseEvent } from '../realtime/registry';
 
 export interface LoginLimiter {
   /** Express middleware for `POST /api/auth/login`: 429 with Retry-After once an IP exceeds the limit. */
@@ -121,9 +121,8 @@ export function socketEventLimiter(buckets: TokenBuckets, userId: () => string) 
   return (packet: Event, next: (err?: Error) => void): void => {
     const wait = buckets.take(`user:${userId()}`);
     if (!wait) return next();
-    const last: unknown = packet[packet.length - 1];
     const { burst, perSecond } = buckets.rule;
     const message = `实时请求过于频繁：每个用户每秒最多 ${perSecond} 个（瞬时最多 ${burst} 个），请在 ${wait} 秒后重试`;
-    if (typeof last === 'function') (last as (r: Ack<never>) => void)({ ok: false, error: { code: 'rate_limited', message } });
+    refuseEvent(packet, { code: 'rate_limited', message });
   };
 }

@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import type { Event, Socket } from 'socket.io';
-import type { Ack } from '../../contracts/realtime';
 import { connectError } from '../realtime/handshake';
+import { refuseEvent, splitAck } from '../realtime/registry';
 import { AppError } from './errors';
 
 /**
@@ -187,13 +187,12 @@ export const TOO_DEEP: unknown = Object.freeze({ tooDeep: true });
  * acknowledged with the field and the event never reaches the policy or its handler.
  */
 export function checkSocketEvent(packet: Event, next: (err?: Error) => void): void {
-  const args = packet.slice(1);
-  const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: Ack<never>) => void) : null;
+  const { args } = splitAck(packet.slice(1));
   const p: Pick<TextProblem, 'path' | 'problem'> | null = args.includes(TOO_DEEP)
     ? { path: '', problem: `嵌套层数超过上限 ${DEFAULT_TEXT_LIMITS.maxDepth} 层` }
     : findUnsafeText(args.length === 1 ? args[0] : args);
   if (!p) return next();
-  ack?.({ ok: false, error: { code: 'bad_request', message: describeTextProblem(p) } });
+  refuseEvent(packet, { code: 'bad_request', message: describeTextProblem(p) });
 }
 
 /** Socket.IO (`io.use`): the handshake's `auth` payload (device credentials) and query, before authentication. */

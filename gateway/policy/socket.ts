@@ -1,14 +1,9 @@
 import type { Event } from 'socket.io';
-import type { Ack } from '../../contracts/realtime';
 import type { Identity } from '../auth/identity';
 import { ENDED_MESSAGES } from '../auth/messages';
 import { actorOf } from '../auth/principal';
+import { refuseEvent } from '../realtime/registry';
 import type { RealtimeSocket } from '../realtime/types';
-
-const reply = (packet: Event, result: Ack<never>) => {
-  const last = packet[packet.length - 1];
-  if (typeof last === 'function') (last as (r: Ack<never>) => void)(result);
-};
 
 /**
  * The socket side of the policy, the same decision as for HTTP: each incoming event maps to an action of
@@ -24,13 +19,13 @@ export function socketAccessControl(
     const event = String(packet[0]);
     const actionId = identity.policy.socketAction(event);
     if (!actionId) {
-      reply(packet, { ok: false, error: { code: 'bad_request', message: `unknown event "${event}"` } });
+      refuseEvent(packet, { code: 'bad_request', message: `unknown event "${event}"` });
       return;
     }
     void (async () => {
       const check = await identity.sessions.resolveId(socket.data.sessionId);
       if (!check.ok) {
-        reply(packet, { ok: false, error: { code: 'unauthenticated', message: ENDED_MESSAGES[check.reason] } });
+        refuseEvent(packet, { code: 'unauthenticated', message: ENDED_MESSAGES[check.reason] });
         onEnded(check.reason);
         return;
       }
@@ -47,7 +42,7 @@ export function socketAccessControl(
             detail: { channel: 'socket', action: actionId, reason: decision.reason },
           })
           .catch((err: unknown) => identity.log.error({ err }, 'could not audit a socket access denial'));
-        reply(packet, { ok: false, error: { code: decision.code, message: decision.reason } });
+        refuseEvent(packet, { code: decision.code, message: decision.reason });
         return;
       }
       if (!decision.action.passive) await identity.sessions.touch(principal);
@@ -56,7 +51,7 @@ export function socketAccessControl(
       next();
     })().catch((err: unknown) => {
       identity.log.error({ err, event }, 'socket access check failed');
-      reply(packet, { ok: false, error: { code: 'unavailable', message: '权限检查暂不可用，请稍后重试' } });
+      refuseEvent(packet, { code: 'unavailable', message: '权限检查暂不可用，请稍后重试' });
     });
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import type { ErrorCode } from '../../contracts/errors';
 import type { Ack, AckFn, ClientToServerEvents } from '../../contracts/realtime';
 import { MediaError } from '../../media/sfu/errors';
 import { AppError } from '../http/errors';
@@ -26,6 +27,11 @@ export function splitAck(received: readonly unknown[]): { args: unknown[]; ack: 
   const last = received[received.length - 1];
   if (typeof last !== 'function') return { args: [...received], ack: null };
   return { args: received.slice(0, -1), ack: last as AckFn<unknown> };
+}
+
+/** Acknowledges an event that socket middleware refused (rate limit, text check, policy), when the client asked. */
+export function refuseEvent(packet: readonly unknown[], error: { code: ErrorCode; message: string }): void {
+  splitAck(packet).ack?.({ ok: false, error });
 }
 
 /**
