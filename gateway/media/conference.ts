@@ -159,8 +159,3 @@ export function conferencesOf(media: MediaGateway, identity: Identity): Conferen
   }
   return g;
 }
-
-/** The conference gateway if one was made (the recordings route needs none to list files). */
-export function existingConferences(media: MediaGateway | undefined): ConferenceGateway | null {
-  return media ? (gateways.get(media) ?? null) : null;
-}

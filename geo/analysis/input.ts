@@ -1,8 +1,6 @@
+import { ANALYSIS_MAX_VERTICES } from '../../contracts/analysis';
 import type { Queryable } from '../db/types';
 import { countPositions, HARBIN_EXTENT, positionOutside, structureProblem, type Geometry } from '../ogc/cql2/geometry';
-
-/** Most positions one input geometry may have (the CQL2 literal budget). */
-export const MAX_INPUT_VERTICES = 10_000;
 
 /** A geometry a caller sent that cannot be used; the message says why and is safe to show. */
 export class GeometryInputError extends Error {
@@ -27,9 +25,9 @@ export function checkGeometry(input: unknown, allowed: readonly Geometry['type']
   if (problem) throw new GeometryInputError(`geometry: ${problem}`);
   const g = input as Geometry;
   const n = countPositions(g);
-  if (n > MAX_INPUT_VERTICES) {
+  if (n > ANALYSIS_MAX_VERTICES) {
     throw new GeometryInputError(
-      `geometry: ${n.toLocaleString('en')} positions; at most ${MAX_INPUT_VERTICES.toLocaleString('en')} are accepted`,
+      `geometry: ${n.toLocaleString('en')} positions; at most ${ANALYSIS_MAX_VERTICES.toLocaleString('en')} are accepted`,
     );
   }
   const outside = positionOutside(g, HARBIN_EXTENT);

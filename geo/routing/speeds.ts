@@ -15,8 +15,6 @@ export interface RoadClassSpeed {
   kmh: number;
 }
 
-export const SPEED_TABLE_REF = 'CJJ 37-2012 design speeds; OSM maxspeed tags win when present';
-
 export const ROAD_CLASS_SPEEDS: readonly RoadClassSpeed[] = [
   { classId: 101, highway: 'motorway', grade: '高速公路/快速路', kmh: 80 },
   { classId: 102, highway: 'motorway_link', grade: '匝道', kmh: 40 },

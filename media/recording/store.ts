@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ConferenceRecording } from '../../contracts/media';
-import { MediaError } from '../sfu/errors';
 
 /**
  * Recordings of conferences under `dir`: each a .webm or .mkv with a .json of the same name plus `.json` beside it
@@ -36,10 +35,4 @@ export function listRecordings(dir: string): ConferenceRecording[] {
     }
   }
   return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-}
-
-/** The path of a listed recording, or not_found: names are matched against the listing, never joined blindly. */
-export function recordingPath(dir: string, name: string): string {
-  if (!listRecordings(dir).some((r) => r.name === name)) throw new MediaError('not_found', `没有这个录像（${name}）`);
-  return path.join(dir, name);
 }

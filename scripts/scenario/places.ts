@@ -158,8 +158,6 @@ export const PLACES = {
   },
 } as const satisfies Record<string, Place>;
 
-export type PlaceId = keyof typeof PLACES;
-
 /**
  * Named landmarks (hospitals, schools, universities, offices) spread over central Harbin (道里, 南岗, 道外, 香坊,
  * south of the river), from the imported POIs. Each name, and each name followed by 附近, geocodes back to its

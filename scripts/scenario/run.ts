@@ -15,7 +15,7 @@ import {
 } from './scenarios';
 import { MqttPublisher, WebhookSender, type MqttStream } from './transport';
 
-export { SCENARIO_DESCRIPTIONS, SCENARIO_NAMES, type ScenarioName } from './scenarios';
+export { SCENARIO_DESCRIPTIONS, SCENARIO_NAMES } from './scenarios';
 
 /** The demo operator of data/demo/users.json (published in the README), used to read unit positions for AVL. */
 export const DEMO_LOGIN = { username: 'zhihui.wang', password: 'Zhw#Command-7316' } as const;

@@ -9,7 +9,7 @@ import { floodAdapter, floodProfile } from './flood';
 import { police110Adapter, police110Profile } from './police110';
 import { trafficAdapter, trafficProfile } from './traffic';
 
-export type { AdapterProfile, CodeEntry, PriorityChoice } from './fields';
+export type { AdapterProfile, PriorityChoice } from './fields';
 
 /** The registry of feed adapters, one per agency source; a missing source fails to compile. */
 export const FEED_ADAPTERS: Record<FeedSource, FeedAdapter> = {

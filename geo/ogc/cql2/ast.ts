@@ -138,13 +138,6 @@ export function atText(item: object): string {
   return at === undefined ? '' : ` at ${at}`;
 }
 
-const LOGICAL = new Set(['and', 'or', 'not']);
-
-/** True for nodes that are predicates rather than AND/OR/NOT. */
-export function isLeaf(node: Cql2Node): boolean {
-  return !LOGICAL.has(node.kind);
-}
-
 /**
  * The deepest nesting of AND/OR/NOT nodes (a lone predicate is 0), the number of predicates and the node at
  * which the depth limit was first passed. Walks without recursion, so a hostile tree built in code cannot

@@ -4,36 +4,12 @@
  * Conformance: Basic CQL2, Advanced Comparison Operators (LIKE, BETWEEN, IN), and the spatial functions
  * S_INTERSECTS, S_WITHIN and S_DWITHIN with WKT/BBOX literals. See parser.ts for the grammar.
  */
-export type {
-  AndNode,
-  BetweenNode,
-  BooleanLiteral,
-  CompareNode,
-  CompareOp,
-  ConstNode,
-  Cql2Node,
-  DateLiteral,
-  DWithinNode,
-  GeometryLiteral,
-  InNode,
-  IsNullNode,
-  LikeNode,
-  NotNode,
-  NumberLiteral,
-  OrNode,
-  PropertyRef,
-  ScalarLiteral,
-  ScalarOperand,
-  SpatialNode,
-  SpatialOperand,
-  StringLiteral,
-  TimestampLiteral,
-} from './ast';
+export type { CompareOp, Cql2Node, PropertyRef, ScalarOperand, SpatialOperand } from './ast';
 export { CQL2_LIMITS, sourceOffset } from './ast';
 export { checkCql2 } from './check';
-export { compileCql2, type CompiledSql } from './compile';
+export { compileCql2 } from './compile';
 export { Cql2Error } from './errors';
-export { HARBIN_EXTENT, type Extent, type Geometry, type Position } from './geometry';
+export type { Geometry, Position } from './geometry';
 export { parseCql2 } from './parser';
-export type { ColumnProperty, ExpressionProperty, FilterSchema, PropertySchema, PropertyType } from './schema';
-export { assertGeometriesValid, geometryLiterals, geometryValidityQuery, type ValidityQuery } from './validity';
+export type { FilterSchema, PropertySchema } from './schema';
+export { assertGeometriesValid, geometryLiterals, geometryValidityQuery } from './validity';

@@ -43,5 +43,3 @@ export function validateDraft(d: ReportDraft): DraftErrors {
   else if (d.photos.some((p) => p.type && !p.type.startsWith('image/'))) errors.photos = '只能上传图片';
   return errors;
 }
-
-export const isValidDraft = (d: ReportDraft): boolean => Object.keys(validateDraft(d)).length === 0;

@@ -1,4 +1,4 @@
-import type { FeedSource, IncidentCategory, UnitType } from '../../../contracts/incidents';
+import type { FeedSource, UnitType } from '../../../contracts/incidents';
 
 /** How each agency, unit type and priority looks on the wall: colours and one-character glyphs. */
 
@@ -31,9 +31,6 @@ export const UNIT_LOOK: Record<UnitType, UnitLook> = {
   rescue: { color: '#8d5524', glyph: '抢' },
   inspector: { color: '#2e7d32', glyph: '巡' },
 };
-
-/** Categories whose incidents are life-threatening get a red-tinted badge in the queue even at mid priority. */
-export const SEVERE_CATEGORIES: readonly IncidentCategory[] = ['fire', 'explosion', 'hazmat', 'air_raid'];
 
 /** Badge colour of a 0–10 priority: grey-blue for low, amber, orange, red for the top. */
 export function priorityColor(priority: number): string {
