@@ -123,6 +123,16 @@ describe('fusion boundaries and choices', () => {
     });
   });
 
+  it('keeps apart what lies beyond the distance or the time window even under a low threshold', () => {
+    // With the shipped weights the threshold alone already refuses these; the limits must hold for any threshold.
+    const lenient = { ...rules, threshold: 0.1 };
+    const c = [candidate(6, '110', 'traffic_crash')];
+    expect(pairScore(lenient, probe('traffic', 'traffic_crash', 520, 0), c[0]!)).toBeNull();
+    expect(pairScore(lenient, probe('traffic', 'traffic_crash', 0, 31), c[0]!)).toBeNull();
+    expect(fuse(lenient, probe('traffic', 'traffic_crash', 520, 0), c, sourcesFrom(c))).toBeNull();
+    expect(fuse(lenient, probe('traffic', 'traffic_crash', 400, 25), c, sourcesFrom(c))?.incidentId).toBe(6);
+  });
+
   it('takes the best score whatever the order of the candidates', () => {
     const near = candidate(1, '110', 'traffic_crash', 300, 0);
     const far = candidate(2, '119', 'fire', 480, 0);
