@@ -53,12 +53,12 @@ export function ExpiryWarning() {
       </span>
       <button
         type="button"
-        onClick={() =>
+        onClick={() => {
           renew().then(
             () => setError(null),
             (err: unknown) => setError(messageOf(err)),
-          )
-        }
+          );
+        }}
       >
         续期
       </button>
