@@ -76,6 +76,10 @@ describe('caseScopeRule', () => {
     });
   });
 
+  it('gives nothing to a role whose scope is none, even with a department', () => {
+    expect(caseScopeRule(policy, principal('planner', { department: URBAN }))).toEqual({ kind: 'none' });
+  });
+
   it('gives nothing to anyone who must change their password first', () => {
     expect(caseScopeRule(policy, principal('commander', { mustChangePassword: true }))).toEqual({ kind: 'none' });
   });
