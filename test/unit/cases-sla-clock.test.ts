@@ -77,6 +77,9 @@ describe('viewClock', () => {
     const frozen = mode({ rule: 'frozen', note: '战时指挥：非紧急案件暂停计时', since: TEN });
     expect(viewClock(cal, running, new Date('2026-11-23T03:00:00Z'), frozen)).toMatchObject({
       status: 'suspended',
+      startedAt: '2026-11-23T01:00:00.000Z',
+      deadline: '2026-11-23T06:30:00.000Z',
+      warnAt: '2026-11-23T05:42:00.000Z',
       suspendedAt: '2026-11-23T02:00:00.000Z',
       note: '战时指挥：非紧急案件暂停计时',
       remainingWorkingMinutes: 180,
