@@ -16,6 +16,8 @@ interface SessionContext {
   identity: Identity;
   socket: RealtimeSocket;
   principal: Principal;
+  /** Settles when this process's change tail follows the log (gateway/realtime/server.ts). */
+  following: Promise<void>;
 }
 
 /** The session, layer and change-log requests; the policy check has already passed when these run. */
@@ -47,6 +49,11 @@ const HANDLERS = {
     for (const layer of sub.layers) {
       await refuseUnless(ctx, `changes ${layer}`, 'changes:subscribe', changeLayerAccess(identity.policy, principal, layer));
     }
+    // Right after start-up the tail may not follow the log yet: a replay read now could end below its starting
+    // point, and what fell between would reach this socket neither way.
+    await ctx.following.catch(() => {
+      throw new AppError('unavailable', '实时推送尚未启动，请稍后重试');
+    });
     for (const room of socket.rooms) if (room.startsWith('changes:')) await socket.leave(room);
     await socket.join(sub.layers.flatMap((layer) => changeRooms.subscription(layer, sub.areas)));
     const db = identity.db();
@@ -81,9 +88,9 @@ async function refuseUnless(
 }
 
 /** Registers the session, layer and change-log requests on a socket. */
-export function registerSessionHandlers(identity: Identity, socket: RealtimeSocket): void {
+export function registerSessionHandlers(identity: Identity, socket: RealtimeSocket, following: Promise<void>): void {
   registerHandlers(socket, HANDLERS, {
-    context: () => ({ identity, socket, principal: socket.data.principal }),
+    context: () => ({ identity, socket, principal: socket.data.principal, following }),
     log: identity.log,
   });
 }

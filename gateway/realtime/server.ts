@@ -80,7 +80,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     socket.use(socketEventLimiter(eventBuckets, () => socket.data.userId));
     socket.use(checkSocketEvent);
     socket.use(socketAccessControl(identity, socket, (reason) => kick(sessionRoom(socket.data.sessionId), reason)));
-    registerSessionHandlers(identity, socket);
+    registerSessionHandlers(identity, socket, following);
     registerMediaHandlers(deps.media ?? null, identity, socket);
     socket.on('disconnect', () => endOwnedSession(identity, socket));
   });
@@ -89,6 +89,14 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   // Redis adapter carries session ends and kicks between processes, never a change twice.
   let tail: ChangeTail | null = null;
   let closed = false;
+  // Settles once the tail follows the log: a replay read before that could end below the tail's starting point.
+  let markFollowing: () => void = () => undefined;
+  let failFollowing: (err: unknown) => void = () => undefined;
+  const following = new Promise<void>((resolve, reject) => {
+    markFollowing = resolve;
+    failFollowing = reject;
+  });
+  following.catch(() => undefined);
   const unsubscribe = deps.readiness.changes.subscribe(() => tail?.poke());
   const tailStarted = deps.readiness
     .whenReady()
@@ -102,8 +110,12 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
         broadcast(io, changes, identity.policy);
         for (const update of tiles.invalidations(changes)) sendTileInvalidation(io, update, identity.policy);
       });
+      markFollowing();
     })
-    .catch((err: unknown) => deps.log.error({ err }, 'change tail could not start; clients only get replays'));
+    .catch((err: unknown) => {
+      failFollowing(err);
+      deps.log.error({ err }, 'change tail could not start; live subscriptions are refused');
+    });
 
   const timer = setInterval(
     () => void sweep(io, identity, kick).catch((err: unknown) => deps.log.warn({ err }, 'session sweep failed')),
