@@ -7,6 +7,7 @@ import { openPostgres } from '../../geo/db/postgres';
 import { createScratchDb } from '../support/db';
 import { freshScene, placeUnits, postFeed, report } from '../support/feeds';
 import { createAccount, createIdentityTestApp, login, type IdentityTestApp } from '../support/identity';
+import { withSharedMode } from '../support/shared-mode';
 
 /** A command's audit rows say what it changed, not only which route ran: its input, and from → to. */
 let t: IdentityTestApp;
@@ -38,11 +39,14 @@ it('records the mode change’s input and the mode from → to', async () => {
   // mode that really changes is checked on a database of its own below.
   const leader = await createAccount(t.db, { role: 'leader', departmentId: 'command-center' });
   const cookie = await login(t.app, leader.username, leader.password);
-  const current = (await request(t.app).get('/api/mode').set('Cookie', cookie)).body.state as { mode: string; drill: boolean };
-  const res = await request(t.app)
-    .post('/api/mode')
-    .set('Cookie', cookie)
-    .send({ mode: current.mode, drill: current.drill, reason: '审计测试：确认当前模式' });
+  const { current, res } = await withSharedMode(async () => {
+    const current = (await request(t.app).get('/api/mode').set('Cookie', cookie)).body.state as { mode: string; drill: boolean };
+    const res = await request(t.app)
+      .post('/api/mode')
+      .set('Cookie', cookie)
+      .send({ mode: current.mode, drill: current.drill, reason: '审计测试：确认当前模式' });
+    return { current, res };
+  });
   expect(res.status).toBe(200);
   const rows = await commandRows('mode.change', res);
   expect(rows[0]).toMatchObject({

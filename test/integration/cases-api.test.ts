@@ -12,6 +12,7 @@ import type {
   RoleEvaluationResponse,
 } from '../../contracts/cases';
 import { caseEvent, createCaseTestApp, reportCase, uploadPhoto, type CaseTestApp } from '../support/cases';
+import { withSharedMode } from '../support/shared-mode';
 
 /**
  * The city-management case API over HTTP with real sessions and PostGIS: the closed loop from report to close,
@@ -430,21 +431,26 @@ describe('system mode', () => {
       expect(
         (await request(t.app).post('/api/mode').set('Cookie', u('leader')).send({ mode, reason: '案件计时测试' })).status,
       ).toBe(200);
-    try {
-      await setMode('wartime');
-      const frozen = (await get(`/api/cases/${plain.id}`, u('dispatcher'))).body as CaseDetail;
-      expect(frozen.sla.status).toBe('suspended');
-      expect(frozen.sla.note).toMatch(/战时/);
-      const running = (await get(`/api/cases/${urgent.id}`, u('dispatcher'))).body as CaseDetail;
-      expect(running.sla.status).not.toBe('suspended');
-      await setMode('emergency');
-      const extended = (await get(`/api/cases/${plain.id}`, u('dispatcher'))).body as CaseDetail;
-      expect(extended.sla.note).toMatch(/应急/);
-      expect(Date.parse(extended.sla.deadline!)).toBeGreaterThan(Date.parse(plain.sla.deadline!));
-      expect(((await get(`/api/cases/${urgent.id}`, u('dispatcher'))).body as CaseDetail).sla.deadline).toBe(urgent.sla.deadline);
-    } finally {
-      await setMode('daily');
-    }
+    // The mode row is shared with the suites running beside this one.
+    await withSharedMode(async () => {
+      try {
+        await setMode('wartime');
+        const frozen = (await get(`/api/cases/${plain.id}`, u('dispatcher'))).body as CaseDetail;
+        expect(frozen.sla.status).toBe('suspended');
+        expect(frozen.sla.note).toMatch(/战时/);
+        const running = (await get(`/api/cases/${urgent.id}`, u('dispatcher'))).body as CaseDetail;
+        expect(running.sla.status).not.toBe('suspended');
+        await setMode('emergency');
+        const extended = (await get(`/api/cases/${plain.id}`, u('dispatcher'))).body as CaseDetail;
+        expect(extended.sla.note).toMatch(/应急/);
+        expect(Date.parse(extended.sla.deadline!)).toBeGreaterThan(Date.parse(plain.sla.deadline!));
+        expect(((await get(`/api/cases/${urgent.id}`, u('dispatcher'))).body as CaseDetail).sla.deadline).toBe(
+          urgent.sla.deadline,
+        );
+      } finally {
+        await setMode('daily');
+      }
+    });
     const back = (await get(`/api/cases/${plain.id}`, u('dispatcher'))).body as CaseDetail;
     expect(back.sla.deadline).toBe(plain.sla.deadline);
     expect(back.sla.note).toBeNull();

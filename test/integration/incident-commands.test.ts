@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { FeedAck, Incident, ModeState, RecommendationResponse, Unit } from '../../contracts/incidents';
 import { createIdentityTestApp, createAccount, login, type IdentityTestApp } from '../support/identity';
 import { freshScene, offset, placeUnits, postFeed, report } from '../support/feeds';
+import { withSharedMode } from '../support/shared-mode';
 
 /**
  * Operator commands over HTTP with real sessions: lifecycle per the transition table, dispatch of units
@@ -182,26 +183,29 @@ describe('split and merge', () => {
 
 describe('system mode', () => {
   it('is switched only by a leader, audited, and read by everyone with the profiles', async () => {
-    const denied = await post('/api/mode', commander, { mode: 'emergency', drill: false, reason: '测试' });
-    expect(denied.status).toBe(403);
-    const bad = await post('/api/mode', leader, { mode: 'holiday', reason: '测试' });
-    expect(bad.status).toBe(400);
-    const ok = await post('/api/mode', leader, { mode: 'wartime', drill: true, reason: '年度防空演练' });
-    expect(ok.status).toBe(200);
-    expect(ok.body as ModeState).toMatchObject({ mode: 'wartime', drill: true, reason: '年度防空演练' });
-    const read = await get('/api/mode', wall);
-    expect(read.body.state).toMatchObject({ mode: 'wartime', drill: true });
-    expect(read.body.profiles.map((p: { id: string }) => p.id).sort()).toEqual(['daily', 'emergency', 'wartime']);
-    const audit = await t.db.query<{ outcome: string }>(
-      `SELECT outcome FROM audit_event WHERE action = 'mode.change' ORDER BY seq DESC LIMIT 1`,
-    );
-    expect(audit[0]!.outcome).toBe('ok');
-    // In a drill, new incidents are drill incidents and their dispatch is logged as a drill.
-    const { scene, ack } = await openIncident('fire');
-    const [unit] = await placeUnits(t.db, [{ type: 'fire_engine', agency: '119', ...offset(scene, 200, 0) }]);
-    const d = (await post(`/api/incidents/${ack.incidentId}/dispatch`, commander, { unitIds: [unit] })).body as Incident;
-    expect(d.drill).toBe(true);
-    expect(d.steps.at(-1)!.note).toMatch(/^【演练】派遣/);
-    await post('/api/mode', leader, { mode: 'daily', drill: false, reason: '演练结束' });
+    // The mode row is shared with the suites running beside this one.
+    await withSharedMode(async () => {
+      const denied = await post('/api/mode', commander, { mode: 'emergency', drill: false, reason: '测试' });
+      expect(denied.status).toBe(403);
+      const bad = await post('/api/mode', leader, { mode: 'holiday', reason: '测试' });
+      expect(bad.status).toBe(400);
+      const ok = await post('/api/mode', leader, { mode: 'wartime', drill: true, reason: '年度防空演练' });
+      expect(ok.status).toBe(200);
+      expect(ok.body as ModeState).toMatchObject({ mode: 'wartime', drill: true, reason: '年度防空演练' });
+      const read = await get('/api/mode', wall);
+      expect(read.body.state).toMatchObject({ mode: 'wartime', drill: true });
+      expect(read.body.profiles.map((p: { id: string }) => p.id).sort()).toEqual(['daily', 'emergency', 'wartime']);
+      const audit = await t.db.query<{ outcome: string }>(
+        `SELECT outcome FROM audit_event WHERE action = 'mode.change' ORDER BY seq DESC LIMIT 1`,
+      );
+      expect(audit[0]!.outcome).toBe('ok');
+      // In a drill, new incidents are drill incidents and their dispatch is logged as a drill.
+      const { scene, ack } = await openIncident('fire');
+      const [unit] = await placeUnits(t.db, [{ type: 'fire_engine', agency: '119', ...offset(scene, 200, 0) }]);
+      const d = (await post(`/api/incidents/${ack.incidentId}/dispatch`, commander, { unitIds: [unit] })).body as Incident;
+      expect(d.drill).toBe(true);
+      expect(d.steps.at(-1)!.note).toMatch(/^【演练】派遣/);
+      await post('/api/mode', leader, { mode: 'daily', drill: false, reason: '演练结束' });
+    });
   });
 });
