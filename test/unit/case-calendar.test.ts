@@ -278,6 +278,11 @@ describe('working-calendar edges', () => {
       ],
     });
     expect(touching.dayMinutes).toBe(300);
+    // Hours may be listed in any order: they are read sorted.
+    expect(new WorkingCalendar({ ...nightShift, workingHours: [...nightShift.workingHours].reverse() }).intervals).toEqual([
+      [0, 120],
+      [1320, 1440],
+    ]);
     expect(() => new WorkingCalendar({ ...nightShift, workingHours: [{ start: '09:00', end: '09:00' }] })).toThrow(
       'calendar: working hours 540–540 end before they start',
     );
