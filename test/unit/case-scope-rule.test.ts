@@ -7,6 +7,7 @@ import {
   caseScopeRule,
   scopeHolds,
   scopeSql,
+  type CaseScopeRule,
   type ScopedCase,
 } from '../../gateway/policy/scope';
 
@@ -130,7 +131,7 @@ describe('scopeHolds and caseInScope', () => {
     ['grid outside', { kind: 'grid_within', prefixes: ['230103'] }, aCase({ place: { gridCode: '230102004005001' } }), false],
     ['grid unknown', { kind: 'grid_within', prefixes: ['230103'] }, aCase(), false],
     ['any of none', { kind: 'any', of: [] }, aCase(), false],
-  ] as const)('%s', (_name, rule, c, holds) => {
+  ] satisfies [string, CaseScopeRule, ScopedCase, boolean][])('%s', (_name, rule, c, holds) => {
     expect(scopeHolds(rule, c)).toBe(holds);
   });
 
