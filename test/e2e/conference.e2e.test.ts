@@ -220,6 +220,20 @@ it('receives media again within 10 s on every page after the conference’s work
   for (const who of Object.keys(USERS) as Who[]) await shot(who, 'after-worker-restart');
 }, 30_000);
 
+it('reads the recordings list on its 5 s refresh, not again on every answer', async () => {
+  // Every answer renews the session's idle deadline; a page effect keyed on the session's rights must not re-run on it.
+  const host = pages.host.page;
+  let reads = 0;
+  const count = (r: { url(): string }) => {
+    if (r.url().endsWith('/api/conferences/recordings')) reads++;
+  };
+  host.on('request', count);
+  await new Promise((r) => setTimeout(r, 6000));
+  host.off('request', count);
+  expect(reads).toBeGreaterThanOrEqual(1);
+  expect(reads).toBeLessThanOrEqual(2);
+}, 30_000);
+
 it('records the conference to a file ffprobe reads as video longer than 1 s, listed and playable', async () => {
   const host = pages.host.page;
   await host.locator('[data-testid=record]').click();

@@ -56,6 +56,12 @@ export function useSignedIn(): { user: SessionUser; session: SessionInfo } {
  * Holds the session: read at start (`GET /api/auth/session`), set by login, cleared by logout, by a 401 from
  * any call, or by the server's `session:ended` on the socket (logout elsewhere, revocation, expiry).
  */
+/** The state with a new idle deadline; the same object when the deadline has not moved, so nothing re-renders. */
+function withIdleDeadline(s: SessionState, idleExpiresAt: string | null): SessionState {
+  if (s.status !== 'signed-in' || s.session.idleExpiresAt === idleExpiresAt) return s;
+  return { ...s, session: { ...s.session, idleExpiresAt } };
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
@@ -76,8 +82,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [refresh]);
 
   useEffect(() => {
-    sessionSignals.idle = (idleExpiresAt) =>
-      setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s));
+    sessionSignals.idle = (idleExpiresAt) => setState((s) => withIdleDeadline(s, idleExpiresAt));
     sessionSignals.unauthenticated = (message) => ended(message);
     return () => {
       sessionSignals.idle = null;
@@ -90,11 +95,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       ended,
       // Rights changed while signed in: take the new role's actions (the server has already left the rooms it lost).
       changed: (user) => setState((s) => (s.status === 'signed-in' ? { ...s, user } : s)),
-      idle: (idleExpiresAt) =>
-        setState((s) => (s.status === 'signed-in' ? { ...s, session: { ...s.session, idleExpiresAt } } : s)),
+      idle: (idleExpiresAt) => setState((s) => withIdleDeadline(s, idleExpiresAt)),
     }),
     [ended],
   );
+
+  // `can` changes only with the person's rights: every answer renews the idle deadline, and pages key effects on `can`.
+  const actions = state.status === 'signed-in' ? state.user.actions : null;
+  const can = useCallback((action: string) => actions?.includes(action) ?? false, [actions]);
 
   const api = useMemo<SessionApi>(
     () => ({
@@ -117,10 +125,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         await refresh();
       },
       dismiss: () => setState((s) => (s.status === 'anonymous' ? { status: 'anonymous', notice: null } : s)),
-      can: (action) => state.status === 'signed-in' && state.user.actions.includes(action),
+      can,
       heard,
     }),
-    [state, refresh, ended, heard],
+    [state, refresh, ended, heard, can],
   );
 
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
