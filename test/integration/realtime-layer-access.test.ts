@@ -188,7 +188,9 @@ describe('a change of rights reaches open sockets at once', () => {
     const created = await request(t.app)
       .post('/api/admin/departments')
       .set('Cookie', sysadmin)
-      .send({ id: dept, name: `消防测试中队 ${dept}`, kind: 'fire' });
+      // A district no case lies in: once it is a 城管 department it must not outrank the city's own in automatic case
+      // dispatch for the suites running beside this one (they fall back to a department of the 小类's kind).
+      .send({ id: dept, name: `消防测试中队 ${dept}`, kind: 'fire', districtAdcode: '230199' });
     expect(created.status).toBe(201);
     const account = await createAccount(t.db, { role: 'handler', departmentId: dept });
     const s = await open(await login(t.app, account.username, account.password));
@@ -207,6 +209,8 @@ describe('a change of rights reaches open sockets at once', () => {
     const after = await newIncident();
     await new Promise((r) => setTimeout(r, 1000));
     expect(seen.has(after)).toBe(false);
+    const retired = await request(t.app).patch(`/api/admin/departments/${dept}`).set('Cookie', sysadmin).send({ active: false });
+    expect(retired.status).toBe(200);
   });
 
   it('ends the sockets of a disabled account', async () => {
