@@ -140,6 +140,19 @@ function open311Routes({ db, cases }: ReadyState, deps: AppDeps): Router {
     CROSS JOIN LATERAL (SELECT COALESCE((SELECT ST_PointOnSurface(g.geom) FROM grid_cell g WHERE g.code = c.grid_code),
                                         ST_SnapToGrid(c.geom, 0.001)) AS geom) rough`;
 
+  /** The channel a key names; an unknown or revoked key is audited as a failed machine login and refused. */
+  const channelOf = async (key: string, req: Request) => {
+    const channel = await channelByKey(db, key);
+    if (channel) return channel;
+    await auditMachineLoginFailure(identityOf(deps), {
+      channel: 'open311',
+      principal: 'api_key',
+      reason: 'unknown or revoked api_key',
+      ...origin(req),
+    });
+    throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
+  };
+
   /**
    * The channel a read is made for: the one whose key comes in `X-Api-Key` (or GeoReport's `api_key` parameter);
    * null for the public. A key that is sent but not valid is refused rather than read as anonymous.
@@ -149,17 +162,7 @@ function open311Routes({ db, cases }: ReadyState, deps: AppDeps): Router {
     const key = req.get('X-Api-Key') ?? query;
     if (key === undefined) return null;
     if (!key || key.length > 200) throw new AppError('bad_request', 'api_key must be a channel key issued by the city');
-    const channel = await channelByKey(db, key);
-    if (!channel) {
-      await auditMachineLoginFailure(identityOf(deps), {
-        channel: 'open311',
-        principal: 'api_key',
-        reason: 'unknown or revoked api_key',
-        ...origin(req),
-      });
-      throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
-    }
-    return channel.id;
+    return (await channelOf(key, req)).id;
   };
 
   r.get(
@@ -223,16 +226,7 @@ function open311Routes({ db, cases }: ReadyState, deps: AppDeps): Router {
       const apiKey = (body as { api_key?: unknown }).api_key;
       if (typeof apiKey !== 'string' || !apiKey)
         throw new AppError('bad_request', 'api_key is required: ask the city for a channel key');
-      const channel = await channelByKey(db, apiKey);
-      if (!channel) {
-        await auditMachineLoginFailure(identityOf(deps), {
-          channel: 'open311',
-          principal: 'api_key',
-          reason: 'unknown or revoked api_key',
-          ...origin(req),
-        });
-        throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
-      }
+      const channel = await channelOf(apiKey, req);
       const input = parseInput(open311PostInput, body);
       if (input.jurisdiction_id && input.jurisdiction_id !== 'harbin') {
         throw new AppError('not_found', `jurisdiction_id "${input.jurisdiction_id}" is not served here (use "harbin")`);

@@ -9,13 +9,7 @@ import {
   type IssuedApiToken,
 } from '../../../contracts/identity';
 import { call, messageOf } from '../api/http';
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
-
-function statusOf(t: ApiTokenSummary): string {
-  if (t.revokedAt) return '已撤销';
-  return Date.parse(t.expiresAt) <= Date.now() ? '已过期' : '有效';
-}
+import { TokenTable } from './TokenTable';
 
 /**
  * API 令牌: read-only credentials for GIS clients (QGIS, ogrinfo) on the OGC API and vector tiles, acting with the
@@ -109,43 +103,9 @@ export function ApiTokensDialog({ onClose }: { onClose: () => void }) {
             {error}
           </p>
         )}
-        <table className="token-table">
-          <thead>
-            <tr>
-              <th>用途</th>
-              <th>签发时间</th>
-              <th>到期</th>
-              <th>最近使用</th>
-              <th>状态</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {tokens?.map((t) => (
-              <tr key={t.id}>
-                <td>{t.label}</td>
-                <td>{when(t.createdAt)}</td>
-                <td>{when(t.expiresAt)}</td>
-                <td>{when(t.lastUsedAt)}</td>
-                <td>{statusOf(t)}</td>
-                <td>
-                  {statusOf(t) === '有效' && (
-                    <button type="button" onClick={() => void revoke(t.id)}>
-                      撤销
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-            {tokens?.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  尚未签发令牌
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+        {tokens && (
+          <TokenTable tokens={tokens} onRevoke={(t) => void revoke(t.id)} className="token-table" emptyText="尚未签发令牌" />
+        )}
       </div>
     </div>,
     document.body,
