@@ -1,23 +1,20 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { io as connect } from 'socket.io-client';
 import request from 'supertest';
 import type { TileInvalidation } from '../../contracts/realtime';
-import { attachRealtime, type Realtime } from '../../gateway/realtime/server';
 import { TILE_LAYERS_BY_ID, tilesDrawingPoint } from '../../geo/tiles';
 import { createCaseTestApp, reportCase, type CaseTestApp } from '../support/cases';
 import { freshIp } from '../support/identity';
 import { WallClient, type WallSocket } from '../support/realtime';
+import { listenWithRealtime, type ListeningApp } from '../support/listen';
 
 /**
  * City-management cases as a planners' layer: the `cases` collection (without descriptions or reporters), its
  * aggregation per unit and its live tiles, announced when a case is reported.
  */
 let t: CaseTestApp;
-let server: Server;
-let realtime: Realtime;
+let gateway: ListeningApp;
 let url: string;
 const sockets: WallSocket[] = [];
 const clients: WallClient[] = [];
@@ -26,18 +23,14 @@ const reported: { id: number; lon: number; lat: number }[] = [];
 
 beforeAll(async () => {
   t = await createCaseTestApp();
-  server = createServer(t.app);
-  realtime = attachRealtime(server, t.deps);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway = await listenWithRealtime(t.app, t.deps);
+  url = gateway.url;
   since = new Date(Date.now() - 1000);
 }, 180_000);
 afterAll(async () => {
   for (const s of sockets) s.close();
   for (const c of clients) c.close();
-  await realtime.close();
-  server.closeAllConnections();
-  server.close();
+  await gateway.close();
   await t.close();
 });
 

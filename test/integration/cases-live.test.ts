@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { CaseListResponse } from '../../contracts/cases';
-import { attachRealtime, type Realtime } from '../../gateway/realtime/server';
 import { caseEvent, createCaseTestApp, reportCase, type CaseTestApp } from '../support/cases';
 import { WallClient } from '../support/realtime';
+import { listenWithRealtime, type ListeningApp } from '../support/listen';
 
 /**
  * Cases reach walls and consoles live: a client subscribed to the `cases` layer after a list snapshot receives
@@ -12,23 +10,18 @@ import { WallClient } from '../support/realtime';
  * subscribe to it.
  */
 let t: CaseTestApp;
-let server: Server;
-let realtime: Realtime;
+let gateway: ListeningApp;
 let url: string;
 const clients: WallClient[] = [];
 
 beforeAll(async () => {
   t = await createCaseTestApp();
-  server = createServer(t.app);
-  realtime = attachRealtime(server, t.deps);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway = await listenWithRealtime(t.app, t.deps);
+  url = gateway.url;
 });
 afterAll(async () => {
   for (const c of clients) c.close();
-  await realtime.close();
-  server.closeAllConnections();
-  server.close();
+  await gateway.close();
   await t.close();
 });
 

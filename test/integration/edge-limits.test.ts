@@ -1,33 +1,27 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { ChannelKeyResponse } from '../../contracts/cases';
 import type { Ack } from '../../contracts/realtime';
 import { CALLER_LIMITS } from '../../gateway/auth/rate-limit';
-import { attachRealtime, type Realtime } from '../../gateway/realtime/server';
 import { createCaseTestApp, sampleJpeg, type CaseTestApp } from '../support/cases';
 import { createAccount, login } from '../support/identity';
+import { listenWithRealtime, type ListeningApp } from '../support/listen';
 
 /**
  * What the gateway tells caches about signed-in answers, and the per-caller limits on photo uploads, Open311
  * submissions and socket events.
  */
 let t: CaseTestApp;
-let server: Server;
-let realtime: Realtime;
+let gateway: ListeningApp;
 let url: string;
 
 beforeAll(async () => {
   t = await createCaseTestApp();
-  server = createServer(t.app);
-  realtime = attachRealtime(server, t.deps);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway = await listenWithRealtime(t.app, t.deps);
+  url = gateway.url;
 });
 afterAll(async () => {
-  await realtime.close();
-  await new Promise((r) => server.close(r));
+  await gateway.close();
   await t.close();
 });
 

@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { RoleId } from '../../contracts/identity';
 import { CLIENT_EVENTS, type Ack } from '../../contracts/realtime';
-import { attachRealtime, type Realtime } from '../../gateway/realtime/server';
 import { ROOT } from '../support/env';
 import type { ChannelKeyResponse } from '../../contracts/cases';
 import type { FeedAck } from '../../contracts/incidents';
 import { createCaseTestApp, reportCase, sampleJpeg, type CaseTestApp } from '../support/cases';
 import { freshScene, postFeed, report } from '../support/feeds';
 import { createAccount, freshIp, login } from '../support/identity';
+import { listenWithRealtime, type ListeningApp } from '../support/listen';
 
 /**
  * Hostile input at every door: each HTTP route of data/policy.json and each client→server socket event receives
@@ -108,8 +106,7 @@ const DEPARTMENT: Record<(typeof ROLE_ORDER)[number], string> = {
 };
 
 let t: CaseTestApp;
-let server: Server;
-let realtime: Realtime;
+let gateway: ListeningApp;
 let url: string;
 const cookies = new Map<string, string>();
 
@@ -186,14 +183,11 @@ async function health(): Promise<{ status: number; state: unknown }> {
 
 beforeAll(async () => {
   t = await createCaseTestApp();
-  server = createServer(t.app);
-  realtime = attachRealtime(server, t.deps);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway = await listenWithRealtime(t.app, t.deps);
+  url = gateway.url;
 });
 afterAll(async () => {
-  await realtime.close();
-  await new Promise((r) => server.close(r));
+  await gateway.close();
   await t.close();
 });
 
