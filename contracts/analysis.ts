@@ -35,9 +35,12 @@ export type BufferInput = z.infer<typeof bufferInput>;
 export const serviceAreaInput = z.strictObject({
   lon: number('lon'),
   lat: number('lat'),
-  minutes: number('minutes').refine((v) => v >= 1 && v <= SERVICE_AREA_MAX_MINUTES, {
-    message: `minutes must be between 1 and ${SERVICE_AREA_MAX_MINUTES}`,
-  }),
+  // A person types the minutes into the planner's form: the message is theirs (Chinese), shown beside the field.
+  minutes: z
+    .number({ error: `驾车时间须为 1 到 ${SERVICE_AREA_MAX_MINUTES} 分钟` })
+    .refine((v) => Number.isFinite(v) && v >= 1 && v <= SERVICE_AREA_MAX_MINUTES, {
+      message: `驾车时间须为 1 到 ${SERVICE_AREA_MAX_MINUTES} 分钟`,
+    }),
 });
 export type ServiceAreaInput = z.infer<typeof serviceAreaInput>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYSTEM_MODES } from './incidents';
 
 /**
  * Identity and access contracts shared by the gateway and the web client. Role ids are fixed here so both
@@ -83,6 +84,8 @@ export const sessionUserSchema = z.object({
   gridScope: z.array(z.string()),
   mustChangePassword: z.boolean(),
   actions: z.array(z.string()),
+  /** The actions in each system mode (some grants change with the mode, data/policy.json `modes`). */
+  actionsByMode: z.partialRecord(z.enum(SYSTEM_MODES), z.array(z.string())).optional(),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
@@ -234,13 +237,22 @@ export const auditEventViewSchema = z.object({
 export type AuditEventView = z.infer<typeof auditEventViewSchema>;
 
 export const auditQuerySchema = z.object({
-  user: z.string().max(64).optional(),
-  action: z.string().max(64).optional(),
-  outcome: z.enum(AUDIT_OUTCOMES).optional(),
-  from: z.iso.datetime({ offset: true, error: 'from must be an ISO 8601 date-time' }).optional(),
-  to: z.iso.datetime({ offset: true, error: 'to must be an ISO 8601 date-time' }).optional(),
-  beforeSeq: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  user: z.string().max(64, '用户（登录名前缀）最多 64 个字符').optional(),
+  action: z.string().max(64, '操作最多 64 个字符').optional(),
+  outcome: z.enum(AUDIT_OUTCOMES, { error: `结果须为 ${AUDIT_OUTCOMES.join('、')} 之一` }).optional(),
+  from: z.iso.datetime({ offset: true, error: '开始时间须为带时区的 ISO 8601 时间，如 2026-12-07T08:00:00+08:00' }).optional(),
+  to: z.iso.datetime({ offset: true, error: '结束时间须为带时区的 ISO 8601 时间，如 2026-12-07T18:00:00+08:00' }).optional(),
+  beforeSeq: z.coerce
+    .number({ error: 'beforeSeq 须为正整数' })
+    .int('beforeSeq 须为正整数')
+    .positive('beforeSeq 须为正整数')
+    .optional(),
+  limit: z.coerce
+    .number({ error: '每页条数须为 1 到 500 的整数' })
+    .int('每页条数须为 1 到 500 的整数')
+    .min(1, '每页条数须为 1 到 500 的整数')
+    .max(500, '每页条数须为 1 到 500 的整数')
+    .default(100),
 });
 export type AuditQuery = z.input<typeof auditQuerySchema>;
 
@@ -272,15 +284,15 @@ export const MAX_API_TOKEN_DAYS = 365;
 export const createApiTokenSchema = z
   .object({
     label: z
-      .string({ error: 'label is required: what the token is for, e.g. "QGIS 规划科"' })
+      .string({ error: '请填写令牌用途，如“QGIS 规划科”' })
       .trim()
-      .min(1, 'label must not be empty')
-      .max(60, 'label is at most 60 characters'),
+      .min(1, '请填写令牌用途，如“QGIS 规划科”')
+      .max(60, '令牌用途最多 60 个字符'),
     days: z
-      .number({ error: `days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}` })
-      .int(`days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}`)
-      .min(1, `days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}`)
-      .max(MAX_API_TOKEN_DAYS, `days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}`)
+      .number({ error: `有效天数须为 1 到 ${MAX_API_TOKEN_DAYS} 的整数` })
+      .int(`有效天数须为 1 到 ${MAX_API_TOKEN_DAYS} 的整数`)
+      .min(1, `有效天数须为 1 到 ${MAX_API_TOKEN_DAYS} 的整数`)
+      .max(MAX_API_TOKEN_DAYS, `有效天数须为 1 到 ${MAX_API_TOKEN_DAYS} 的整数`)
       .default(90),
   })
   .strict();

@@ -1,6 +1,14 @@
 import { z } from 'zod';
+import type { Siren, SirenCommandSummary } from './airdefense';
 import type { CaseSummary } from './cases';
+import type { DutyHandover, DutyShift } from './duty';
 import type { NamedCode } from './geo';
+import type { EmergencyResponse, ResponseSuggestion, ResponseTask } from './responses';
+import { INCIDENT_CATEGORIES, UNIT_TYPES, type IncidentCategory, type UnitType } from './incident-codes';
+import type { Shelter } from './shelters';
+import type { PublicWarning } from './warnings';
+
+export { INCIDENT_CATEGORIES, UNIT_TYPES, type IncidentCategory, type UnitType };
 
 /**
  * Emergency command: agency feeds, fused incidents, their lifecycle, units and the system mode. Browser-safe:
@@ -19,28 +27,6 @@ export const FEED_SOURCE_LABELS: Record<FeedSource, string> = {
   airdefense: '人防',
   traffic: '交警',
 };
-
-/** The common incident categories every agency's own codes map onto. */
-export const INCIDENT_CATEGORIES = [
-  'crime',
-  'public_order',
-  'fire',
-  'explosion',
-  'hazmat',
-  'medical',
-  'injury',
-  'traffic_crash',
-  'congestion',
-  'road_closure',
-  'flood',
-  'waterlogging',
-  'gauge_alarm',
-  'air_raid',
-  'siren_fault',
-  'shelter',
-  'other',
-] as const;
-export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 
 export const INCIDENT_CATEGORY_LABELS: Record<IncidentCategory, string> = {
   crime: '刑事治安',
@@ -206,6 +192,11 @@ export interface Incident {
   unitIds: string[];
   /** Set when a drill (演练) mode was on when it opened. */
   drill: boolean;
+  /**
+   * The open incident of the same category nearby that the same agency had already reported when this one opened
+   * (疑似重复): fusion never merges one agency's reports, an operator may.
+   */
+  suspectedDuplicateOf: number | null;
 }
 
 export const incidentListQuery = z.object({
@@ -213,12 +204,14 @@ export const incidentListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(2000).default(500),
 });
 
-export const incidentIdParam = z.object({ id: z.coerce.number().int().positive('incident id is a positive integer') });
+export const incidentIdParam = z.object({
+  id: z.coerce.number({ error: '警情编号须为正整数' }).int('警情编号须为正整数').positive('警情编号须为正整数'),
+});
 
 export const incidentTransitionInput = z
   .object({
     action: z.enum(INCIDENT_ACTIONS.filter((a) => a !== 'dispatch') as [IncidentAction, ...IncidentAction[]], {
-      error: `action is one of ${INCIDENT_ACTIONS.filter((a) => a !== 'dispatch').join(', ')} (dispatch has its own endpoint)`,
+      error: `操作须为 ${INCIDENT_ACTIONS.filter((a) => a !== 'dispatch').join('、')} 之一（派遣另有接口）`,
     }),
     note: z.string().max(500).optional(),
   })
@@ -226,17 +219,16 @@ export const incidentTransitionInput = z
 
 export const dispatchInput = z
   .object({
-    unitIds: z.array(z.string().min(1).max(64)).min(1, 'choose at least one unit').max(20),
+    unitIds: z.array(z.string().min(1).max(64)).min(1, '请至少选择一个单位').max(20, '一次最多派遣 20 个单位'),
     note: z.string().max(500).optional(),
   })
   .strict();
 
 export const splitInput = z.object({ recordId: z.number().int().positive() }).strict();
-export const mergeInput = z.object({ incidentId: z.number().int().positive() }).strict();
+export const mergeInput = z
+  .object({ incidentId: z.number({ error: '须给出要并入的警情编号' }).int('警情编号须为正整数').positive('警情编号须为正整数') })
+  .strict();
 
-/** Units (police cars, fire engines, ambulances, inspectors): live tracks after Cursor-on-Target. */
-export const UNIT_TYPES = ['police_car', 'fire_engine', 'ambulance', 'traffic_police', 'rescue', 'inspector'] as const;
-export type UnitType = (typeof UNIT_TYPES)[number];
 export const UNIT_TYPE_LABELS: Record<UnitType, string> = {
   police_car: '警车',
   fire_engine: '消防车',
@@ -316,6 +308,21 @@ export interface ModeState {
   changedAt: string;
   /** The change-log sequence of this state. */
   seq: number;
+  /** A switch waiting for a second leader's confirmation (to real 战时), if any. */
+  pending?: ModeProposal | null;
+}
+
+/** A leader's proposal to switch the mode, waiting for another leader (modes.json `switchConfirmation`). */
+export interface ModeProposal {
+  id: string;
+  mode: SystemMode;
+  drill: boolean;
+  reason: string;
+  proposedBy: string;
+  proposedByName: string;
+  proposedAt: string;
+  /** Unconfirmed by then, it lapses. */
+  expiresAt: string;
 }
 
 export const modeChangeInput = z
@@ -341,6 +348,15 @@ export interface ModeProfile {
   dispatchRule: string;
   nonUrgentCases: 'normal' | 'auto_extend' | 'frozen';
   accent: string;
+  /** Switching to this mode (not as a drill when `exceptDrill`) needs a second leader within the limit; null: none. */
+  switchConfirmation?: { withinMinutes: number; exceptDrill: boolean } | null;
+  /** Orders to units / departments / response tasks count as overdue without a receipt after these; null: not shown. */
+  receipts?: { unitSeconds: number; departmentSeconds: number; taskSeconds: number } | null;
+  /** Invited to a standing conference while the mode lasts; null: none. */
+  standingConference?: {
+    title: string;
+    members: { departments: string[]; roles: string[]; usernames: string[] };
+  } | null;
 }
 
 /** Gauge reading (flood control, over MQTT). */
@@ -358,7 +374,8 @@ export interface GaugeReading {
 }
 
 /** One entry of the change log, as broadcast and as replayed on catch-up. */
-export type ChangeTopic = 'incident' | 'unit' | 'mode' | 'gauge' | 'case';
+export type ChangeTopic =
+  'incident' | 'unit' | 'mode' | 'gauge' | 'case' | 'siren' | 'warning' | 'response' | 'response_task' | 'duty' | 'shelter';
 export interface Change {
   seq: number;
   topic: ChangeTopic;
@@ -371,15 +388,47 @@ export interface Change {
   gauge?: GaugeReading;
   /** A city-management case (数字城管) after a report or workflow event. */
   case?: CaseSummary;
+  /** An air-raid siren (防空警报器) whose state changed, or a siren command (警报控制命令) that moved on. */
+  siren?: Siren;
+  sirenCommand?: SirenCommandSummary;
+  /** A public warning (预警) message after publishing, update, cancel or expiry. */
+  warning?: PublicWarning;
+  /** An emergency response (应急响应) after a declaration or level step, or a trigger's suggestion (启动建议). */
+  response?: EmergencyResponse;
+  suggestion?: ResponseSuggestion;
+  /** A department's response task after issue, a console action, a note or an overdue step. */
+  task?: ResponseTask;
+  /** A duty shift (值班班次) after it was added, changed or cancelled, or a handover note (交接班记录). */
+  dutyShift?: DutyShift;
+  dutyHandover?: DutyHandover;
+  /** A shelter (人防工程 / 应急避难场所) after registration, an opening change or an occupancy report. */
+  shelter?: Shelter;
 }
 
-export const CHANGE_LAYERS = ['incidents', 'units', 'gauges', 'cases'] as const;
+export const CHANGE_LAYERS = [
+  'incidents',
+  'units',
+  'gauges',
+  'cases',
+  'sirens',
+  'warnings',
+  'responses',
+  'response_tasks',
+  'duty',
+  'shelters',
+] as const;
 export type ChangeLayer = (typeof CHANGE_LAYERS)[number];
 export const TOPIC_LAYER: Record<ChangeTopic, ChangeLayer | null> = {
   incident: 'incidents',
   unit: 'units',
   gauge: 'gauges',
   case: 'cases',
+  siren: 'sirens',
+  warning: 'warnings',
+  response: 'responses',
+  response_task: 'response_tasks',
+  duty: 'duty',
+  shelter: 'shelters',
   mode: null,
 };
 

@@ -93,8 +93,25 @@ export const mediaStatusSchema = z.object({
 });
 export type MediaStatus = z.infer<typeof mediaStatusSchema>;
 
+/**
+ * Whether a camera's video can be had now, as the video service knows it: `live` (its ingest runs and RTP arrives),
+ * `standby` (no one watches; the source starts on demand), `offline` (its source failed, sends nothing, or no media
+ * worker runs), with the reason in Chinese when not online.
+ */
+const CAMERA_LINK_STATES = ['live', 'standby', 'offline'] as const;
+export const cameraLinkSchema = z.object({
+  online: z.boolean(),
+  state: z.enum(CAMERA_LINK_STATES),
+  reason: z.string().optional(),
+  /** When the state last changed to offline (ISO time), for an offline camera whose source failed. */
+  since: z.string().optional(),
+});
+export type CameraLink = z.infer<typeof cameraLinkSchema>;
+export const listedCameraSchema = cameraSchema.extend({ link: cameraLinkSchema });
+export type ListedCamera = z.infer<typeof listedCameraSchema>;
+
 export const cameraListSchema = z.object({
-  cameras: z.array(cameraSchema),
+  cameras: z.array(listedCameraSchema),
   presets: z.record(z.string(), videoPresetSchema),
   /** Whether live video can be served now, and why not. */
   video: mediaStatusSchema,
@@ -288,6 +305,8 @@ export interface ConferenceSummary {
   coHosts: string[];
   /** Whether the caller may moderate it (its convener, or a co-host the convener named). */
   moderator: boolean;
+  /** The standing conference of the mode (常设会商): open while the mode lasts, with the record's id. */
+  standing: boolean;
 }
 
 export interface ConferenceMember {
@@ -388,6 +407,8 @@ export interface ConferenceClientToServerEvents {
   'conference:mute': (req: z.input<typeof conferenceMuteSchema>, ack: AckFn<{ muted: number }>) => void;
   /** Lets a participant muted by a moderator speak again (it unmutes its microphone itself). */
   'conference:unmute': (req: z.input<typeof conferencePeerRefSchema>, ack: AckFn<{ peerId: string }>) => void;
+  /** Lowers a participant's raised hand (举手) without letting it speak. */
+  'conference:hand:lower': (req: z.input<typeof conferencePeerRefSchema>, ack: AckFn<{ peerId: string }>) => void;
   /** Convener only: names or takes back a co-host. */
   'conference:cohost': (req: z.input<typeof conferenceCohostSchema>, ack: AckFn<{ peerId: string; cohost: boolean }>) => void;
   'conference:remove': (req: z.input<typeof conferencePeerRefSchema>, ack: AckFn<{ peerId: string }>) => void;
@@ -412,6 +433,7 @@ export const CONFERENCE_CLIENT_EVENTS = [
   'conference:admit',
   'conference:mute',
   'conference:unmute',
+  'conference:hand:lower',
   'conference:cohost',
   'conference:remove',
   'conference:lock',
@@ -431,4 +453,6 @@ export interface ConferenceServerToClientEvents {
   'conference:removed': (info: { conferenceId: string; reason: string }) => void;
   /** The conference's worker died; its room was re-created: join again and produce/consume anew. */
   'conference:reconnect': (info: { conferenceId: string; reason: string }) => void;
+  /** The conference ended for everyone in it (a standing conference when its mode ends): leave the room. */
+  'conference:ended': (info: { conferenceId: string; reason: string }) => void;
 }

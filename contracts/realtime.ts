@@ -3,6 +3,7 @@ import type { AckFn } from './ack';
 import type { ErrorCode } from './errors';
 import type { SessionInfo, SessionUser } from './identity';
 import type { Change, ChangesCatchUp, ChangesSubscribe, ModeState } from './incidents';
+import type { InboxItem } from './notify';
 import {
   CONFERENCE_CLIENT_EVENTS,
   MEDIA_CLIENT_EVENTS,
@@ -46,6 +47,8 @@ export interface ServerToClientEvents extends MediaServerToClientEvents, Confere
    * sockets that joined the layer with `layer:subscribe`, so open maps re-fetch only these tiles.
    */
   'tiles:invalidate': (update: TileInvalidation) => void;
+  /** An in-app notification (通知) for this user has been delivered: the bell shows it. */
+  'notify:new': (item: InboxItem) => void;
 }
 
 /** Tile ids are `z/x/y` strings over the layer's whole zoom range; `seq` is the change-log sequence that caused it. */
