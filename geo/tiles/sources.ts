@@ -9,6 +9,7 @@ export const TILE_SOURCES = {
   district: { geometry: 'geom', columns: ['adcode', 'name', 'kind'] },
   street: { geometry: 'geom', columns: ['code', 'name', 'district_adcode', 'district_name'] },
   grid_cell: { geometry: 'geom', columns: ['code', 'street_code', 'community_code', 'district_adcode', 'owner'] },
+  grid_population_cell: { geometry: 'geom', columns: ['code', 'street_code', 'district_adcode', 'night', 'day', 'source'] },
   poi: { geometry: 'geom', columns: ['id', 'name', 'category', 'hotline'] },
   road: { geometry: 'geom', columns: ['id', 'name', 'highway', 'class_rank'] },
   base_railway: { geometry: 'geom', columns: ['id', 'name', 'kind'] },
