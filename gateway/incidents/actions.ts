@@ -176,7 +176,7 @@ export class IncidentActions {
   /** Folds another open incident into this one: its records and units move here and it is cancelled. */
   merge(id: number, otherId: number, actor: string): Promise<Incident> {
     return this.run(async (tx, touched) => {
-      if (id === otherId) throw new AppError('bad_request', 'an incident cannot be merged into itself');
+      if (id === otherId) throw new AppError('bad_request', '警情不能并入自身');
       const [a, b] = id < otherId ? [id, otherId] : [otherId, id];
       const sa = await lockIncident(tx, a);
       const sb = await lockIncident(tx, b);

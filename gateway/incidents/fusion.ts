@@ -123,3 +123,41 @@ export function fuse(
 }
 
 export const OPENING_REASON = '首报：附近无可合并的警情，新建警情';
+
+/** An open incident of the same category nearby that fusion passed over because the probe's agency already reported it. */
+export interface Lookalike {
+  incidentId: number;
+  source: FeedSource;
+  distanceM: number;
+  minutes: number;
+}
+
+/**
+ * The incident a new report most looks like among those fusion skipped for holding a record from the same agency:
+ * same category, within the distance and time window, scoring at or above the threshold. Such a report may be a
+ * second event or the agency's own duplicate; an operator decides (疑似重复), fusion does not.
+ */
+export function lookalike(
+  rules: FusionRules,
+  probe: FusionProbe,
+  candidates: readonly FusionCandidate[],
+  sourcesOf: (incidentId: number) => ReadonlySet<FeedSource>,
+): Lookalike | null {
+  let best: (Lookalike & { score: number }) | null = null;
+  for (const c of candidates) {
+    if (c.category !== probe.category || !sourcesOf(c.incidentId).has(probe.source)) continue;
+    const s = pairScore(rules, probe, c);
+    if (!s || s.score < rules.threshold) continue;
+    if (best && (s.score < best.score || (s.score === best.score && c.incidentId > best.incidentId))) continue;
+    best = { incidentId: c.incidentId, source: probe.source, distanceM: s.distanceM, minutes: s.minutes, score: s.score };
+  }
+  return best && { incidentId: best.incidentId, source: best.source, distanceM: best.distanceM, minutes: best.minutes };
+}
+
+/** The opening reason of a report that looks like incident `incidentId` (its final id) of its own agency. */
+export function lookalikeReason(l: Lookalike, incidentId: number): string {
+  return (
+    `首报：与${FEED_SOURCE_LABELS[l.source]}已报的同类警情 #${incidentId} 相距 ${Math.round(l.distanceM)} 米、` +
+    `相隔 ${l.minutes.toFixed(1)} 分钟，同一机构的报告不自动合并，新建警情并标为疑似重复`
+  );
+}

@@ -11,7 +11,15 @@ import type { Db, Queryable } from '../../geo/db/types';
 import { GroupCommit } from '../changes/group-commit';
 import type { ChangeHub } from '../changes/hub';
 import { appendChanges } from '../changes/log';
-import { fuse, OPENING_REASON, type FusionCandidate, type FusionRules } from './fusion';
+import {
+  fuse,
+  lookalike,
+  lookalikeReason,
+  OPENING_REASON,
+  type FusionCandidate,
+  type FusionRules,
+  type Lookalike,
+} from './fusion';
 import { loadIncidents, recomputeIncidents } from './store';
 
 /** A validated, normalised and located agency record on its way to the database. */
@@ -70,8 +78,8 @@ async function writeBatch(tx: Queryable, rules: FusionRules, items: IngestItem[]
 
   // Fuse in arrival order; records linked earlier in this batch are candidates for later ones.
   const linkedInBatch: FusionCandidate[] = [];
-  const links: { recordId: string; incidentId: number; score: number; reason: string }[] = [];
-  const opened: { index: number; recordId: string }[] = [];
+  const links: { recordId: string; incidentId: number; score: number; reason: string; lookalike?: Lookalike }[] = [];
+  const opened: { index: number; recordId: string; lookalike: Lookalike | null }[] = [];
   const pendingOpen = new Map<number, number>();
   let provisional = -1;
   for (const [k, i] of fresh.entries()) {
@@ -83,7 +91,9 @@ async function writeBatch(tx: Queryable, rules: FusionRules, items: IngestItem[]
       lat: it.place.lat,
       reportedAt: new Date(it.report.reportedAt),
     };
-    const match = fuse(rules, probe, [...candidates[k]!, ...linkedInBatch], (id) => sources.get(id) ?? new Set());
+    const near = [...candidates[k]!, ...linkedInBatch];
+    const sourcesOf = (id: number) => sources.get(id) ?? new Set<FeedSource>();
+    const match = fuse(rules, probe, near, sourcesOf);
     const recordId = inserted.get(keyOf(it.report.source, it.report.sourceId))!;
     let incidentId: number;
     if (match) {
@@ -91,9 +101,10 @@ async function writeBatch(tx: Queryable, rules: FusionRules, items: IngestItem[]
       links.push({ recordId, incidentId, score: match.score, reason: match.reason });
     } else {
       incidentId = provisional--;
+      const like = lookalike(rules, probe, near, sourcesOf);
       pendingOpen.set(incidentId, opened.length);
-      opened.push({ index: i, recordId });
-      links.push({ recordId, incidentId, score: 1, reason: OPENING_REASON });
+      opened.push({ index: i, recordId, lookalike: like });
+      links.push({ recordId, incidentId, score: 1, reason: OPENING_REASON, ...(like ? { lookalike: like } : {}) });
     }
     linkedInBatch.push({ ...probe, incidentId });
     sources.set(incidentId, new Set([...(sources.get(incidentId) ?? []), probe.source]));
@@ -111,6 +122,7 @@ async function writeBatch(tx: Queryable, rules: FusionRules, items: IngestItem[]
       tx,
       newIds,
       opened.map((o) => items[o.index]!),
+      opened.map((o) => (o.lookalike ? realId(o.lookalike.incidentId) : null)),
     );
   if (links.length) {
     await tx.query(
@@ -122,7 +134,7 @@ async function writeBatch(tx: Queryable, rules: FusionRules, items: IngestItem[]
         links.map((l) => l.recordId),
         links.map((l) => String(realId(l.incidentId))),
         links.map((l) => l.score),
-        links.map((l) => l.reason),
+        links.map((l) => (l.lookalike ? lookalikeReason(l.lookalike, realId(l.lookalike.incidentId)) : l.reason)),
       ],
     );
   }
@@ -266,13 +278,20 @@ async function fusionCandidates(
  * New incidents with their opening record's summary (`recomputeIncidents` then derives the rest), marked as drill
  * incidents while the system is in a drill.
  */
-async function insertIncidents(tx: Queryable, ids: number[], openers: IngestItem[]): Promise<void> {
+async function insertIncidents(
+  tx: Queryable,
+  ids: number[],
+  openers: IngestItem[],
+  duplicateOf: (number | null)[],
+): Promise<void> {
   await tx.query(
-    `INSERT INTO incident (id, category, priority, title, geom, located_via, first_reported_at, last_reported_at, drill)
+    `INSERT INTO incident (id, category, priority, title, geom, located_via, first_reported_at, last_reported_at, drill,
+                           suspected_duplicate_of)
      SELECT t.id, t.category, t.priority, t.title, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326), t.via, t.at, t.at,
-            (SELECT drill FROM system_mode WHERE id = 1)
-       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::timestamptz[])
-            AS t(id, category, priority, title, lon, lat, via, at)`,
+            (SELECT drill FROM system_mode WHERE id = 1), t.dup
+       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::timestamptz[],
+                   $9::bigint[])
+            AS t(id, category, priority, title, lon, lat, via, at, dup)`,
     [
       ids.map(String),
       openers.map((o) => o.report.category),
@@ -282,6 +301,7 @@ async function insertIncidents(tx: Queryable, ids: number[], openers: IngestItem
       openers.map((o) => o.place.lat),
       openers.map((o) => o.place.via),
       openers.map((o) => o.report.reportedAt),
+      duplicateOf.map((d) => (d === null ? null : String(d))),
     ],
   );
 }

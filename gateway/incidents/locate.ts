@@ -46,6 +46,26 @@ async function junctionOf(db: Queryable, address: string): Promise<{ lon: number
 }
 
 /**
+ * The point of a written address: where its two named roads meet, otherwise the best match of the address or one of
+ * its pieces against the city's names (at least MIN_GEOCODE_SCORE); null when nothing matches well enough.
+ */
+export async function geocodeAddress(
+  address: string,
+  geocoder: GeocodeService,
+  db: Queryable,
+): Promise<{ lon: number; lat: number } | null> {
+  let best: { lon: number; lat: number; score: number } | null = null;
+  const junction = await junctionOf(db, address);
+  if (junction) best = { ...junction, score: 1 };
+  for (const piece of best ? [] : addressPieces(address)) {
+    const hit = geocoder.search(piece, { limit: 1 }).candidates[0];
+    if (hit && hit.score >= MIN_GEOCODE_SCORE && (!best || hit.score > best.score)) best = hit;
+    if (best && best.score >= 0.7) break;
+  }
+  return best && { lon: best.lon, lat: best.lat };
+}
+
+/**
  * Where a report lies: its own WGS-84 point, or else its address — a junction of two named roads where they meet,
  * otherwise geocoded against the city's names; then district, street and grid cell from the unit grid. A point
  * outside Harbin, or an address no name matches, is refused.
@@ -64,14 +84,7 @@ export async function locateReport(
     via = 'reported';
   } else {
     if (!report.address) throw new FeedRejection('missing_location', 'the record has neither coordinates nor an address');
-    let best: { lon: number; lat: number; score: number } | null = null;
-    const junction = await junctionOf(db, report.address);
-    if (junction) best = { ...junction, score: 1 };
-    for (const piece of best ? [] : addressPieces(report.address)) {
-      const hit = geocoder.search(piece, { limit: 1 }).candidates[0];
-      if (hit && hit.score >= MIN_GEOCODE_SCORE && (!best || hit.score > best.score)) best = hit;
-      if (best && best.score >= 0.7) break;
-    }
+    const best = await geocodeAddress(report.address, geocoder, db);
     if (!best) {
       throw new FeedRejection('missing_location', `the address "${report.address}" matches no place, road or landmark of Harbin`);
     }

@@ -31,11 +31,20 @@ interface IncidentRow {
   created_at: Date | string;
   updated_at: Date | string;
   drill: boolean;
+  suspected_duplicate_of: string | number | null;
 }
 
 interface RecordRow extends Omit<
   IncidentRow,
-  'id' | 'status' | 'sources' | 'first_reported_at' | 'last_reported_at' | 'created_at' | 'updated_at' | 'drill'
+  | 'id'
+  | 'status'
+  | 'sources'
+  | 'first_reported_at'
+  | 'last_reported_at'
+  | 'created_at'
+  | 'updated_at'
+  | 'drill'
+  | 'suspected_duplicate_of'
 > {
   id: string;
   incident_id: string;
@@ -69,7 +78,7 @@ const named = (code: string | null, name: string | null) => (code && name ? { co
 
 export const INCIDENT_COLUMNS = `i.id, i.status, i.category, i.priority, i.title, i.sources, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat,
   i.district_code, i.district_name, i.street_code, i.street_name, i.grid_code, i.located_via,
-  i.first_reported_at, i.last_reported_at, i.created_at, i.updated_at, i.drill`;
+  i.first_reported_at, i.last_reported_at, i.created_at, i.updated_at, i.drill, i.suspected_duplicate_of`;
 
 const RECORD_COLUMNS = `r.id, r.incident_id, r.source, r.source_id, r.category, r.priority, r.native_priority, r.title, r.description,
   r.reported_at, r.coord_system, r.address, r.casualties, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat, r.district_code,
@@ -137,6 +146,7 @@ export async function loadIncidents(db: Queryable, ids: readonly number[]): Prom
         })),
         unitIds: (unitsBy.get(String(r.id)) ?? []).map((u) => u.id),
         drill: r.drill,
+        suspectedDuplicateOf: r.suspected_duplicate_of === null ? null : Number(r.suspected_duplicate_of),
       },
     ];
   });
