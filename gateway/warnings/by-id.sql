@@ -1,0 +1,1 @@
+SELECT * FROM public_warning_wire WHERE id = $1::uuid
