@@ -4,7 +4,9 @@ import type { Db } from '../../geo/db/types';
 import { HeadWitness } from '../audit/head-witness';
 import { loadAuditKey, type AuditKey } from '../audit/key';
 import { AuditWriter } from '../audit/writer';
+import type { ChangeHub } from '../changes/hub';
 import type { Config } from '../config';
+import { CurrentMode } from '../modes/current';
 import { loadPolicy } from '../policy/load';
 import type { Policy } from '../policy/policy';
 import { LockoutStore } from './lockout';
@@ -19,6 +21,8 @@ export interface Identity {
   readonly config: Config;
   readonly log: Logger;
   readonly policy: Policy;
+  /** The system mode the policy decides in (for actions whose grants change with the mode). */
+  readonly mode: CurrentMode;
   readonly key: AuditKey;
   readonly audit: AuditWriter;
   /** The audit chain's head, written outside the database (DATA_DIR) after appends. */
@@ -40,7 +44,7 @@ export interface IdentityOptions {
   config: Config;
   log: Logger;
   /** The start-up gate (gateway/deps.ts `Readiness`): its `db()` answers 503 until the database is ready. */
-  readiness: { db(): Db };
+  readiness: { db(): Db; changes?: ChangeHub };
   now?: () => Date;
   policy?: Policy;
   key?: AuditKey;
@@ -63,6 +67,7 @@ export function createIdentity(opts: IdentityOptions): Identity {
     config: opts.config,
     log: opts.log,
     policy,
+    mode: new CurrentMode(db, opts.readiness.changes),
     key,
     audit,
     witness,

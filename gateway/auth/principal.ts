@@ -38,5 +38,6 @@ export function sessionUser(p: Principal, policy: Policy): SessionUser {
     gridScope: p.gridScope,
     mustChangePassword: p.mustChangePassword,
     actions: policy.actionsFor(p),
+    actionsByMode: policy.actionsByMode(p),
   };
 }

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import type { PolicyActions } from '../../contracts/audit';
 import { changePasswordSchema, loginRequestSchema, type LoginResponse, type SessionProbe } from '../../contracts/identity';
 import { endCredentialsIn } from './credentials';
 import { clearSessionCookie, readCookie, setSessionCookie } from './cookie';
@@ -76,6 +77,12 @@ export function authRoutes(deps: AppDeps): Router {
   r.get('/auth/me', (req, res) => {
     const p = principalOf(req);
     const out: LoginResponse = { user: sessionUser(p, identity.policy), session: sessionInfo(p) };
+    res.json(out);
+  });
+
+  /** The policy's actions in words, with who may perform each: what a page the role may not open says it needs. */
+  r.get('/auth/actions', (_req, res) => {
+    const out: PolicyActions = { actions: identity.policy.actionViews() };
     res.json(out);
   });
 

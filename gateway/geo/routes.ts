@@ -6,6 +6,7 @@ import { basemapRoutes } from './basemap';
 import { facilitiesRoutes } from './facilities';
 import { geocodeRoutes } from './geocode';
 import { locateRoutes } from './locate';
+import { ogcTilesRoutes } from './ogc-tiles';
 import { routingRoutes } from './routing';
 import { tileJsonRoutes, tileRoutes } from './tiles';
 
@@ -28,14 +29,15 @@ export const geoCapability: Capability = {
 };
 
 /**
- * The map at the root: the offline basemap archives and the tile layers' TileJSON (from the first request), and the
- * vector tiles rendered from the database.
+ * The map at the root: the offline basemap (archives, XYZ tiles and its style), the tile layers' TileJSON and their
+ * OGC API – Tiles description (from the first request), and the vector tiles rendered from the database.
  */
 export const mapCapability: Capability = {
   name: 'map',
   boot: (deps) =>
     Router()
       .use(basemapRoutes(deps))
-      .use(tileJsonRoutes(identityOf(deps))),
+      .use(tileJsonRoutes(identityOf(deps)))
+      .use(ogcTilesRoutes(identityOf(deps))),
   ready: { paths: ['/tiles'], routes: ({ db }, deps) => tileRoutes(db, identityOf(deps)) },
 };

@@ -1,4 +1,7 @@
 import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { HARBIN_BOUNDS } from '../../contracts/geo';
+import { CATALOG_BY_ID } from '../../geo/catalog/layers';
+import type { PropertyType } from '../../geo/ogc/cql2/schema';
 import { renderTile, TILE_LAYERS, TILE_LAYERS_BY_ID, tilePathSchema, type TileLayerDef } from '../../geo/tiles';
 import type { Db } from '../../geo/db/types';
 import type { Identity } from '../auth/identity';
@@ -20,6 +23,26 @@ function knownLayer(id: string): TileLayerDef {
 /** Absolute tile URL template for TileJSON: MapLibre does not resolve relative URLs inside a TileJSON document. */
 function tileUrlTemplate(req: Request, layer: TileLayerDef): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}/tiles/${layer.id}/{z}/{x}/{y}.mvt`;
+}
+
+/** Where tiles may have features: the city's administrative extent, as TileJSON `bounds` (west, south, east, north). */
+const TILE_BOUNDS = [HARBIN_BOUNDS.west, HARBIN_BOUNDS.south, HARBIN_BOUNDS.east, HARBIN_BOUNDS.north];
+
+/** TileJSON's names for the MVT value types of the catalogue's property types. */
+const FIELD_TYPES: Record<PropertyType, 'Number' | 'Boolean' | 'String'> = {
+  integer: 'Number',
+  number: 'Number',
+  boolean: 'Boolean',
+  string: 'String',
+  timestamp: 'String',
+  date: 'String',
+  geometry: 'String',
+};
+
+/** Each tile property with its TileJSON type, from the catalogue entry's column types. */
+function fieldTypes(layer: TileLayerDef): Record<string, 'Number' | 'Boolean' | 'String'> {
+  const columns = new Map((CATALOG_BY_ID.get(layer.id)?.properties ?? []).map((p) => [p.column ?? p.name, p.type]));
+  return Object.fromEntries(layer.properties.map((p) => [p, FIELD_TYPES[columns.get(p) ?? 'string']]));
 }
 
 /**
@@ -84,6 +107,7 @@ export function tileJsonRoutes(identity: Identity): Router {
     if (!match) throw new AppError('invalid_tile', `expected ${TILE_PATTERN} or /tiles/{layer}.json; got ${req.path}`);
     const layer = knownLayer(match[1] ?? '');
     await authorizeLayerRead(identity, req, res, layer, 'tiles.read');
+    const entry = CATALOG_BY_ID.get(layer.id);
     res.set('Cache-Control', layer.live ? 'private, max-age=300' : 'public, max-age=300');
     res.json({
       tilejson: '3.0.0',
@@ -92,12 +116,15 @@ export function tileJsonRoutes(identity: Identity): Router {
       tiles: [tileUrlTemplate(req, layer)],
       minzoom: layer.minzoom,
       maxzoom: layer.maxzoom,
+      bounds: TILE_BOUNDS,
+      ...(entry ? { attribution: entry.source, description: entry.description } : {}),
       vector_layers: [
         {
           id: layer.id,
+          ...(entry ? { description: entry.title } : {}),
           minzoom: layer.minzoom,
           maxzoom: layer.maxzoom,
-          fields: Object.fromEntries(layer.properties.map((p) => [p, 'String'])),
+          fields: fieldTypes(layer),
         },
       ],
     });

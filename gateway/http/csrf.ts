@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { OPEN311_PATHS } from '../../contracts/cases';
+import { OPEN311_POST_PATHS } from '../../contracts/cases';
 import { readCookie } from '../auth/cookie';
 import { originMatches } from '../realtime/origin';
 import { AppError } from './errors';
@@ -12,10 +12,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * nothing; their body formats are fixed by their senders (raw signed bytes, GeoReport v2 forms).
  */
 const machineEndpoint = (req: Request) =>
-  (req.method === 'POST' && req.path.startsWith('/api/feeds/')) || (req.method === 'POST' && req.path === OPEN311_PATHS.requests);
+  (req.method === 'POST' && req.path.startsWith('/api/feeds/')) ||
+  (req.method === 'POST' && OPEN311_POST_PATHS.includes(req.path));
 
 /** The one upload route whose body is an image, raw or as a multipart form. */
-const photoUpload = (req: Request) => req.method === 'POST' && req.path === '/api/cases/photos';
+const photoUpload = (req: Request) =>
+  req.method === 'POST' && (req.path === '/api/cases/photos' || /^\/api\/responses\/tasks\/[^/]+\/photos$/.test(req.path));
 
 const originOf = (referer: string): string | null => {
   try {

@@ -1,6 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiErrorBody, ErrorCode } from '../../contracts';
+import { fieldProblems, installInputMessages } from '../../contracts/messages';
+
+// Every schema parsed on the server answers in Chinese where it has no message of its own (contracts/messages.ts).
+installInputMessages();
 
 /** HTTP status of every error code: the only place where that mapping lives. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -48,7 +52,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code:
 /** The error for input a schema refused: every problem, with its path. */
 export function inputError(error: z.ZodError, code: ErrorCode = 'bad_request'): AppError {
   const problems = error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-  return new AppError(code, problems.join('; '), { issues: problems });
+  return new AppError(code, problems.join('; '), { issues: problems, fields: fieldProblems(error) });
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -93,18 +97,3 @@ function isClientHttpError(err: unknown): err is { status: number; message: stri
   const { status, expose } = err as { status?: unknown; expose?: unknown };
   return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
 }
-
-/**
- * Errors raised before an Open311 route runs (edge checks, rate limits, its form parser), answered as GeoReport v2
- * errors: the status and `[{ code, description }]`. Anything else goes on to `errorHandler`.
- */
-export const geoReportErrorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
-  const status =
-    err instanceof AppError
-      ? STATUS[err.code]
-      : isClientHttpError(err) || isBodyParserError(err)
-        ? Number((err as { status?: unknown }).status)
-        : 0;
-  if (!(status >= 400 && status < 500) || res.headersSent) return next(err);
-  res.status(status).json([{ code: status, description: (err as Error).message }]);
-};

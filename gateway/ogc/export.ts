@@ -94,6 +94,8 @@ export async function sendExport(
     features: readonly GeoJsonFeature[];
     names: readonly string[];
     now: Date;
+    /** The CRS of the features' coordinates (east first), named in the file; 4326 by default. */
+    srid?: number;
     beforeSend: () => Promise<void>;
   },
 ): Promise<void> {
@@ -111,7 +113,8 @@ export async function sendExport(
       src,
       JSON.stringify({ type: 'FeatureCollection', features: exportFeatures(opts.layer, opts.features, opts.names) }),
     );
-    await ogr2ogr(['-f', spec.driver, '-nln', opts.layer.id, ...spec.options, out, src], abort.signal, req);
+    const srs = opts.srid !== undefined && opts.srid !== 4326 ? ['-a_srs', `EPSG:${Math.trunc(opts.srid)}`] : [];
+    await ogr2ogr(['-f', spec.driver, '-nln', opts.layer.id, ...srs, ...spec.options, out, src], abort.signal, req);
     const size = (await stat(out).catch(() => null))?.size;
     if (size === undefined) {
       req.log?.error({ format: opts.format }, 'ogr2ogr reported success but wrote no file');

@@ -2,11 +2,11 @@ import type { CatalogLayer } from '../../geo/catalog/layers';
 import { filterSchemaOf } from '../../geo/catalog/layers';
 import type { Db, Queryable, SqlParam } from '../../geo/db/types';
 import { assertGeometriesValid, compileCql2, type Cql2Node } from '../../geo/ogc/cql2';
-import type { SortKey, TimeRange } from './params';
+import type { Bbox, SortKey, TimeRange } from './params';
 
 /** What an items request asks for, already validated against the layer. */
 export interface ItemsQuery {
-  bbox?: [number, number, number, number];
+  bbox?: Bbox;
   datetime?: TimeRange;
   filter?: Cql2Node;
   properties?: string[];
@@ -14,6 +14,17 @@ export interface ItemsQuery {
   limit: number;
   offset: number;
 }
+
+/**
+ * How geometries are written: in `srid` (stored ones are EPSG:4326), with the axes swapped when `flip` (EPSG order
+ * north first), rounded to `decimals`. The default is CRS84 at 7 decimals (about 1 cm).
+ */
+export interface GeometryOutput {
+  srid: number;
+  flip: boolean;
+  decimals: number;
+}
+export const CRS84_OUTPUT: GeometryOutput = { srid: 4326, flip: false, decimals: 7 };
 
 export interface GeoJsonFeature {
   type: 'Feature';
@@ -56,8 +67,15 @@ function whereOf(layer: CatalogLayer, q: ItemsQuery): { sql: string; params: Sql
     return `$${params.length}::${cast}`;
   };
   if (q.bbox) {
-    const [x0, y0, x1, y1] = q.bbox.map((v) => bind(v, 'float8'));
-    conds.push(`ST_Intersects(${col(layer.geometryColumn)}, ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326))`);
+    const [x0, y0, x1, y1] = q.bbox.box.map((v) => bind(v, 'float8'));
+    const srid = bind(q.bbox.srid, 'int4');
+    const envelope = `ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, ${srid})`;
+    // A box in another CRS is densified before it is reprojected, so its edges stay close to the box drawn there.
+    const box =
+      q.bbox.srid === 4326
+        ? envelope
+        : `ST_Transform(ST_Segmentize(${envelope}, GREATEST(${x1} - ${x0}, ${y1} - ${y0}, 1e-6) / 16.0), 4326)`;
+    conds.push(`ST_Intersects(${col(layer.geometryColumn)}, ${box})`);
   }
   if (q.datetime && layer.temporalColumn) {
     const t = col(layer.temporalColumn);
@@ -72,11 +90,20 @@ function whereOf(layer: CatalogLayer, q: ItemsQuery): { sql: string; params: Sql
   return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
-/** The selected columns: id, geometry as GeoJSON (7 decimals, about 1 cm) and the asked-for properties. */
-function selectOf(layer: CatalogLayer, names: readonly string[]): string {
+/** The geometry as GeoJSON text in the output CRS (catalogue SRIDs and decimals are integers, never request text). */
+function geometrySql(layer: CatalogLayer, out: GeometryOutput): string {
+  let g = col(layer.geometryColumn);
+  if (out.srid !== 4326) g = `ST_Transform(${g}, ${Math.trunc(out.srid)})`;
+  if (out.flip) g = `ST_FlipCoordinates(${g})`;
+  // Options 0: no `crs` member (the CRS is named by the Content-Crs header).
+  return `ST_AsGeoJSON(${g}, ${Math.trunc(out.decimals)}, 0)`;
+}
+
+/** The selected columns: id, geometry as GeoJSON and the asked-for properties. */
+function selectOf(layer: CatalogLayer, names: readonly string[], out: GeometryOutput): string {
   const cols = [
     `${col(layer.idColumn)}::text AS "__id"`,
-    `ST_AsGeoJSON(${col(layer.geometryColumn)}, 7) AS "__geometry"`,
+    `${geometrySql(layer, out)} AS "__geometry"`,
     ...names.map((n, i) => `${valueSql(layer, n)} AS "p${i}"`),
   ];
   return cols.join(', ');
@@ -113,6 +140,7 @@ export async function queryItems(
   db: Db,
   layer: CatalogLayer,
   q: ItemsQuery,
+  out: GeometryOutput = CRS84_OUTPUT,
 ): Promise<{ features: GeoJsonFeature[]; numberMatched: number }> {
   const names = q.properties ?? layer.properties.map((p) => p.name);
   const where = whereOf(layer, q);
@@ -127,7 +155,7 @@ export async function queryItems(
     const [count] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n ${from} ${where.sql}`, where.params);
     const n = where.params.length;
     const rows = await tx.query(
-      `SELECT ${selectOf(layer, names)} ${from} ${where.sql} ORDER BY ${order} LIMIT $${n + 1}::int OFFSET $${n + 2}::int`,
+      `SELECT ${selectOf(layer, names, out)} ${from} ${where.sql} ORDER BY ${order} LIMIT $${n + 1}::int OFFSET $${n + 2}::int`,
       [...where.params, q.limit, q.offset],
     );
     return { features: rows.map((r) => toFeature(layer, names, r)), numberMatched: Number(count?.n ?? 0) };
@@ -135,13 +163,18 @@ export async function queryItems(
 }
 
 /** One feature by id, or null. Ids that cannot be an id of the layer (e.g. letters for a numeric id) find nothing. */
-export async function queryItem(db: Db, layer: CatalogLayer, featureId: string): Promise<GeoJsonFeature | null> {
+export async function queryItem(
+  db: Db,
+  layer: CatalogLayer,
+  featureId: string,
+  out: GeometryOutput = CRS84_OUTPUT,
+): Promise<GeoJsonFeature | null> {
   if (layer.idType === 'integer' && !/^\d{1,18}$/.test(featureId)) return null;
   const names = layer.properties.map((p) => p.name);
   const cast = layer.idType === 'integer' ? 'bigint' : 'text';
   return withTimeout(db, async (tx) => {
     const [row] = await tx.query(
-      `SELECT ${selectOf(layer, names)} FROM ${ident(layer.table)} ${ALIAS} WHERE ${col(layer.idColumn)} = $1::${cast}`,
+      `SELECT ${selectOf(layer, names, out)} FROM ${ident(layer.table)} ${ALIAS} WHERE ${col(layer.idColumn)} = $1::${cast}`,
       [featureId],
     );
     return row ? toFeature(layer, names, row) : null;

@@ -1,6 +1,8 @@
 import type { Request } from 'express';
 import type { CatalogLayer } from '../../geo/catalog/layers';
 import { CRS84 } from '../../geo/catalog/layers';
+import type { Cql2Node, PropertySchema } from '../../geo/ogc/cql2';
+import type { ScalarLiteral, ScalarOperand } from '../../geo/ogc/cql2/ast';
 import { AppError } from '../http/errors';
 
 export const DEFAULT_LIMIT = 100;
@@ -10,6 +12,22 @@ export const MAX_EXPORT_LIMIT = 100_000;
 /** Deep paging is a full scan; past this the client should narrow the query instead. */
 export const MAX_OFFSET = 1_000_000;
 const MAX_SORT_KEYS = 5;
+
+/** The parameters of an items request (the layer's queryables are accepted besides, see queryableParameters). */
+export const ITEMS_PARAMS = [
+  'f',
+  'crs',
+  'bbox',
+  'bbox-crs',
+  'datetime',
+  'limit',
+  'offset',
+  'properties',
+  'sortby',
+  'filter',
+  'filter-lang',
+  'filter-crs',
+] as const;
 
 /** A 400 naming the query parameter that was wrong. */
 export function invalidParameter(name: string, message: string): AppError {
@@ -70,23 +88,46 @@ export function parseItemsFormat(params: Map<string, string>): ItemsFormat {
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-/** `bbox=minLon,minLat,maxLon,maxLat` in CRS84. */
-export function parseBbox(raw: string | undefined): [number, number, number, number] | undefined {
+/** What parseBbox needs to know of the bbox's CRS (gateway/ogc/crs.ts). */
+export interface BboxCrs {
+  srid: number;
+  northFirst: boolean;
+  geographic: boolean;
+}
+
+/** A bbox as PostGIS takes it: x (east) before y (north), in `srid`. */
+export interface Bbox {
+  box: [number, number, number, number];
+  srid: number;
+}
+
+const CRS84_BBOX: BboxCrs = { srid: 4326, northFirst: false, geographic: true };
+
+/**
+ * `bbox`: four numbers in the axis order of `bbox-crs` (CRS84: minLon,minLat,maxLon,maxLat; EPSG:4490 and
+ * EPSG:4326: minLat,minLon,maxLat,maxLon; EPSG:4551: minNorthing,minEasting,maxNorthing,maxEasting).
+ */
+export function parseBbox(raw: string | undefined, crs: BboxCrs = CRS84_BBOX): Bbox | undefined {
   if (raw === undefined) return undefined;
   const parts = raw.split(',');
   if (parts.length === 6) throw invalidParameter('bbox', 'only a 2D bbox (4 numbers) is supported, not 6');
   if (parts.length !== 4) throw invalidParameter('bbox', `expected 4 comma-separated numbers, got ${quote(raw)}`);
   const n = parts.map((p) => (NUMBER.test(p.trim()) ? Number(p.trim()) : NaN));
   if (n.some((x) => !Number.isFinite(x))) throw invalidParameter('bbox', `expected 4 finite numbers, got ${quote(raw)}`);
-  const [x0, y0, x1, y1] = n as [number, number, number, number];
-  if ([x0, x1].some((x) => x < -180 || x > 180) || [y0, y1].some((y) => y < -90 || y > 90))
-    throw invalidParameter('bbox', 'longitudes must be within [-180, 180] and latitudes within [-90, 90] (CRS84)');
+  const [a0, b0, a1, b1] = n as [number, number, number, number];
+  const [x0, y0, x1, y1] = crs.northFirst ? [b0, a0, b1, a1] : [a0, b0, a1, b1];
+  if (crs.geographic && ([x0, x1].some((x) => x < -180 || x > 180) || [y0, y1].some((y) => y < -90 || y > 90)))
+    throw invalidParameter('bbox', 'longitudes must be within [-180, 180] and latitudes within [-90, 90]');
+  if (!crs.geographic && n.some((v) => Math.abs(v) > 1e8))
+    throw invalidParameter('bbox', 'projected coordinates must be within ±100,000 km');
   if (x0 > x1 || y0 > y1)
     throw invalidParameter(
       'bbox',
-      'give minLon,minLat,maxLon,maxLat with min ≤ max (boxes across the antimeridian are not supported)',
+      crs.northFirst
+        ? 'give minNorth,minEast,maxNorth,maxEast (latitude first for geographic CRS) with min ≤ max'
+        : 'give minLon,minLat,maxLon,maxLat with min ≤ max (boxes across the antimeridian are not supported)',
     );
-  return [x0, y0, x1, y1];
+  return { box: [x0, y0, x1, y1], srid: crs.srid };
 }
 
 /** `bbox-crs` / `filter-crs`: only CRS84 is offered. */
@@ -102,9 +143,21 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
   return n;
 }
 
-export const parseLimit = (raw: string | undefined) => parseInteger('limit', raw, DEFAULT_LIMIT, 1, MAX_LIMIT);
+/**
+ * `limit`: a positive integer; one above the maximum is answered with the maximum (OGC API – Features, /req/core/
+ * fc-limit-response-1: the server caps it, the client follows the `next` links).
+ */
+function parsePageSize(raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw invalidParameter('limit', `expected a positive integer, got ${quote(raw)}`);
+  const n = Number(raw);
+  if (n < 1) throw invalidParameter('limit', `must be at least 1, got ${n}`);
+  return Math.min(n, max);
+}
+
+export const parseLimit = (raw: string | undefined) => parsePageSize(raw, DEFAULT_LIMIT, MAX_LIMIT);
 /** `limit` of a download: the whole query (up to MAX_EXPORT_LIMIT) unless the client pages it. */
-export const parseExportLimit = (raw: string | undefined) => parseInteger('limit', raw, MAX_EXPORT_LIMIT, 1, MAX_EXPORT_LIMIT);
+export const parseExportLimit = (raw: string | undefined) => parsePageSize(raw, MAX_EXPORT_LIMIT, MAX_EXPORT_LIMIT);
 export const parseOffset = (raw: string | undefined) => parseInteger('offset', raw, 0, 0, MAX_OFFSET);
 
 /** A time range on the temporal column: `from` inclusive, `to` inclusive or (for whole days) exclusive. */
@@ -203,8 +256,103 @@ export function parseSortby(raw: string | undefined, layer: CatalogLayer): SortK
   });
 }
 
-/** `filter-lang`: only cql2-text (the default). */
+/**
+ * `filter-lang`: cql2-text (the default), or `cql-text`, the name of the draft that GDAL 3.6 and other older clients
+ * send; they write the subset that CQL2 text shares with it (comparisons, LIKE, IS NULL, AND/OR/NOT), so the same
+ * parser reads both.
+ */
+export const FILTER_LANGS = ['cql2-text', 'cql-text'] as const;
 export function parseFilterLang(raw: string | undefined): void {
-  if (raw !== undefined && raw !== 'cql2-text')
-    throw invalidParameter('filter-lang', `${quote(raw)} is not supported; only cql2-text is`);
+  if (raw !== undefined && !(FILTER_LANGS as readonly string[]).includes(raw))
+    throw invalidParameter('filter-lang', `${quote(raw)} is not supported; use ${FILTER_LANGS.join(' or ')}`);
+}
+
+/**
+ * The layer's properties that can be given as query parameters (`?category=police`): every allow-listed property
+ * except the geometry and any whose name is already a parameter of the items request.
+ */
+export function queryableParameters(layer: CatalogLayer, reserved: readonly string[]): PropertySchema[] {
+  return layer.properties.filter((p) => p.type !== 'geometry' && !reserved.includes(p.name));
+}
+
+/** One property given as a query parameter, as the CQL2 literal it equals. */
+function queryableLiteral(p: PropertySchema, raw: string): ScalarLiteral {
+  switch (p.type) {
+    case 'integer':
+      if (!/^[+-]?\d{1,15}$/.test(raw)) throw invalidParameter(p.name, `expected an integer, got ${quote(raw)}`);
+      return { kind: 'number', value: Number(raw) };
+    case 'number':
+      if (!NUMBER.test(raw) || !Number.isFinite(Number(raw)))
+        throw invalidParameter(p.name, `expected a number, got ${quote(raw)}`);
+      return { kind: 'number', value: Number(raw) };
+    case 'boolean':
+      if (raw !== 'true' && raw !== 'false') throw invalidParameter(p.name, `expected true or false, got ${quote(raw)}`);
+      return { kind: 'boolean', value: raw === 'true' };
+    case 'date':
+      if (!DATE.test(raw)) throw invalidParameter(p.name, `expected a date like 2024-05-01, got ${quote(raw)}`);
+      return { kind: 'string', value: raw };
+    case 'timestamp':
+      if (!DATE_TIME.test(raw))
+        throw invalidParameter(p.name, `expected an RFC 3339 date-time like 2024-05-01T08:00:00Z, got ${quote(raw)}`);
+      return { kind: 'string', value: raw };
+    case 'string':
+    case 'geometry':
+      // Strings (dates and timestamps above are ISO 8601 text, typed by the filter checker).
+      return { kind: 'string', value: raw };
+  }
+}
+
+/**
+ * Queryables given as query parameters (OGC API – Features Part 3, queryables-query-parameters): each one an
+ * equality, all of them and the `filter` together (AND). Undefined when none was given.
+ */
+export function queryableFilter(
+  params: Map<string, string>,
+  layer: CatalogLayer,
+  reserved: readonly string[],
+  filter: Cql2Node | undefined,
+): Cql2Node | undefined {
+  const equalities: Cql2Node[] = [];
+  for (const p of queryableParameters(layer, reserved)) {
+    const raw = params.get(p.name);
+    if (raw === undefined) continue;
+    equalities.push({ kind: 'compare', op: '=', left: { kind: 'property', name: p.name }, right: queryableLiteral(p, raw) });
+  }
+  if (equalities.length === 0) return filter;
+  const args = filter ? [...equalities, filter] : equalities;
+  return args.length === 1 ? args[0] : { kind: 'and', args };
+}
+
+/** GDAL 3.6 writes a date constant of `-where` as `'2024-05-01T'` (a date-time cut after the `T`). */
+const GDAL_DATE = /^(\d{4}-\d{2}-\d{2})T$/;
+
+function legacyOperand<T extends ScalarOperand>(op: T): T {
+  if (op.kind !== 'string') return op;
+  const m = GDAL_DATE.exec(op.value);
+  return m ? ({ kind: 'string', value: m[1]! } as T) : op;
+}
+
+/**
+ * A filter sent as `cql-text` (the draft's name, sent by GDAL 3.6) read as CQL2 text, with the one thing GDAL 3.6
+ * writes that CQL2 does not read: a date constant as `'2024-05-01T'`, taken as the date `'2024-05-01'`.
+ */
+export function legacyCqlText(node: Cql2Node): Cql2Node {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return { ...node, args: node.args.map(legacyCqlText) };
+    case 'not':
+      return { ...node, arg: legacyCqlText(node.arg) };
+    case 'compare':
+      return { ...node, left: legacyOperand(node.left), right: legacyOperand(node.right) };
+    case 'between':
+      return { ...node, value: legacyOperand(node.value), low: legacyOperand(node.low), high: legacyOperand(node.high) };
+    case 'in':
+      return { ...node, value: legacyOperand(node.value), list: node.list.map(legacyOperand) };
+    case 'like':
+    case 'isNull':
+    case 'spatial':
+    case 'const':
+      return node;
+  }
 }

@@ -10,10 +10,14 @@ import type { Capability } from '../http/capability';
 import { AppError } from '../http/errors';
 import { resolveRequestPrincipal } from '../policy/http';
 import { authorizeLayerRead, mayReadLayer } from '../policy/layer-access';
+import { contentCrs, CRS_URIS, parseOutputCrs, type OutputCrs } from './crs';
 import { ExportUnavailable, FILE_FORMATS, sendExport } from './export';
-import { queryItem, queryItems, type ItemsQuery } from './items';
+import { queryItem, queryItems, type GeometryOutput, type ItemsQuery } from './items';
+import { OPENAPI_TYPE, openApiDocument, openApiHtml, propertySchema } from './openapi';
 import {
   invalidParameter,
+  ITEMS_PARAMS,
+  legacyCqlText,
   parseExportLimit,
   parseItemsFormat,
   parseBbox,
@@ -25,17 +29,22 @@ import {
   parseOffset,
   parseProperties,
   parseSortby,
+  queryableFilter,
+  queryableParameters,
   queryParams,
 } from './params';
 
 const JSON_TYPE = 'application/json';
 const GEOJSON_TYPE = 'application/geo+json';
 const SCHEMA_TYPE = 'application/schema+json';
+/** The version of this API's definition (OpenAPI `info.version`). */
+const API_VERSION = '1.1.0';
 
 /** Only the classes implemented here (sortby is offered but its conformance class is still a draft: not claimed). */
 export const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter',
@@ -46,19 +55,8 @@ export const CONFORMANCE = [
   'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions',
 ];
 
-const ITEMS_PARAMS = [
-  'f',
-  'bbox',
-  'bbox-crs',
-  'datetime',
-  'limit',
-  'offset',
-  'properties',
-  'sortby',
-  'filter',
-  'filter-lang',
-  'filter-crs',
-] as const;
+/** GeoJSON geometries in `crs`, in its own axis order (OGC API – Features Part 2). */
+const geometryOutput = (crs: OutputCrs): GeometryOutput => ({ srid: crs.srid, flip: crs.northFirst, decimals: crs.decimals });
 
 /** Filter text kept in an export's audit row. */
 const AUDIT_FILTER_CHARS = 500;
@@ -128,7 +126,8 @@ async function collectionDoc(db: Db, req: Request, layer: CatalogLayer, identity
     license: layer.license,
     itemType: 'feature',
     geometryType: layer.geometryType,
-    crs: layer.crs,
+    // Every collection is served in each offered CRS (reprojected by PostGIS); stored in CRS84.
+    crs: CRS_URIS,
     storageCrs: CRS84,
     extent: {
       ...(meta.bbox ? { spatial: { bbox: [meta.bbox], crs: CRS84 } } : {}),
@@ -150,10 +149,11 @@ async function collectionDoc(db: Db, req: Request, layer: CatalogLayer, identity
 }
 
 /** The CQL2 filter of a request, parsed (checking and compiling happen with the layer's schema). */
-function parseFilter(raw: string | undefined): Cql2Node | undefined {
+function parseFilter(raw: string | undefined, lang: string | undefined): Cql2Node | undefined {
   if (raw === undefined) return undefined;
   if (raw.trim() === '') throw invalidParameter('filter', 'the filter is empty');
-  return parseCql2(raw);
+  const node = parseCql2(raw);
+  return lang === 'cql-text' ? legacyCqlText(node) : node;
 }
 
 /** A URL of the same items query with another offset, for next/prev links. */
@@ -213,6 +213,8 @@ function landingRoutes(identity: Identity): Router {
       description: '哈尔滨市基础地理数据与业务图层的 OGC API – Features 服务（GeoJSON，CQL2 文本过滤）。',
       links: [
         { href: b, rel: 'self', type: JSON_TYPE, title: '本文档' },
+        { href: `${b}/api`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'API 定义（OpenAPI 3.0）' },
+        { href: `${b}/api?f=html`, rel: 'service-doc', type: 'text/html', title: 'API 说明' },
         { href: `${b}/conformance`, rel: 'conformance', type: JSON_TYPE, title: '符合的标准类' },
         {
           href: `${b}/conformance`,
@@ -221,6 +223,12 @@ function landingRoutes(identity: Identity): Router {
           title: '符合的标准类',
         },
         { href: `${b}/collections`, rel: 'data', type: JSON_TYPE, title: '数据集合' },
+        {
+          href: `${b}/tiles`,
+          rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector',
+          type: JSON_TYPE,
+          title: '矢量瓦片集（OGC API – Tiles）',
+        },
         { href: `${b}/collections`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/data', type: JSON_TYPE, title: '数据集合' },
       ],
     });
@@ -234,24 +242,15 @@ function landingRoutes(identity: Identity): Router {
   r.get('/ogc/collections/:collectionId/queryables', async (req, res) => {
     parseFormat(queryParams(req, ['f']), false);
     const layer = await readableLayer(identity, req, res, req.params.collectionId);
-    const jsonType = { string: 'string', number: 'number', integer: 'integer', boolean: 'boolean' } as const;
     const properties: Record<string, unknown> = {
       geometry: {
         format: layer.geometryType === 'Geometry' ? 'geometry-any' : `geometry-${layer.geometryType.toLowerCase()}`,
         'x-ogc-role': 'primary-geometry',
       },
     };
-    for (const p of layer.properties) {
-      const schema =
-        p.type === 'timestamp'
-          ? { type: 'string', format: 'date-time' }
-          : p.type === 'date'
-            ? { type: 'string', format: 'date' }
-            : p.type === 'geometry'
-              ? { format: 'geometry-any' }
-              : { type: jsonType[p.type] };
-      properties[p.name] = p.title ? { title: p.title, ...schema } : schema;
-    }
+    for (const p of layer.properties)
+      properties[p.name] =
+        p.type === 'geometry' ? { ...(p.title ? { title: p.title } : {}), format: 'geometry-any' } : propertySchema(p);
     res.type(SCHEMA_TYPE).json({
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       $id: `${base(req)}/collections/${layer.id}/queryables`,
@@ -269,6 +268,22 @@ function landingRoutes(identity: Identity): Router {
 function collectionRoutes(db: Db, identity: Identity): Router {
   const r = Router();
 
+  r.get('/ogc/api', async (req, res) => {
+    const f = queryParams(req, ['f']).get('f');
+    if (f !== undefined && f !== 'json' && f !== 'html')
+      throw invalidParameter('f', `format ${JSON.stringify(f.slice(0, 60))} is not offered; use json or html`);
+    const principal = await principalOf(identity, req, res);
+    const visible = CATALOG.filter((l) => mayReadLayer(identity, principal, l));
+    const doc = openApiDocument(base(req), visible, API_VERSION);
+    if (f === 'html') {
+      res.type('text/html; charset=utf-8').send(openApiHtml(doc, `${base(req)}/api`));
+      return;
+    }
+    // Exactly the registered media type (JSON is UTF-8 by definition): some clients compare it as a string.
+    res.setHeader('Content-Type', OPENAPI_TYPE);
+    res.send(Buffer.from(JSON.stringify(doc)));
+  });
+
   r.get('/ogc/collections', async (req, res) => {
     parseFormat(queryParams(req, ['f']), false);
     const principal = await principalOf(identity, req, res);
@@ -276,7 +291,7 @@ function collectionRoutes(db: Db, identity: Identity): Router {
     const collections = await Promise.all(visible.map((l) => collectionDoc(db, req, l, identity)));
     res.type(JSON_TYPE).json({
       links: [{ href: `${base(req)}/collections`, rel: 'self', type: JSON_TYPE, title: '数据集合' }],
-      crs: [CRS84],
+      crs: CRS_URIS,
       collections,
     });
   });
@@ -289,28 +304,37 @@ function collectionRoutes(db: Db, identity: Identity): Router {
 
   r.get('/ogc/collections/:collectionId/items', async (req, res) => {
     // Parameters are checked before the collection's access: a malformed request is a 400 whoever sends it.
-    const params = queryParams(req, ITEMS_PARAMS);
+    // The layer's queryables are parameters too; an unknown collection is refused below, after its access check.
+    const known = CATALOG_BY_ID.get(req.params.collectionId);
+    const params = queryParams(req, [
+      ...ITEMS_PARAMS,
+      ...(known ? queryableParameters(known, ITEMS_PARAMS).map((p) => p.name) : []),
+    ]);
+    const queryables = [...params.keys()].filter((k) => !(ITEMS_PARAMS as readonly string[]).includes(k));
     const format = parseItemsFormat(params);
     const file = format === 'json' || format === 'geojson' ? null : format;
     const { layer, principal } = await readableLayerFor(identity, req, res, req.params.collectionId, format !== 'json');
-    parseCrs('bbox-crs', params.get('bbox-crs'));
+    const crs = parseOutputCrs('crs', params.get('crs'));
+    const bboxCrs = parseOutputCrs('bbox-crs', params.get('bbox-crs'));
     parseCrs('filter-crs', params.get('filter-crs'));
     parseFilterLang(params.get('filter-lang'));
     let q: ItemsQuery;
     try {
       q = {
-        bbox: parseBbox(params.get('bbox')),
+        bbox: parseBbox(params.get('bbox'), bboxCrs),
         datetime: parseDatetime(params.get('datetime'), layer),
         properties: parseProperties(params.get('properties'), layer),
         sortby: parseSortby(params.get('sortby'), layer),
         limit: file ? parseExportLimit(params.get('limit')) : parseLimit(params.get('limit')),
         offset: parseOffset(params.get('offset')),
-        filter: parseFilter(params.get('filter')),
+        filter: queryableFilter(params, layer, ITEMS_PARAMS, parseFilter(params.get('filter'), params.get('filter-lang'))),
       };
     } catch (err) {
       throw clientError(err, req);
     }
-    const result = await queryItems(db, layer, q).catch((err: unknown) => {
+    // Downloads keep the GIS axis order (east first) and name their CRS in the file; GeoJSON follows the CRS's own order.
+    const output: GeometryOutput = file ? { srid: crs.srid, flip: false, decimals: crs.decimals } : geometryOutput(crs);
+    const result = await queryItems(db, layer, q, output).catch((err: unknown) => {
       throw clientError(err, req);
     });
     // Every download (and an explicit f=geojson) is audited before a byte is sent: no audit row, no data.
@@ -327,7 +351,11 @@ function collectionRoutes(db: Db, identity: Identity): Router {
           features: result.features.length,
           numberMatched: result.numberMatched,
           ...(params.has('filter') ? { filter: params.get('filter')!.slice(0, AUDIT_FILTER_CHARS) } : {}),
-          ...(q.bbox ? { bbox: q.bbox } : {}),
+          ...(queryables.length
+            ? { queryables: Object.fromEntries(queryables.map((n) => [n, params.get(n)!.slice(0, 200)])) }
+            : {}),
+          ...(q.bbox ? { bbox: q.bbox.box, ...(q.bbox.srid !== 4326 ? { bboxSrid: q.bbox.srid } : {}) } : {}),
+          ...(crs.uri !== CRS84 ? { crs: crs.uri } : {}),
           ...(params.has('datetime') ? { datetime: params.get('datetime') } : {}),
           limit: q.limit,
           offset: q.offset,
@@ -343,6 +371,7 @@ function collectionRoutes(db: Db, identity: Identity): Router {
           features: result.features,
           names: q.properties ?? layer.properties.map((p) => p.name),
           now: identity.now(),
+          srid: crs.srid,
           beforeSend: async () => {
             await auditExport('ok');
           },
@@ -355,6 +384,7 @@ function collectionRoutes(db: Db, identity: Identity): Router {
       return;
     }
     if (format === 'geojson') await auditExport('ok');
+    res.setHeader('Content-Crs', contentCrs(crs));
     const links: Link[] = [
       { href: pageHref(req, layer, params, q.offset), rel: 'self', type: GEOJSON_TYPE, title: '本页' },
       { href: `${base(req)}/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
@@ -381,9 +411,11 @@ function collectionRoutes(db: Db, identity: Identity): Router {
   });
 
   r.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {
-    parseFormat(queryParams(req, ['f']), true);
+    const params = queryParams(req, ['f', 'crs']);
+    parseFormat(params, true);
+    const crs = parseOutputCrs('crs', params.get('crs'));
     const layer = await readableLayer(identity, req, res, req.params.collectionId);
-    const feature = await queryItem(db, layer, req.params.featureId);
+    const feature = await queryItem(db, layer, req.params.featureId, geometryOutput(crs));
     if (!feature) {
       throw new AppError(
         'not_found',
@@ -394,6 +426,7 @@ function collectionRoutes(db: Db, identity: Identity): Router {
       );
     }
     const self = `${base(req)}/collections/${layer.id}/items/${encodeURIComponent(String(feature.id))}`;
+    res.setHeader('Content-Crs', contentCrs(crs));
     res.type(GEOJSON_TYPE).json({
       ...feature,
       links: [
@@ -415,5 +448,5 @@ function collectionRoutes(db: Db, identity: Identity): Router {
 export const ogcCapability: Capability = {
   name: 'ogc',
   boot: (deps) => landingRoutes(identityOf(deps)),
-  ready: { paths: ['/ogc/collections'], routes: ({ db }, deps) => collectionRoutes(db, identityOf(deps)) },
+  ready: { paths: ['/ogc/collections', '/ogc/api'], routes: ({ db }, deps) => collectionRoutes(db, identityOf(deps)) },
 };

@@ -1,33 +1,46 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
   OPEN311_BASE,
+  OPEN311_FORMATS,
+  OPEN311_JURISDICTION,
   OPEN311_PATHS,
   CASE_FINAL_STATES,
   CASE_KINDS,
   CASE_STATE_LABELS,
+  open311PlainQuery,
   open311PostInput,
   open311RequestsQuery,
   type CaseState,
+  type Open311Discovery,
+  type Open311Format,
+  type Open311PostInput,
+  type Open311PostResponse,
   type Open311Request,
   type Open311Service,
 } from '../../contracts/cases';
+import type { Queryable } from '../../geo/db/types';
 import { auditMachineLoginFailure } from '../audit/machine-login';
 import { identityOf } from '../auth/identity';
 import { origin } from '../auth/request';
-import type { AppDeps, ReadyState } from '../deps';
-import type { Capability } from '../http/capability';
-import { AppError, parseInput, STATUS } from '../http/errors';
 import { channelByKey } from '../cases/channels';
 import { reportCase } from '../cases/reporting';
+import type { AppDeps, ReadyState } from '../deps';
+import type { Capability } from '../http/capability';
+import { AppError, parseInput } from '../http/errors';
+import { geocodeAddress } from '../incidents/locate';
+import { rawAnswers, ServiceDefinitions } from './attributes';
+import { sendGeoReport, sendGeoReportError } from './format';
 
 /**
- * Open311 GeoReport v2 (JSON) over the city-management cases, mounted at /open311/v2 outside /api: services and
- * requests are readable without login; a new request needs the `api_key` issued to a channel (the 12319 hotline,
- * a public app, a partner system). Errors follow the specification: an array of `{ code, description }`.
+ * Open311 GeoReport v2 over the city-management cases, mounted at /open311/v2 outside /api, in JSON and XML (the
+ * path's extension chooses): discovery, services and their definitions, and requests are readable without login; a
+ * new request needs the `api_key` issued to a channel (the 12319 hotline, a public app, a partner system). Every
+ * error is GeoReport's list of `{ code, description }`, in the requested format.
  */
 
 interface RequestRow {
   id: string;
+  code: string;
   state: CaseState;
   category_code: string;
   description: string;
@@ -39,6 +52,8 @@ interface RequestRow {
   channel_id: number | null;
   district_name: string | null;
   street_name: string | null;
+  grid_code: string | null;
+  media_url: string | null;
   lon: number;
   lat: number;
   /** The point of the case's unit-grid cell (about 100 m across), or its own point rounded to 0.001°. */
@@ -48,22 +63,9 @@ interface RequestRow {
 
 const MAX_RESULTS = 1000;
 const DEFAULT_DAYS = 90;
-
-/** Answers an error as GeoReport v2 does: the status, and a body of `[{ code, description }]`. */
-function sendError(res: Response, err: unknown, req: Request): void {
-  if (err instanceof AppError) {
-    const status = STATUS[err.code];
-    res.status(status).json([{ code: status, description: err.message }]);
-    return;
-  }
-  const status = typeof err === 'object' && err !== null && 'status' in err ? Number((err as { status: unknown }).status) : 500;
-  if (status >= 400 && status < 500) {
-    res.status(status).json([{ code: status, description: 'the request body could not be read' }]);
-    return;
-  }
-  req.log?.error({ err }, 'open311 request failed');
-  res.status(500).json([{ code: 500, description: 'internal error; the request id identifies it in the server log' }]);
-}
+/** When this endpoint's interface last changed (GeoReport discovery's `changeset`). */
+const CHANGESET = '2026-12-07T00:00:00Z';
+const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 
 const o311 =
   (fn: (req: Request, res: Response) => unknown): RequestHandler =>
@@ -71,44 +73,109 @@ const o311 =
     try {
       await fn(req, res);
     } catch (err) {
-      sendError(res, err, req);
+      sendGeoReportError(req, res, err);
     }
   };
 
 const formBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 40 });
 
+/** GeoReport's `jurisdiction_id`, read the same on every path: absent, or the one this endpoint serves. */
+function checkJurisdiction(id: string | undefined): void {
+  if (id === undefined || id === OPEN311_JURISDICTION) return;
+  throw new AppError(
+    'bad_request',
+    `jurisdiction_id "${id.slice(0, 64)}" is not served here: this endpoint serves "${OPEN311_JURISDICTION}"`,
+  );
+}
+
+/** `<id>.<format>` of a path segment, or a 404 naming the formats served. */
+function splitFile(file: string, what: string): { name: string; format: Open311Format } {
+  const dot = file.lastIndexOf('.');
+  const format = OPEN311_FORMATS.find((f) => f === file.slice(dot + 1));
+  if (dot <= 0 || !format)
+    throw new AppError('not_found', `no such Open311 ${what}: ${file.slice(0, 80)} (ask for .json or .xml)`);
+  return { name: file.slice(0, dot), format };
+}
+
+const SELECT = `SELECT c.id, c.code, c.state, c.category_code, c.description, d.name AS department_name, c.reported_at,
+      c.updated_at, c.sla_deadline, c.address, c.channel_id, c.district_name, c.street_name, c.grid_code, o.media_url,
+      ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, ST_X(rough.geom) AS rough_lon, ST_Y(rough.geom) AS rough_lat
+    FROM city_case c LEFT JOIN department d ON d.id = c.department_id
+    LEFT JOIN open311_request o ON o.case_id = c.id
+    CROSS JOIN LATERAL (SELECT COALESCE((SELECT ST_PointOnSurface(g.geom) FROM grid_cell g WHERE g.code = c.grid_code),
+                                        ST_SnapToGrid(c.geom, 0.001)) AS geom) rough`;
+
 /** Mounted at the root like the OGC API: every path is under /open311/v2 (OPEN311_BASE). */
-function open311Routes({ db, cases }: ReadyState, deps: AppDeps): Router {
+function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
   const r = Router();
+  const categories = cases.tables.categories;
+  const definitions = ServiceDefinitions.load((code) => categories.minor(code) !== null);
+  const serviceName = (code: string) => categories.minor(code)?.name ?? code;
+  const identity = identityOf(deps);
+
+  for (const format of OPEN311_FORMATS) {
+    r.get(
+      OPEN311_PATHS.discovery(format),
+      o311((req, res) => {
+        checkJurisdiction(parseInput(open311PlainQuery, req.query).jurisdiction_id);
+        const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${OPEN311_BASE}`;
+        const discovery: Open311Discovery = {
+          changeset: CHANGESET,
+          contact: '哈尔滨市数字化城市管理监督指挥中心（12319 城管热线）',
+          key_service: '渠道接入密钥（api_key）由平台系统管理员签发，请向市数字化城市管理监督指挥中心申请',
+          endpoints: [
+            {
+              specification: SPECIFICATION,
+              url,
+              changeset: CHANGESET,
+              type: 'production',
+              formats: ['text/xml', 'application/json'],
+            },
+          ],
+        };
+        sendGeoReport(req, res, 'discovery', discovery);
+      }),
+    );
+
+    r.get(
+      OPEN311_PATHS.services(format),
+      o311((req, res) => {
+        checkJurisdiction(parseInput(open311PlainQuery, req.query).jurisdiction_id);
+        const services: Open311Service[] = CASE_KINDS.flatMap((kind) =>
+          categories.tree[kind].flatMap((major) =>
+            major.minors.map((m) => ({
+              service_code: m.code,
+              service_name: m.name,
+              description: `立案标准：${m.filingStandard}`,
+              metadata: definitions.has(m.code),
+              type: 'realtime' as const,
+              keywords: [m.kind === 'component' ? '部件' : '事件', major.name].join(','),
+              group: `${m.kind === 'component' ? '部件' : '事件'}·${major.name}`,
+            })),
+          ),
+        );
+        sendGeoReport(req, res, 'services', services);
+      }),
+    );
+  }
 
   r.get(
-    OPEN311_PATHS.services,
+    OPEN311_PATHS.service,
     o311((req, res) => {
-      const tree = cases.tables.categories.tree;
-      const services: Open311Service[] = CASE_KINDS.flatMap((kind) =>
-        tree[kind].flatMap((major) =>
-          major.minors.map((m) => ({
-            service_code: m.code,
-            service_name: m.name,
-            description: `立案标准：${m.filingStandard}`,
-            metadata: false,
-            type: 'realtime' as const,
-            keywords: [m.kind === 'component' ? '部件' : '事件', major.name].join(','),
-            group: `${m.kind === 'component' ? '部件' : '事件'}·${major.name}`,
-          })),
-        ),
-      );
-      res.json(services);
+      const { name } = splitFile(String(req.params.file ?? ''), 'service definition');
+      checkJurisdiction(parseInput(open311PlainQuery, req.query).jurisdiction_id);
+      if (!categories.minor(name)) throw new AppError('not_found', `no such service: ${name.slice(0, 40)}`);
+      sendGeoReport(req, res, 'service_definition', definitions.definition(name));
     }),
   );
 
   /**
    * A case as a service request. The public sees what a public case page shows, as FixMyStreet publishes it:
-   * category, status, dates, the agency, and the place only as its unit-grid cell and street, never the description
-   * (a citizen's words name people and homes), the reported address, the exact point, the reporter or photos. The
-   * channel that submitted the request gets its description, address and point back.
+   * category, status, dates, the agency, the case number, and the place only as its unit-grid cell and street,
+   * never the description (a citizen's words name people and homes), the reported address, the exact point, the
+   * reporter or media. The channel that submitted the request gets its description, address, point and media back.
    */
-  const toRequest = (row: RequestRow, serviceName: (code: string) => string, readerChannel: number | null): Open311Request => {
+  const toRequest = (row: RequestRow, readerChannel: number | null): Open311Request => {
     const closed = CASE_FINAL_STATES.includes(row.state);
     const full = readerChannel !== null && row.channel_id !== null && Number(row.channel_id) === readerChannel;
     const roughPlace = [row.district_name, row.street_name].filter(Boolean).join('') || null;
@@ -120,31 +187,24 @@ function open311Routes({ db, cases }: ReadyState, deps: AppDeps): Router {
       service_code: row.category_code,
       description: full ? row.description : null,
       agency_responsible: row.department_name,
-      service_notice: null,
+      service_notice: `案件编号 ${row.code}`,
       requested_datetime: new Date(row.reported_at).toISOString(),
       updated_datetime: new Date(row.updated_at).toISOString(),
       expected_datetime: row.sla_deadline ? new Date(row.sla_deadline).toISOString() : null,
-      address: full ? row.address : roughPlace,
-      address_id: null,
+      address: full ? (row.address ?? roughPlace) : roughPlace,
+      address_id: row.grid_code,
       zipcode: null,
       lat: Number(full ? row.lat : row.rough_lat),
       long: Number(full ? row.lon : row.rough_lon),
-      media_url: null,
+      media_url: full ? row.media_url : null,
     };
   };
-
-  const SELECT = `SELECT c.id, c.state, c.category_code, c.description, d.name AS department_name, c.reported_at, c.updated_at,
-      c.sla_deadline, c.address, c.channel_id, c.district_name, c.street_name, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
-      ST_X(rough.geom) AS rough_lon, ST_Y(rough.geom) AS rough_lat
-    FROM city_case c LEFT JOIN department d ON d.id = c.department_id
-    CROSS JOIN LATERAL (SELECT COALESCE((SELECT ST_PointOnSurface(g.geom) FROM grid_cell g WHERE g.code = c.grid_code),
-                                        ST_SnapToGrid(c.geom, 0.001)) AS geom) rough`;
 
   /** The channel a key names; an unknown or revoked key is audited as a failed machine login and refused. */
   const channelOf = async (key: string, req: Request) => {
     const channel = await channelByKey(db, key);
     if (channel) return channel;
-    await auditMachineLoginFailure(identityOf(deps), {
+    await auditMachineLoginFailure(identity, {
       channel: 'open311',
       principal: 'api_key',
       reason: 'unknown or revoked api_key',
@@ -165,113 +225,174 @@ function open311Routes({ db, cases }: ReadyState, deps: AppDeps): Router {
     return (await channelOf(key, req)).id;
   };
 
-  r.get(
-    OPEN311_PATHS.requests,
-    o311(async (req, res) => {
-      const q = parseInput(open311RequestsQuery, req.query);
-      const reader = await readerChannel(req);
-      const name = (code: string) => cases.tables.categories.minor(code)?.name ?? code;
-      if (q.service_request_id) {
-        const ids = q.service_request_id.split(',').map((s) => s.trim());
-        if (ids.some((i) => !/^\d{1,18}$/.test(i)) || ids.length > 100) {
-          throw new AppError('bad_request', 'service_request_id is a comma-separated list of at most 100 numeric ids');
+  for (const format of OPEN311_FORMATS) {
+    r.get(
+      OPEN311_PATHS.requests(format),
+      o311(async (req, res) => {
+        const q = parseInput(open311RequestsQuery, req.query);
+        checkJurisdiction(q.jurisdiction_id);
+        const reader = await readerChannel(req);
+        if (q.service_request_id) {
+          const ids = q.service_request_id.split(',').map((s) => s.trim());
+          if (ids.some((i) => !/^\d{1,18}$/.test(i)) || ids.length > 100) {
+            throw new AppError('bad_request', 'service_request_id is a comma-separated list of at most 100 numeric ids');
+          }
+          const rows = await db.query<RequestRow>(`${SELECT} WHERE c.id = ANY($1::bigint[]) ORDER BY c.id`, [ids]);
+          sendGeoReport(
+            req,
+            res,
+            'service_requests',
+            rows.map((row) => toRequest(row, reader)),
+          );
+          return;
         }
-        const rows = await db.query<RequestRow>(`${SELECT} WHERE c.id = ANY($1::bigint[]) ORDER BY c.id`, [ids]);
-        res.json(rows.map((row) => toRequest(row, name, reader)));
-        return;
-      }
-      const end = q.end_date ? new Date(q.end_date) : new Date();
-      const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
-      if (start > end) throw new AppError('bad_request', 'start_date must not be after end_date');
-      const codes = q.service_code
-        ? q.service_code
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [];
-      const rows = await db.query<RequestRow>(
-        `${SELECT}
-        WHERE c.reported_at >= $1 AND c.reported_at <= $2
-          AND (cardinality($3::text[]) = 0 OR c.category_code = ANY($3::text[]))
-          AND ($4::text IS NULL OR ($4 = 'closed') = (c.state IN (${CASE_FINAL_STATES.map((s) => `'${s}'`).join(', ')})))
-        ORDER BY c.reported_at DESC, c.id DESC LIMIT ${MAX_RESULTS}`,
-        [start, end, codes, q.status ?? null],
-      );
-      res.json(rows.map((row) => toRequest(row, name, reader)));
-    }),
-  );
+        const end = q.end_date ? new Date(q.end_date) : new Date();
+        const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
+        if (start > end) throw new AppError('bad_request', 'start_date must not be after end_date');
+        const codes = q.service_code
+          ? q.service_code
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [];
+        const rows = await db.query<RequestRow>(
+          `${SELECT}
+          WHERE c.reported_at >= $1 AND c.reported_at <= $2
+            AND (cardinality($3::text[]) = 0 OR c.category_code = ANY($3::text[]))
+            AND ($4::text IS NULL OR ($4 = 'closed') = (c.state IN (${CASE_FINAL_STATES.map((s) => `'${s}'`).join(', ')})))
+          ORDER BY c.reported_at DESC, c.id DESC LIMIT ${MAX_RESULTS}`,
+          [start, end, codes, q.status ?? null],
+        );
+        sendGeoReport(
+          req,
+          res,
+          'service_requests',
+          rows.map((row) => toRequest(row, reader)),
+        );
+      }),
+    );
+  }
 
-  // `/requests/{id}.json`: one path segment, whose `.json` suffix names the format (the only one served).
   r.get(
-    `${OPEN311_BASE}/requests/:file`,
+    OPEN311_PATHS.request,
     o311(async (req, res) => {
-      const file = String(req.params.file ?? '');
-      if (!file.endsWith('.json')) throw new AppError('not_found', `no such Open311 resource: ${file} (only .json is served)`);
-      const id = file.slice(0, -'.json'.length);
+      const { name: id } = splitFile(String(req.params.file ?? ''), 'resource');
       if (!/^\d{1,18}$/.test(id)) throw new AppError('bad_request', 'a service_request_id is numeric');
+      checkJurisdiction(
+        parseInput(open311RequestsQuery.pick({ api_key: true, jurisdiction_id: true }), req.query).jurisdiction_id,
+      );
       const reader = await readerChannel(req);
       const rows = await db.query<RequestRow>(`${SELECT} WHERE c.id = $1`, [id]);
       if (!rows[0]) throw new AppError('not_found', `no such service request: ${id}`);
-      res.json([toRequest(rows[0], (code) => cases.tables.categories.minor(code)?.name ?? code, reader)]);
+      sendGeoReport(req, res, 'service_requests', [toRequest(rows[0], reader)]);
     }),
   );
 
-  r.post(OPEN311_PATHS.requests, (req, res, next) =>
-    formBody(req, res, (err?: unknown) => (err ? sendError(res, err, req) : next())),
-  );
-  r.post(
-    OPEN311_PATHS.requests,
-    o311(async (req, res) => {
-      const body: unknown = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? req.body : {};
-      const apiKey = (body as { api_key?: unknown }).api_key;
-      if (typeof apiKey !== 'string' || !apiKey)
-        throw new AppError('bad_request', 'api_key is required: ask the city for a channel key');
-      const channel = await channelOf(apiKey, req);
-      const input = parseInput(open311PostInput, body);
-      if (input.jurisdiction_id && input.jurisdiction_id !== 'harbin') {
-        throw new AppError('not_found', `jurisdiction_id "${input.jurisdiction_id}" is not served here (use "harbin")`);
-      }
-      const actor = { id: `channel:${channel.id}`, name: channel.name, role: 'channel', departmentId: null };
-      const contact = [input.first_name, input.last_name].filter(Boolean).join(' ') || undefined;
-      const phoneOrMail = [input.phone, input.email].filter(Boolean).join(' ');
-      const identity = identityOf(deps);
-      const result = await reportCase(
-        cases,
-        {
-          idempotencyKey: input.idempotency_key ?? `o311-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`,
-          categoryCode: input.service_code,
-          description: input.description,
-          lon: input.long,
-          lat: input.lat,
-          coordSystem: 'wgs84',
-          address: input.address_string,
-          photoIds: [],
-          channel: channel.channel,
-          urgent: false,
-          contact: [contact, phoneOrMail].filter(Boolean).join(' ') || undefined,
-        },
-        actor,
-        {
-          scopeKey: actor.id,
-          channelId: channel.id,
-          audit: (tx, caseId) =>
-            identity.audit
-              .appendIn(tx, {
+  /** Where a request lies: its lat/long, else its unit-grid cell (address_id), else its address geocoded. */
+  const placeOf = async (
+    input: Open311PostInput,
+    q: Queryable,
+  ): Promise<{ lon: number; lat: number; locatedBy: 'point' | 'address_string' | 'address_id' }> => {
+    if (input.lat !== undefined && input.long !== undefined) return { lon: input.long, lat: input.lat, locatedBy: 'point' };
+    if (input.address_id) {
+      const [cell] = await q.query<{ lon: number; lat: number }>(
+        'SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM grid_cell WHERE code = $1) c',
+        [input.address_id],
+      );
+      if (!cell) throw new AppError('bad_request', `address_id ${input.address_id} is not a unit-grid cell of Harbin`);
+      return { lon: Number(cell.lon), lat: Number(cell.lat), locatedBy: 'address_id' };
+    }
+    const address = input.address_string ?? '';
+    const hit = await geocodeAddress(address, geo.geocoder, q);
+    if (!hit) {
+      throw new AppError(
+        'bad_request',
+        `address_string "${address.slice(0, 80)}" matches no place, road or landmark of Harbin: send lat and long, or address_id`,
+      );
+    }
+    return { ...hit, locatedBy: 'address_string' };
+  };
+
+  for (const format of OPEN311_FORMATS) {
+    const path = OPEN311_PATHS.requests(format);
+    r.post(path, (req, res, next) => formBody(req, res, (err?: unknown) => (err ? sendGeoReportError(req, res, err) : next())));
+    r.post(
+      path,
+      o311(async (req, res) => {
+        const body: Record<string, unknown> =
+          req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : {};
+        checkJurisdiction(typeof body.jurisdiction_id === 'string' ? body.jurisdiction_id : undefined);
+        const apiKey = body.api_key;
+        if (typeof apiKey !== 'string' || !apiKey)
+          throw new AppError('bad_request', 'api_key is required: ask the city for a channel key');
+        const channel = await channelOf(apiKey, req);
+        const input = parseInput(open311PostInput, body);
+        checkJurisdiction(input.jurisdiction_id);
+        if (!categories.minor(input.service_code)) {
+          throw new AppError('bad_request', `unknown category (service_code): ${input.service_code}`);
+        }
+        const answers = definitions.answers(input.service_code, rawAnswers(body));
+        const place = await placeOf(input, db);
+        const actor = { id: `channel:${channel.id}`, name: channel.name, role: 'channel', departmentId: null };
+        const contact = [input.first_name, input.last_name].filter(Boolean).join(' ') || undefined;
+        const phoneOrMail = [input.phone, input.email].filter(Boolean).join(' ');
+        const result = await reportCase(
+          cases,
+          {
+            idempotencyKey: input.idempotency_key ?? `o311-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`,
+            categoryCode: input.service_code,
+            description: answers.summary ? `${input.description}\n${answers.summary}` : input.description,
+            lon: place.lon,
+            lat: place.lat,
+            coordSystem: 'wgs84',
+            address: input.address_string || undefined,
+            photoIds: [],
+            channel: channel.channel,
+            urgent: false,
+            contact: [contact, phoneOrMail].filter(Boolean).join(' ') || undefined,
+          },
+          actor,
+          {
+            scopeKey: actor.id,
+            channelId: channel.id,
+            audit: async (tx, caseId) => {
+              await tx.query(
+                `INSERT INTO open311_request (case_id, channel_id, media_url, address_id, located_by, attributes)
+                 VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+                [
+                  caseId,
+                  channel.id,
+                  input.media_url ?? null,
+                  input.address_id ?? null,
+                  place.locatedBy,
+                  JSON.stringify(answers.values),
+                ],
+              );
+              await identity.audit.appendIn(tx, {
                 ...origin(req),
                 action: 'open311.submit',
                 outcome: 'ok',
                 actor: { userId: null, username: actor.id, role: 'channel' },
                 object: `city_case:${caseId}`,
-                detail: { channel: channel.channel, name: channel.name, service_code: input.service_code },
-              })
-              .then(() => undefined),
-        },
-      );
-      res
-        .status(result.created ? 201 : 200)
-        .json([{ service_request_id: String(result.case.id), service_notice: `案件编号 ${result.case.code}`, account_id: null }]);
-    }),
-  );
+                detail: {
+                  channel: channel.channel,
+                  name: channel.name,
+                  service_code: input.service_code,
+                  located_by: place.locatedBy,
+                },
+              });
+            },
+          },
+        );
+        const answer: Open311PostResponse = {
+          service_request_id: String(result.case.id),
+          service_notice: `案件编号 ${result.case.code}`,
+          account_id: null,
+        };
+        sendGeoReport(req, res, 'service_requests', [answer], result.created ? 201 : 200);
+      }),
+    );
+  }
 
   return r;
 }
@@ -280,5 +401,5 @@ function open311Routes({ db, cases }: ReadyState, deps: AppDeps): Router {
 export const open311Capability: Capability = {
   name: 'open311',
   ready: { paths: [OPEN311_BASE], routes: open311Routes },
-  errors: (err: unknown, req, res, _next) => sendError(res, err, req),
+  errors: (err: unknown, req, res, _next) => sendGeoReportError(req, res, err),
 };

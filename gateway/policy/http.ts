@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { readCookie, clearSessionCookie } from '../auth/cookie';
 import type { Identity } from '../auth/identity';
-import { resolveApiToken } from '../auth/api-tokens';
+import { looksLikeApiToken, resolveApiToken } from '../auth/api-tokens';
 import { actorOf, type Principal } from '../auth/principal';
 import { changeOf, commandInput } from '../audit/change-detail';
 import { AppError } from '../http/errors';
@@ -26,18 +26,39 @@ const TOKEN_PATHS = ['/ogc', '/tiles'];
 const tokenPath = (path: string) => TOKEN_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 
 /**
- * The principal behind `Authorization: Bearer …`, for reads of the OGC API and tiles only. A token that is sent but
- * not valid is an error (401), not an anonymous request: the client should learn that its token has lapsed.
+ * The API token of an `Authorization` header: `Bearer <token>`, or HTTP Basic with the token as the password (QGIS
+ * and other desktop GIS clients can only send Basic; the user name is not checked, the token alone identifies its
+ * owner). A header of another form is an error.
+ */
+function tokenOfHeader(header: string): string {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+  if (bearer) return bearer[1]!;
+  const basic = /^Basic\s+([A-Za-z0-9+/]+={0,2})$/i.exec(header);
+  if (!basic) throw new AppError('unauthenticated', 'Authorization 头应为 "Bearer <API 令牌>"，或以 API 令牌为密码的 HTTP Basic');
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const password = colon < 0 ? '' : decoded.slice(colon + 1);
+  if (!looksLikeApiToken(password))
+    throw new AppError(
+      'unauthenticated',
+      'HTTP Basic 的密码应为 API 令牌（hgt_ 开头，在“API 令牌”中签发），不接受登录密码；也可发送 "Authorization: Bearer <API 令牌>"',
+    );
+  return password;
+}
+
+/**
+ * The principal behind an API token (`Authorization: Bearer …`, or Basic with the token as password), for reads of
+ * the OGC API and tiles only. A token that is sent but not valid is an error (401), not an anonymous request: the
+ * client should learn that its token has lapsed.
  */
 async function bearerPrincipal(identity: Identity, req: Request): Promise<Principal | null> {
   const header = req.headers.authorization;
   if (!header) return null;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new AppError('unauthenticated', 'Authorization 头应为 "Bearer <API 令牌>"');
+  const token = tokenOfHeader(header);
   if (!(req.method === 'GET' || req.method === 'HEAD') || !tokenPath(req.path)) {
     throw new AppError('unauthenticated', 'API 令牌只能用于读取 /ogc 与 /tiles；其他操作请登录');
   }
-  const principal = await resolveApiToken(identity.db(), match[1]!, identity.now());
+  const principal = await resolveApiToken(identity.db(), token, identity.now());
   if (!principal) throw new AppError('unauthenticated', 'API 令牌无效、已过期或已撤销');
   return principal;
 }
@@ -82,7 +103,9 @@ export function httpAccessControl(identity: Identity): RequestHandler {
       return next();
     }
     const { principal, ended } = await resolveRequestPrincipal(identity, req, res);
-    const decision = identity.policy.authorize(principal, match.actionId);
+    // Actions whose grants change with the system mode are decided in the current mode.
+    const mode = principal && identity.policy.modeDependent(match.actionId) ? await identity.mode.get() : undefined;
+    const decision = identity.policy.authorize(principal, match.actionId, mode);
     const where = { ...origin(req), object: `${req.method} ${req.path}` };
     if (!decision.allowed || !principal) {
       const code = decision.allowed ? 'unauthenticated' : decision.code;

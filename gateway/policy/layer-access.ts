@@ -5,6 +5,7 @@ import type { Identity } from '../auth/identity';
 import { actorOf, type Principal } from '../auth/principal';
 import { origin } from '../auth/request';
 import { AppError } from '../http/errors';
+import { sharedLayerRead, sharedWithEveryDepartment } from '../sharing/access';
 import { resolveRequestPrincipal } from './http';
 import type { Denial, Policy } from './policy';
 import { caseInScope } from './scope';
@@ -24,11 +25,19 @@ export interface GuardedLayer {
   policyLayer?: string;
 }
 
-/** May this principal read the layer? Public layers: anyone; the others: roles of the policy's `layers` entry. */
+/** Does the principal's role alone grant the layer (its `layers` entry), before any sharing? */
+export function roleGrantsLayer(policy: Policy, principal: Principal, layer: GuardedLayer): boolean {
+  return !!layer.policyLayer && policy.layer(principal, layer.policyLayer).allowed;
+}
+
+/**
+ * May this principal read the layer? Public layers: anyone; the others: roles of the policy's `layers` entry, and
+ * every department's accounts for 强制共享 layers.
+ */
 export function mayReadLayer(identity: Identity, principal: Principal | null, layer: GuardedLayer): boolean {
   if (layer.public) return true;
   if (!principal || !layer.policyLayer) return false;
-  return identity.policy.layer(principal, layer.policyLayer).allowed;
+  return roleGrantsLayer(identity.policy, principal, layer) || sharedWithEveryDepartment(identity.policy, principal, layer.id);
 }
 
 /**
@@ -45,6 +54,7 @@ export function liveLayerAccess(policy: Policy, principal: Principal, layerId: s
   };
   if (guard.public) return { allowed: true };
   const decision = policy.layer(principal, guard.policyLayer ?? layerId);
+  if (!decision.allowed && sharedWithEveryDepartment(policy, principal, guard.id)) return { allowed: true };
   if (decision.allowed || guard.policyLayer === layerId || principal.mustChangePassword) return decision;
   // Refused under another entry's name (the cases tiles are guarded by `case_statistics`): name the layer asked for.
   return { ...decision, reason: `无权限：${policy.describe(principal)}不能查看图层「${layerId}」的全部要素` };
@@ -59,6 +69,12 @@ export const CHANGE_LAYER_READS: Record<ChangeLayer, string> = {
   units: '/api/units',
   gauges: '/api/gauges',
   cases: '/api/cases',
+  sirens: '/api/airdefense/sirens',
+  shelters: '/api/shelters',
+  warnings: '/api/warnings',
+  responses: '/api/responses',
+  response_tasks: '/api/responses/tasks',
+  duty: '/api/duty/now',
 };
 
 /** May the principal receive a change layer (`changes:subscribe`, replay, live batches)? As for its HTTP read. */
@@ -110,6 +126,10 @@ export async function requireLayer(
   if (layer.public) return;
   const decision = identity.policy.layer(principal, layer.policyLayer ?? '');
   if (decision.allowed) return;
+  // What the role alone may not read, 强制共享 and a 条件共享 grant in force may open (gateway/sharing/access.ts).
+  const shared = await sharedLayerRead(identity, req, principal, layer.id, via);
+  if (shared?.allowed) return;
+  const refusal = shared ?? decision;
   await identity.audit
     .append({
       ...origin(req),
@@ -117,8 +137,8 @@ export async function requireLayer(
       action: 'access.denied',
       outcome: 'denied',
       actor: actorOf(principal),
-      detail: { action: via, layer: layer.id, reason: decision.reason },
+      detail: { action: via, layer: layer.id, reason: refusal.reason },
     })
     .catch((err: unknown) => req.log?.error({ err }, 'could not audit an access denial'));
-  throw new AppError(decision.code, decision.reason, { layer: layer.id });
+  throw new AppError(refusal.code, refusal.reason, { layer: layer.id });
 }

@@ -1,6 +1,13 @@
+import type { PolicyActionView } from '../../contracts/audit';
 import type { AccountKind, DepartmentKind, RoleId, RoleSummary } from '../../contracts/identity';
-import { DEPARTMENT_KIND_LABELS, ROLE_IDS } from '../../contracts/identity';
-import { FEED_SOURCE_LABELS, type FeedSource } from '../../contracts/incidents';
+import { DEPARTMENT_KIND_LABELS, DEPARTMENT_KINDS, ROLE_IDS } from '../../contracts/identity';
+import {
+  FEED_SOURCE_LABELS,
+  SYSTEM_MODE_LABELS,
+  SYSTEM_MODES,
+  type FeedSource,
+  type SystemMode,
+} from '../../contracts/incidents';
 import type { LockoutRules } from '../auth/lockout';
 import type { PasswordRules } from '../auth/password-policy';
 import { compileRoute, type RoutePattern } from './route-pattern';
@@ -76,8 +83,24 @@ export class Policy {
     return this.file.actions[actionId];
   }
 
-  /** Allowed, or why not: not signed in (401), or signed in without the right (403, with the reason). */
-  authorize(subject: Subject | null, actionId: string): Decision {
+  /**
+   * The grants of an action in a system mode: the mode's own list when the action names one (`modes`), else `allow`.
+   * Without a mode, `allow`.
+   */
+  grantsIn(action: ActionDef, mode?: SystemMode): readonly string[] {
+    return (mode ? action.modes?.[mode] : undefined) ?? action.allow ?? [];
+  }
+
+  /** Whether an action's grants differ by system mode. */
+  modeDependent(actionId: string): boolean {
+    return Object.keys(this.file.actions[actionId]?.modes ?? {}).length > 0;
+  }
+
+  /**
+   * Allowed, or why not: not signed in (401), or signed in without the right (403, with the reason). `mode` is the
+   * current system mode (gateway/modes/current.ts) for actions whose grants change with it.
+   */
+  authorize(subject: Subject | null, actionId: string, mode?: SystemMode): Decision {
     const action = this.file.actions[actionId];
     if (!action) return { allowed: false, actionId, code: 'forbidden', reason: `未知的操作 ${actionId}（不在权限策略中）` };
     if (action.public) return { allowed: true, actionId, action };
@@ -85,15 +108,18 @@ export class Policy {
     if (subject.mustChangePassword && !action.beforePasswordChange) {
       return { allowed: false, actionId, code: 'forbidden', reason: '首次登录或密码被重置后须先修改密码' };
     }
-    if (this.grants(subject, action.allow ?? [])) return { allowed: true, actionId, action };
+    if (this.grants(subject, this.grantsIn(action, mode))) return { allowed: true, actionId, action };
     const who = subject.departmentKind
       ? `${this.roleName(subject.role)}（${subject.departmentKind}）`
       : this.roleName(subject.role);
+    const byMode = mode && action.modes?.[mode];
+    const when = byMode ? `在「${SYSTEM_MODE_LABELS[mode]}」模式下` : '';
+    const suspended = byMode && byMode.length === 0 ? `；「${SYSTEM_MODE_LABELS[mode]}」模式下该操作暂停` : '';
     return {
       allowed: false,
       actionId,
       code: 'forbidden',
-      reason: `无权限：角色「${who}」不能执行「${action.label}」（${actionId}）`,
+      reason: `无权限：角色「${who}」${when}不能执行「${action.label}」（${actionId}）${suspended}`,
     };
   }
 
@@ -194,9 +220,32 @@ export class Policy {
     return this.file.caseScope[role] ?? 'none';
   }
 
-  /** Actions the subject may perform (for the client to show what it can do). */
-  actionsFor(subject: Subject): string[] {
-    return Object.keys(this.file.actions).filter((a) => this.authorize(subject, a).allowed);
+  /** Actions the subject may perform in a system mode (for the client to show what it can do). */
+  actionsFor(subject: Subject, mode?: SystemMode): string[] {
+    return Object.keys(this.file.actions).filter((a) => this.authorize(subject, a, mode).allowed);
+  }
+
+  /** The subject's actions in every system mode, so that a client follows a mode change without asking again. */
+  actionsByMode(subject: Subject): Record<SystemMode, string[]> {
+    return Object.fromEntries(SYSTEM_MODES.map((m) => [m, this.actionsFor(subject, m)])) as Record<SystemMode, string[]>;
+  }
+
+  /** A grant in words: 审计管理员, 处置部门（交警）, or 所有人员账号 for `*`. */
+  grantName(grant: string): string {
+    if (grant === '*') return '所有人员账号';
+    const [role, kind] = grant.split(':');
+    const dept = DEPARTMENT_KINDS.find((k) => k === kind);
+    return dept ? `${this.roleName(role!)}（${DEPARTMENT_KIND_LABELS[dept]}）` : this.roleName(role!);
+  }
+
+  /** Every action with its label and who may perform it (its `allow`), for people: 无权访问 and the audit viewer. */
+  actionViews(): PolicyActionView[] {
+    return Object.entries(this.file.actions).map(([id, a]) => ({
+      id,
+      label: a.label,
+      roles: a.public ? [] : (a.allow ?? []).map((g) => this.grantName(g)),
+      public: a.public === true,
+    }));
   }
 
   roleSummaries(): RoleSummary[] {

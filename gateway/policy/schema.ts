@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEPARTMENT_KINDS, ROLE_IDS } from '../../contracts/identity';
-import { FEED_SOURCES } from '../../contracts/incidents';
+import { FEED_SOURCES, SYSTEM_MODES } from '../../contracts/incidents';
 import { CLIENT_EVENTS } from '../../contracts/realtime';
 import { compileRoute } from './route-pattern';
 
@@ -14,6 +14,11 @@ const action = z
     label: z.string().min(1),
     public: z.literal(true).optional(),
     allow: z.array(z.string()).min(1).optional(),
+    /**
+     * Grants that replace `allow` while a system mode (data/modes.json) is on: e.g. siren control for more roles in
+     * 战时. An empty list suspends the action in that mode. Modes not named keep `allow`.
+     */
+    modes: z.partialRecord(z.enum(SYSTEM_MODES), z.array(z.string())).optional(),
     /** Changes state: never granted to device (read-only) accounts. */
     mutates: z.boolean().default(false),
     /** `command`: the HTTP middleware writes the audit row before the handler runs; `inline`: the handler does, in its transaction. */
@@ -90,6 +95,9 @@ export function checkReferences(p: PolicyFile): string[] {
   for (const [name, a] of Object.entries(p.actions)) {
     if (!a.public === !a.allow) problems.push(`actions.${name}: give exactly one of "public": true or "allow": [...]`);
     for (const g of a.allow ?? []) checkGrant(`actions.${name}`, g, a.mutates);
+    if (a.public && a.modes) problems.push(`actions.${name}: a public action cannot have per-mode grants`);
+    for (const [mode, grants] of Object.entries(a.modes ?? {}))
+      for (const g of grants ?? []) checkGrant(`actions.${name}.modes.${mode}`, g, a.mutates);
   }
   const known = (where: string, actionId: string) => {
     if (!p.actions[actionId]) problems.push(`${where}: unknown action "${actionId}"`);

@@ -30,7 +30,8 @@ export function socketAccessControl(
         return;
       }
       const principal = check.principal;
-      const decision = identity.policy.authorize(principal, actionId);
+      const mode = identity.policy.modeDependent(actionId) ? await identity.mode.get() : undefined;
+      const decision = identity.policy.authorize(principal, actionId, mode);
       if (!decision.allowed) {
         await identity.audit
           .append({
