@@ -4,21 +4,25 @@ import path from 'node:path';
 import express, { type Request } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
-import { OPEN311_BASE, OPEN311_PATHS } from '../contracts/cases';
+import { OPEN311_BASE, OPEN311_POST_PATHS } from '../contracts/cases';
 import { identityOf } from './auth/identity';
 import { CALLER_LIMITS, callerLimiter } from './auth/rate-limit';
 import { principalOf } from './auth/request';
 import { API_CAPABILITIES, ROOT_CAPABILITIES } from './capabilities';
 import type { AppDeps } from './deps';
 import { mountCapability } from './http/capability';
+import { compressAnswers } from './http/compression';
+import { crossOriginReads } from './http/cors';
 import { csrfGuard } from './http/csrf';
-import { errorHandler, geoReportErrorHandler, notFoundHandler } from './http/errors';
+import { errorHandler, notFoundHandler } from './http/errors';
 import { noStoreWhenSignedIn } from './http/no-store';
 import { requestLog } from './http/request-log';
 import { checkParsedBody, checkPathAndQuery, jsonBody } from './http/text-safety';
+import { geoReportErrors } from './open311/format';
+import { ogcErrorHandler } from './ogc/errors';
 import { httpAccessControl } from './policy/http';
 
-const OPEN311_REQUESTS = OPEN311_PATHS.requests;
+const OPEN311_REQUESTS = [...OPEN311_POST_PATHS];
 
 /** Who posts an Open311 request: its channel key (hashed, never kept), or its address when it sends none. */
 const open311Caller = (req: Request): string => {
@@ -51,6 +55,8 @@ export function createApp(deps: AppDeps): express.Express {
       hsts: false,
     }),
   );
+  app.use(compressAnswers());
+  app.use(crossOriginReads(deps.config.CORS_ORIGINS));
   const identity = identityOf(deps);
   // The edge: every path, query and parsed body is checked once for what PostgreSQL text can hold
   // (gateway/http/text-safety.ts); state changes must come from our own pages and send JSON (gateway/http/csrf.ts).
@@ -71,7 +77,6 @@ export function createApp(deps: AppDeps): express.Express {
     OPEN311_REQUESTS,
     callerLimiter({ rule: CALLER_LIMITS.open311Posts, key: open311Caller, what: 'Open311 服务请求提交' }),
   );
-  app.use(OPEN311_BASE, geoReportErrorHandler);
   app.use(noStoreWhenSignedIn(identity.cookie.name));
   // Every /api, /tiles and /basemap request passes the access policy (data/policy.json) first.
   app.use(httpAccessControl(identity));
@@ -95,6 +100,10 @@ export function createApp(deps: AppDeps): express.Express {
     app.get(/^\/(?!api\/|tiles\/|basemap\/).*/, (_req, res) => res.sendFile(path.join(web, 'index.html')));
   }
   app.use(notFoundHandler);
+  // Every error on an Open311 path, wherever raised, in GeoReport's error format and the requested JSON or XML.
+  app.use(OPEN311_BASE, geoReportErrors);
+  // Every error on an OGC API path, wherever raised, as an OGC exception (and a 401 with its challenges).
+  app.use('/ogc', ogcErrorHandler);
   app.use(errorHandler);
   return app;
 }

@@ -8,6 +8,19 @@ const ROOT = path.resolve(__dirname, '..');
 export const DEMO_FEED_KEYS_FILE = path.join(ROOT, 'data', 'demo', 'feed-keys.json');
 
 /** Every setting the platform reads, with its default, in one place. See `.env.example`. */
+/** A comma-separated list of origins (`scheme://host:port`), empty by default. */
+const originList = (error: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ error })));
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   // Loopback unless told otherwise: other machines reach the gateway through a reverse proxy or an explicit HOST.
@@ -23,16 +36,10 @@ const schema = z.object({
     .min(32, 'AUDIT_HMAC_KEY must be at least 32 characters')
     .optional()
     .transform((v) => (v === undefined ? undefined : new Secret(v))),
-  ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ error: 'ALLOWED_ORIGINS is a comma-separated list of origins like http://host:port' }))),
+  ALLOWED_ORIGINS: originList('ALLOWED_ORIGINS is a comma-separated list of origins like http://host:port'),
+  // Other sites (district portals, partner apps) whose pages may read the public interfaces (/ogc, /tiles,
+  // /basemap, /open311) from the browser; nothing else is offered cross-origin (gateway/http/cors.ts).
+  CORS_ORIGINS: originList('CORS_ORIGINS is a comma-separated list of origins like https://portal.example:8443'),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('false')
@@ -63,6 +70,30 @@ const schema = z.object({
   MEDIA_ANNOUNCED_ADDRESS: z.string().optional(),
   MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
   MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  // Notifications (gateway/notify): SMS over SMPP to an SMSC (Kannel), e-mail over SMTP; unset → that channel is off.
+  SMPP_URL: z
+    .string()
+    .regex(/^smpps?:\/\/[^:@/]+:[^@/]*@[^/:]+(:\d+)?\/?$/, { error: 'SMPP_URL is like smpp://system_id:password@host:2775' })
+    .optional(),
+  SMPP_SOURCE_ADDR: z
+    .string()
+    .regex(/^[0-9A-Za-z]{1,20}$/, { error: 'SMPP_SOURCE_ADDR is the sender number, e.g. 12329' })
+    .default('12329'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, { error: 'SMTP_URL is like smtp://user:password@host:25' })
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('哈尔滨市城市运行指挥中心 <notify@harbin.invalid>'),
+  NOTIFY_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  // Reports upward (gateway/reports): the upper level's webhook and the shared secret it checks signatures with.
+  REPORT_RECEIVER_URL: z
+    .url({ error: "REPORT_RECEIVER_URL is the upper level's webhook URL, e.g. https://host/reports" })
+    .optional(),
+  REPORT_RECEIVER_SECRET: z
+    .string()
+    .min(32, 'REPORT_RECEIVER_SECRET must be at least 32 characters')
+    .optional()
+    .transform((v) => (v === undefined ? undefined : new Secret(v))),
 });
 
 /** A configured secret: prints as *** in logs, JSON and inspection; `reveal()` is the only way to the value. */
@@ -97,6 +128,7 @@ const KNOWN_PREFIXES = [
   'WEB_DIST',
   'AUDIT_HMAC_KEY',
   'ALLOWED_ORIGINS',
+  'CORS_ORIGINS',
   'COOKIE_SECURE',
   'IDENTITY_SEED',
   'FEED_KEYS_FILE',
@@ -110,6 +142,13 @@ const KNOWN_PREFIXES = [
   'MEDIA_ANNOUNCED_ADDRESS',
   'MEDIA_RTC_MIN_PORT',
   'MEDIA_RTC_MAX_PORT',
+  'SMPP_URL',
+  'SMPP_SOURCE_ADDR',
+  'SMTP_URL',
+  'SMTP_FROM',
+  'NOTIFY_ESCALATE_MINUTES',
+  'REPORT_RECEIVER_URL',
+  'REPORT_RECEIVER_SECRET',
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -6,9 +6,11 @@ import type { Config } from './config';
 import { StreamMonitor } from './feeds/stream-health';
 import type { GeoServices } from './geo/services';
 import type { MediaGateway } from './media/gateway';
+import type { NotifyService } from './notify/service';
 import { AppError } from './http/errors';
 import type { CaseContext } from './cases/context';
 import type { CommandServices } from './incidents/services';
+import type { ResponseContext } from './responses/context';
 
 /** What the HTTP app is built from (`createApp(deps)`), so tests can assemble it around real or in-memory parts. */
 export interface AppDeps {
@@ -20,6 +22,8 @@ export interface AppDeps {
   identity?: Identity;
   /** The video service, when this process runs one (gateway/media). */
   media?: MediaGateway;
+  /** Notifications (gateway/notify): channels, the durable sender, in-app pushes; absent → channels reported off. */
+  notify?: NotifyService;
 }
 
 export interface ReadyState {
@@ -28,6 +32,8 @@ export interface ReadyState {
   command: CommandServices;
   /** City management (数字城管): code tables, cases, photos. */
   cases: CaseContext;
+  /** Emergency plans, responses, task boards and trigger suggestions. */
+  responses: ResponseContext;
 }
 
 export class Readiness {

@@ -7,6 +7,9 @@ import { readSeed } from './auth/seed';
 import { startPlatform } from './startup';
 import { startMqttBridge, type MqttBridge } from './feeds/mqtt';
 import { MediaGateway } from './media/gateway';
+import { NotifyService } from './notify/service';
+import { seedDemoRoster } from './duty/demo-roster';
+import { startReportDelivery } from './reports/receiver';
 import { createLogger } from './log';
 
 /** The demo accounts and their published passwords, printed only while the demo seed is on. */
@@ -26,16 +29,20 @@ async function main() {
   const readiness = new Readiness();
   // The video service starts its workers beside the rest; a missing worker is reported by /api/health, never fatal.
   const media = new MediaGateway(cfg, log, readiness);
-  const deps = { config: cfg, log, readiness, media };
+  // Notifications: the channels the configuration names; sending starts once the database is ready.
+  const notify = new NotifyService(cfg, log);
+  const deps = { config: cfg, log, readiness, media, notify };
   const app = createApp(deps);
   const server = createServer(app);
   const realtime = attachRealtime(server, deps);
+  notify.attachRealtime(realtime.io);
   await new Promise<void>((resolve) => server.listen(cfg.PORT, cfg.HOST, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.PORT;
   log.info({ port, database: redactUrl(cfg.DATABASE_URL), city: cfg.CITY_DATA_DIR }, 'listening; starting the platform');
 
   let mqttBridge: MqttBridge | null = null;
+  let reportDelivery: ReturnType<typeof startReportDelivery> = null;
   let shuttingDown = false;
   const shutdown = (signal: string) => {
     if (shuttingDown) return;
@@ -47,6 +54,8 @@ async function main() {
     const state = readiness.current;
     void mediaClosed
       .then(() => mqttBridge?.close())
+      .then(() => notify.close())
+      .then(() => reportDelivery?.close())
       .then(() => state?.command.ingest.flush())
       .then(() => state?.db.close())
       .catch(() => undefined)
@@ -60,6 +69,11 @@ async function main() {
   try {
     const t0 = Date.now();
     await startPlatform(cfg, log, readiness);
+    if (cfg.IDENTITY_SEED === 'demo') await seedDemoRoster(readiness.db(), log);
+    // Queued notifications (also those left by an earlier run) are sent from now on.
+    await notify.start(readiness.db());
+    // Reports upward waiting in the outbox are sent (and retried) from now on.
+    reportDelivery = startReportDelivery(cfg, readiness.db(), log);
     // Gauges and unit positions: a broker problem is reported and leaves everything else running.
     // Not awaited: a broker that is down or slow must not hold up the rest (the client keeps reconnecting).
     void startMqttBridge(cfg, readiness, log).then(

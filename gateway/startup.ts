@@ -14,7 +14,10 @@ import type { Config } from './config';
 import type { ChangeHub } from './changes/hub';
 import type { Readiness, ReadyState } from './deps';
 import type { GeoServices } from './geo/services';
+import { demoSirenKey, seedDemoSirens } from './airdefense/demo-layout';
 import { seedDemoUnits } from './incidents/units';
+import { startOverdueClock } from './responses/escalation';
+import { buildResponses } from './responses/services';
 import { buildCommandServices } from './incidents/services';
 
 /** Builds every in-memory service from the database. */
@@ -29,7 +32,9 @@ export async function buildGeoServices(db: Db): Promise<GeoServices> {
 export async function buildReadyState(db: Db, cfg: Config, log: Logger, hub: ChangeHub): Promise<ReadyState> {
   const geo = await buildGeoServices(db);
   const command = buildCommandServices(db, geo, hub, log, cfg.FEED_KEYS_FILE);
-  return { db, geo, command, cases: buildCaseContext(db, geo, hub, cfg, command.profiles) };
+  const cases = buildCaseContext(db, geo, hub, cfg, command.profiles);
+  const responses = await buildResponses(db, hub, log, command.stations, cases.tables.settings.photo);
+  return { db, geo, command, cases, responses };
 }
 
 /**
@@ -59,8 +64,11 @@ export async function startPlatform(cfg: Config, log: Logger, readiness: Readine
   if (cfg.DEMO_UNITS) {
     const units = await seedDemoUnits(db);
     if (units) log.info({ units }, 'demo units placed at their stations');
+    const sirens = await seedDemoSirens(db, readiness.changes, demoSirenKey());
+    if (sirens) log.info({ sirens }, 'demo siren layout placed on public rooftops');
   }
   const state = await buildReadyState(db, cfg, log, readiness.changes);
+  startOverdueClock(state.responses);
   readiness.markReady(state);
   return state;
 }

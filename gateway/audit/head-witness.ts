@@ -112,21 +112,38 @@ export class HeadWitness {
   }
 }
 
+/** What the external head said when it was read: the file's content (or why there is none) and its path. */
+export interface WitnessReading {
+  chainId: string;
+  file: string;
+  witness: WitnessedHead | 'missing' | 'unreadable';
+}
+
 /**
- * Checks the chain against its external head: the file must exist once the chain has rows, carry a valid signature,
- * and name a row that still exists with the same hash. Returns the problem, or null. `lastSeq` is the last row the
- * walk verified.
+ * Reads the external head. Read it before the verifying snapshot is taken: the file only ever names committed rows,
+ * so what it names then is inside the snapshot; read later, another gateway may already have moved it past the
+ * snapshot's head, which would look like truncation.
+ */
+export async function readWitnessFor(q: Queryable, dir: string): Promise<WitnessReading | null> {
+  const chainId = await chainIdOf(q);
+  if (!chainId) return null;
+  const file = witnessFile(dir, chainId);
+  return { chainId, file, witness: readWitness(file) };
+}
+
+/**
+ * Checks the chain against its external head, as read before the walk: the file must exist once the chain has rows,
+ * carry a valid signature, and name a row that still exists with the same hash. Returns the problem, or null.
+ * `lastSeq` is the last row the walk verified.
  */
 export async function checkWitness(
   q: Queryable,
   key: AuditKey,
-  dir: string,
+  reading: WitnessReading | null,
   lastSeq: number,
 ): Promise<{ seq: number; reason: string } | null> {
-  const chainId = await chainIdOf(q);
-  if (!chainId) return null;
-  const file = witnessFile(dir, chainId);
-  const w = readWitness(file);
+  if (!reading) return null;
+  const { chainId, file, witness: w } = reading;
   if (w === 'missing') {
     return lastSeq > 0 ? { seq: lastSeq, reason: `链头外部锚点文件 ${file} 缺失，无法确认末尾记录未被截断` } : null;
   }

@@ -13,12 +13,11 @@ export interface AuditFilter {
 }
 
 /** The columns the viewer reads: the stored row without its chain fields. */
-type Row = Omit<StoredAuditRow, 'key_id' | 'prev_hash' | 'hash'>;
+export type AuditViewRow = Omit<StoredAuditRow, 'key_id' | 'prev_hash' | 'hash'>;
 
-/** Newest first, filtered by user (login-name prefix), action (exact or family, e.g. `auth`), outcome and time. */
-export async function listAuditEvents(db: Queryable, f: AuditFilter): Promise<AuditPage> {
+/** The filter as SQL conditions over audit_event, its values as parameters numbered from `params`' length. */
+export function auditWhere(f: Omit<AuditFilter, 'limit'>, params: SqlParam[]): string[] {
   const where: string[] = [];
-  const params: SqlParam[] = [];
   const add = (sql: string, value: SqlParam) => {
     params.push(value);
     where.push(sql.replaceAll('?', `$${params.length}`));
@@ -29,9 +28,18 @@ export async function listAuditEvents(db: Queryable, f: AuditFilter): Promise<Au
   if (f.from) add('at >= ?', new Date(f.from));
   if (f.to) add('at < ?', new Date(f.to));
   if (f.beforeSeq) add('seq < ?', f.beforeSeq);
+  return where;
+}
+
+export const AUDIT_VIEW_COLUMNS = 'seq, at, user_id, username, role, action, object, outcome, source_ip, request_id, detail';
+
+/** Newest first, filtered by user (login-name prefix), action (exact or family, e.g. `auth`), outcome and time. */
+export async function listAuditEvents(db: Queryable, f: AuditFilter): Promise<AuditPage> {
+  const params: SqlParam[] = [];
+  const where = auditWhere(f, params);
   params.push(f.limit + 1);
-  const rows = await db.query<Row>(
-    `SELECT seq, at, user_id, username, role, action, object, outcome, source_ip, request_id, detail FROM audit_event
+  const rows = await db.query<AuditViewRow>(
+    `SELECT ${AUDIT_VIEW_COLUMNS} FROM audit_event
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`,
     params,
   );
@@ -39,7 +47,7 @@ export async function listAuditEvents(db: Queryable, f: AuditFilter): Promise<Au
   return { events, nextBeforeSeq: rows.length > f.limit ? (events[events.length - 1]?.seq ?? null) : null };
 }
 
-function toView(r: Row): AuditEventView {
+export function toView(r: AuditViewRow): AuditEventView {
   let detail: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(r.detail);

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { auditRangeProblem, type AuditEntryPage } from '../../contracts/audit';
 import { auditQuerySchema } from '../../contracts/identity';
+import { listAuditEntries } from './entries';
 import { auditCsv, listAuditEvents } from './query';
 import { verifyAuditChain } from './verify';
 import { identityOf } from '../auth/identity';
@@ -12,11 +14,17 @@ import { AppError, parseInput } from '../http/errors';
 
 const MAX_EXPORT = 10_000;
 const exportQuery = auditQuerySchema.omit({ limit: true, beforeSeq: true }).extend({
-  limit: z.coerce.number().int().min(1).max(MAX_EXPORT).default(MAX_EXPORT),
+  limit: z.coerce
+    .number({ error: `导出条数须为 1 到 ${MAX_EXPORT} 的整数` })
+    .int(`导出条数须为 1 到 ${MAX_EXPORT} 的整数`)
+    .min(1, `导出条数须为 1 到 ${MAX_EXPORT} 的整数`)
+    .max(MAX_EXPORT, `导出条数须为 1 到 ${MAX_EXPORT} 的整数`)
+    .default(MAX_EXPORT),
 });
 
 const checkRange = (q: { from?: string | undefined; to?: string | undefined }) => {
-  if (q.from && q.to && new Date(q.from) >= new Date(q.to)) throw new AppError('bad_request', 'from must be earlier than to');
+  const problem = auditRangeProblem(q.from, q.to);
+  if (problem) throw new AppError('bad_request', problem);
 };
 
 /** The audit administrator's view: search the log, verify the hash chain, export (审计日志). */
@@ -28,6 +36,14 @@ function auditRoutes(deps: AppDeps): Router {
     const q = parseInput(auditQuerySchema, req.query);
     checkRange(q);
     res.json(await listAuditEvents(identity.db(), q));
+  });
+
+  /** The same rows for people: one entry per action, in Chinese (entries.ts). */
+  r.get('/audit/entries', async (req, res) => {
+    const q = parseInput(auditQuerySchema, req.query);
+    checkRange(q);
+    const page: AuditEntryPage = await listAuditEntries(identity.db(), identity.policy, q);
+    res.json(page);
   });
 
   r.post('/audit/verify', async (req, res) => {

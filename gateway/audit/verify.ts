@@ -1,7 +1,7 @@
 import type { ChainVerification } from '../../contracts/identity';
 import type { Db, Queryable } from '../../geo/db/types';
 import { anchorMac, GENESIS_HASH, sealRow, type AuditRow, type StoredAuditRow } from './chain';
-import { checkWitness } from './head-witness';
+import { checkWitness, readWitnessFor, type WitnessReading } from './head-witness';
 import type { AuditKey } from './key';
 
 type StoredRow = StoredAuditRow;
@@ -35,7 +35,7 @@ function toRow(r: StoredRow): AuditRow {
 export async function verifyChain(
   db: Queryable,
   key: AuditKey,
-  opts: { batch?: number; witnessDir?: string } = {},
+  opts: { batch?: number; witness?: WitnessReading | null | undefined } = {},
 ): Promise<ChainVerification> {
   const batch = opts.batch ?? 2000;
   // The head is read first and bounds the walk, so rows appended while verifying are not mistaken for damage.
@@ -108,7 +108,7 @@ export async function verifyChain(
       reason: `记录 #${Number(beyond.seq)} 位于链头 #${prevSeq} 之后，不在哈希链中（被插入）`,
     });
   // The head inside the database can be reset along with the rows it names; the one written outside cannot.
-  if (opts.witnessDir) return result(await checkWitness(db, key, opts.witnessDir, prevSeq));
+  if (opts.witness !== undefined) return result(await checkWitness(db, key, opts.witness, prevSeq));
   return result(null);
 }
 
@@ -116,9 +116,11 @@ export async function verifyChain(
  * Verifies in one consistent snapshot (REPEATABLE READ), so concurrent appends cannot look like damage; with
  * `witnessDir`, also against the head written outside the database (head-witness.ts).
  */
-export function verifyAuditChain(db: Db, key: AuditKey, opts: { witnessDir?: string } = {}): Promise<ChainVerification> {
+export async function verifyAuditChain(db: Db, key: AuditKey, opts: { witnessDir?: string } = {}): Promise<ChainVerification> {
+  // The external head is read before the snapshot, so everything it names is inside it (readWitnessFor).
+  const witness = opts.witnessDir ? await readWitnessFor(db, opts.witnessDir) : undefined;
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return verifyChain(tx, key, opts);
+    return verifyChain(tx, key, { witness });
   });
 }

@@ -14,6 +14,7 @@ import {
   type CaseEventResponse,
   type CaseEventInput,
 } from '../../contracts/cases';
+import { evaluationCasesQuery, evaluationDepartmentsQuery, evaluationTrendQuery } from '../../contracts/cases/evaluation-detail';
 import { auditChange } from '../audit/change-detail';
 import { identityOf } from '../auth/identity';
 import { actorOf } from '../auth/principal';
@@ -26,6 +27,7 @@ import { issueChannelKey } from './channels';
 import type { CaseContext } from './context';
 import { findDuplicates } from './duplicates';
 import { evaluate, evaluateRoles, exportEvaluation } from './evaluation';
+import { evaluationCases, evaluationDepartments, evaluationTrend } from './evaluation-detail';
 import { applyCaseEvent } from './events';
 import { listCases } from './list';
 import { photoRoutes } from './photo-routes';
@@ -97,9 +99,24 @@ function caseRoutes({ db, cases }: ReadyState, deps: AppDeps): Router {
     res.json(await evaluateRoles(db, cases.tables, q));
   });
 
+  r.get('/cases/evaluation/trend', async (req, res) => {
+    const q = parseInput(evaluationTrendQuery, req.query);
+    res.json(await evaluationTrend(db, q, scopeOf(req)));
+  });
+
+  r.get('/cases/evaluation/cases', async (req, res) => {
+    const q = parseInput(evaluationCasesQuery, req.query);
+    res.json(await evaluationCases(db, cases.tables, q, scopeOf(req)));
+  });
+
+  r.get('/cases/evaluation/departments', async (req, res) => {
+    const q = parseInput(evaluationDepartmentsQuery, req.query);
+    res.json(await evaluationDepartments(db, q, scopeOf(req)));
+  });
+
   r.get('/cases/evaluation/export', async (req, res) => {
     const q = parseInput(evaluationQuery, req.query);
-    if (q.format === 'json') throw new AppError('bad_request', 'format is csv or xlsx for an export');
+    if (q.format === 'json') throw new AppError('bad_request', '导出格式须为 csv 或 xlsx');
     const result = await evaluate(db, cases.tables, q, scopeOf(req));
     const file = await exportEvaluation(result, q.format);
     res.setHeader('Content-Type', file.mime);

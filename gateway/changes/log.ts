@@ -95,6 +95,12 @@ const LAYER_TOPICS: Record<ChangeLayer, ChangeTopic> = {
   units: 'unit',
   gauges: 'gauge',
   cases: 'case',
+  sirens: 'siren',
+  shelters: 'shelter',
+  warnings: 'warning',
+  responses: 'response',
+  response_tasks: 'response_task',
+  duty: 'duty',
 };
 
 /** Replay answers at most this many changes; a client further behind reloads the snapshot. */

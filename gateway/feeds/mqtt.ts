@@ -3,6 +3,9 @@ import { hostname } from 'node:os';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { authenticateSiren } from '../airdefense/registry';
+import { airDefenseOf } from '../airdefense/service';
+import { commandTopic, SIREN_STATE_FILTER, SIREN_TOPIC_PREFIX, sirenOfStateTopic, stateTopic } from '../airdefense/wire';
 import { auditMachineLoginFailure } from '../audit/machine-login';
 import { isRecordFault } from '../changes/group-commit';
 import type { ChangeHub } from '../changes/hub';
@@ -49,7 +52,19 @@ export async function startMqttBridge(cfg: Config, readiness: Readiness, log: Lo
   const broker = await Aedes.createBroker({ id: `harbin-${hostname()}` });
   // Which stream login each connected client used.
   const loginOf = new WeakMap<object, string>();
+  const sirens = airDefenseOf(readiness);
   broker.authenticate = (client, username, password, done) => {
+    if (username?.startsWith('siren-')) {
+      // A siren's own login (data/airdefense/mqtt.md): checked against its stored password hash.
+      void authenticateSiren(state.db, username, password?.toString() ?? '').then(
+        (sirenId) => {
+          if (sirenId) loginOf.set(client, `siren:${sirenId}`);
+          done(sirenId ? null : Object.assign(new Error('bad username or password'), { returnCode: 4 as const }), !!sirenId);
+        },
+        (err: unknown) => done(Object.assign(new Error(String(err)), { returnCode: 3 as const }), false),
+      );
+      return;
+    }
     const login = Object.entries(keys.mqtt).find(([, c]) => c.username === username && c.password === password?.toString());
     if (login) {
       loginOf.set(client, login[0]);
@@ -65,6 +80,16 @@ export async function startMqttBridge(cfg: Config, readiness: Readiness, log: Lo
   };
   broker.authorizePublish = (client, packet, done) => {
     const login = client ? loginOf.get(client) : undefined;
+    if (login?.startsWith('siren:')) {
+      const sirenId = login.slice('siren:'.length);
+      if (packet.topic !== stateTopic(sirenId)) return done(new Error(`not allowed to publish to ${packet.topic}`));
+      // Written (with the other reports of the moment) before the siren's PUBACK.
+      sirens.receive(sirenId, packet.payload as Buffer).then(
+        () => done(null),
+        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      );
+      return;
+    }
     const prefix = login && login in STREAM_TOPICS ? STREAM_TOPICS[login as keyof typeof STREAM_TOPICS] : null;
     if (!prefix || !packet.topic.startsWith(prefix)) return done(new Error(`not allowed to publish to ${packet.topic}`));
     // Stored (or dead-lettered) before aedes sends the PUBACK; no subscriber needs the message afterwards.
@@ -74,7 +99,24 @@ export async function startMqttBridge(cfg: Config, readiness: Readiness, log: Lo
     );
   };
   broker.authorizeSubscribe = (client, sub, done) => {
-    done(null, loginOf.get(client) === 'gateway' ? sub : null);
+    const login = loginOf.get(client);
+    // A siren hears only its own command topic.
+    const own = login?.startsWith('siren:') && sub.topic === commandTopic(login.slice('siren:'.length));
+    done(null, login === 'gateway' || own ? sub : null);
+  };
+  broker.on('clientDisconnect', (client) => {
+    const login = loginOf.get(client);
+    if (login?.startsWith('siren:')) {
+      sirens.disconnected(login.slice('siren:'.length)).catch((err: unknown) => log.warn({ err }, 'siren offline not recorded'));
+    }
+  });
+  sirens.transport = {
+    publish: (topic, payload) =>
+      new Promise<void>((resolve, reject) =>
+        broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, (err) =>
+          err ? reject(err) : resolve(),
+        ),
+      ),
   };
   broker.on('client', (client) => log.debug({ client: client.id }, 'mqtt client connected'));
   const server = createServer(broker.handle);
@@ -105,8 +147,20 @@ async function subscribeToBroker(
   log: Logger,
 ): Promise<MqttBridge> {
   const client = connectGateway(url, readiness.current!.command.keys, cfg);
+  const sirens = airDefenseOf(readiness);
   client.handleMessage = (packet, done) => {
+    const sirenId = sirenOfStateTopic(packet.topic);
+    if (sirenId) {
+      void sirens.receive(sirenId, packet.payload as Buffer).finally(() => done());
+      return;
+    }
+    if (packet.topic.startsWith(SIREN_TOPIC_PREFIX)) return done();
     void handleMessage(readiness, stations, packet.topic, packet.payload as Buffer, log).finally(() => done());
+  };
+  sirens.transport = {
+    publish: async (topic, payload) => {
+      await client.publishAsync(topic, payload, { qos: 1 });
+    },
   };
   client.on('error', (err) => log.warn({ err: err.message }, 'mqtt client error'));
   // From the first attempt on, so a broker that is down from the start is reported as such.
@@ -116,7 +170,7 @@ async function subscribeToBroker(
   // Every gateway takes every message (writes are idempotent: one reading per station and time, a position only
   // when newer, one record per source id). A shared subscription would split the load, but brokers keep routing
   // shares to offline persistent sessions, where the messages wait unseen.
-  await client.subscribeAsync([GAUGE_TOPIC_FILTER, AVL_TOPIC_FILTER], { qos: 1 });
+  await client.subscribeAsync([GAUGE_TOPIC_FILTER, AVL_TOPIC_FILTER, SIREN_STATE_FILTER], { qos: 1 });
   log.info({ url: url.replace(/\/\/[^@]*@/, '//***@') }, 'subscribed to gauge and AVL streams');
   readiness.streams = 'connected';
   return {

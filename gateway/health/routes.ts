@@ -3,6 +3,7 @@ import type { Db } from '../../geo/db/types';
 import type { AppDeps, Readiness } from '../deps';
 import type { Capability } from '../http/capability';
 import type { MediaGateway } from '../media/gateway';
+import { NotifyService } from '../notify/service';
 
 /** A database that does not answer `SELECT 1` within this long is reported failing. */
 export const DB_PROBE_TIMEOUT_MS = 2000;
@@ -64,8 +65,10 @@ async function problemsOf(readiness: Readiness, media: MediaGateway | undefined,
  * service and no media worker lives. The parts that still work keep serving either way. `streams` is the broker
  * connection, `streamDetail` each stream's consumer (see data/feeds/README.md).
  */
-function healthRoutes({ readiness, media }: AppDeps): Router {
+function healthRoutes({ readiness, media, notify, config, log }: AppDeps): Router {
   const r = Router();
+  // Without a running sender (an app serving no delivery) the channels are still reported, as configured.
+  const channels = notify ?? new NotifyService(config, log);
   r.get('/health', async (_req, res) => {
     const state = readiness.current;
     if (!state) {
@@ -82,6 +85,8 @@ function healthRoutes({ readiness, media }: AppDeps): Router {
       streams: readiness.streams,
       streamDetail: readiness.streamMonitor.report(now),
       media: media?.status() ?? { workers: 0, reason: 'the video service is not started in this process' },
+      // Notification channels (optional, so never a problem): off when not configured (GET /api/notify/channels).
+      notify: Object.fromEntries(channels.channels().map((c) => [c.channel, c.on ? (c.ready ? 'ready' : 'not ready') : 'off'])),
     });
   });
   return r;

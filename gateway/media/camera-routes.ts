@@ -1,5 +1,12 @@
 import { Router } from 'express';
-import { nearestCamerasQuery, type Camera, type CameraList, type MediaStatus, type NearestCamera } from '../../contracts/media';
+import {
+  nearestCamerasQuery,
+  type Camera,
+  type CameraLink,
+  type CameraList,
+  type MediaStatus,
+  type NearestCamera,
+} from '../../contracts/media';
 import { loadCameraFile } from '../../media/cameras/catalog';
 import { camerasByDistance, listCameras, type CameraRecord } from '../../media/cameras/store';
 import { identityOf } from '../auth/identity';
@@ -11,9 +18,17 @@ import { cameraAccess } from './access';
 
 const toCamera = ({ source: _source, ...camera }: CameraRecord): Camera => camera;
 
+/** A camera's link without a video service in this process. */
+const offline = (status: MediaStatus): CameraLink => ({
+  online: false,
+  state: 'offline',
+  reason: `视频服务不可用：${status.reason ?? '没有媒体进程'}`,
+});
+
 /**
  * `GET /api/cameras`: the cameras the caller may view (by the policy's camera groups and the caller's area), the
- * video wall's presets per mode cut to those cameras, and whether live video is available.
+ * video wall's presets per mode cut to those cameras, whether live video is available, and each camera's link (在线 /
+ * 离线, from the video service's rooms and ingests).
  * `GET /api/cameras/nearest?lon=&lat=&limit=`: the nearest of those cameras to a point, with distances in metres.
  */
 export function cameraRoutes(db: Db, deps: AppDeps): Router {
@@ -25,7 +40,9 @@ export function cameraRoutes(db: Db, deps: AppDeps): Router {
   r.get('/cameras', async (req, res) => {
     const principal = principalOf(req);
     const policy = identityOf(deps).policy;
-    const cameras = (await listCameras(db)).filter((c) => cameraAccess(policy, principal, c).allowed).map(toCamera);
+    const records = (await listCameras(db)).filter((c) => cameraAccess(policy, principal, c).allowed);
+    const links = deps.media ? await deps.media.service.cameraLinks(records) : new Map<string, CameraLink>();
+    const cameras = records.map((c) => ({ ...toCamera(c), link: links.get(c.id) ?? offline(video()) }));
     const visible = new Set(cameras.map((c) => c.id));
     const body: CameraList = {
       cameras,

@@ -285,6 +285,15 @@ export const CONFERENCE_HANDLERS = {
     ctx.conf.service.allowSpeaking(c, m.userId);
     return { peerId };
   },
+  'conference:hand:lower': async (ctx, req) => {
+    const { peerId } = parseInput(conferencePeerRefSchema, req);
+    const c = moderated(ctx);
+    const m = otherMember(c, peerId);
+    if (!c.raisedHands.has(m.userId)) throw new MediaError('conflict', `${m.displayName} 没有举手`);
+    await auditHost(ctx, c, { event: 'lower_hand', peerId, user: m.username });
+    ctx.conf.service.raiseHand(c, m.userId, false);
+    return { peerId };
+  },
   'conference:cohost': async (ctx, req) => {
     const { peerId, cohost } = parseInput(conferenceCohostSchema, req);
     const c = moderated(ctx);

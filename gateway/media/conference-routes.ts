@@ -17,7 +17,7 @@ const recordingName = z.object({
 });
 
 /** The recordings whose every camera the principal may view (a camera no longer registered is not viewable). */
-async function viewableRecordings(identity: Identity, principal: Principal, all: ConferenceRecording[]) {
+export async function viewableRecordings(identity: Identity, principal: Principal, all: ConferenceRecording[]) {
   const ids = [...new Set(all.flatMap((r) => r.cameraIds))];
   const viewable = new Set<string>();
   for (const id of ids) {

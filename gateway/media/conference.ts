@@ -94,6 +94,7 @@ export class ConferenceGateway {
       participants: c.members.size,
       coHosts: c.coHosts,
       moderator: this.moderates(c, p),
+      standing: c.standing,
     };
   }
 
@@ -140,6 +141,27 @@ export class ConferenceGateway {
       peerId: socketId,
     }).catch((err: unknown) => this.identity.log.error({ err }, 'could not audit leaving a conference'));
     return true;
+  }
+
+  /**
+   * Ends a conference for everyone in it, as its end is decided elsewhere (a standing conference whose mode ended):
+   * each member and each one waiting in the lobby is told why (`conference:ended`) and its leave audited.
+   */
+  async end(conferenceId: string, reason: string): Promise<number> {
+    const ended = await this.service.end(conferenceId);
+    if (!ended) return 0;
+    for (const m of ended.peers) {
+      const peer = this.peers.get(m.peerId);
+      this.peers.delete(m.peerId);
+      if (!peer) continue;
+      peer.socket.emit('conference:ended', { conferenceId, reason });
+      await this.audit('conference.join', peer.socket, peer.principal, ended.conference, {
+        event: 'leave',
+        reason: 'ended',
+        peerId: m.peerId,
+      }).catch((err: unknown) => this.identity.log.error({ err }, 'could not audit the end of a conference'));
+    }
+    return ended.peers.length;
   }
 
   close(): Promise<void> {

@@ -15,7 +15,9 @@ import { liveLayerAccess, mayReceiveChange } from '../policy/layer-access';
 import { CALLER_LIMITS, socketEventLimiter, TokenBuckets } from '../auth/rate-limit';
 import { checkHandshakeText, checkSocketEvent } from '../http/text-safety';
 import { socketAccessControl } from '../policy/socket';
+import { conferencesOf } from '../media/conference';
 import { registerMediaHandlers } from '../media/handlers';
+import { StandingConferences } from '../media/standing-conference';
 import { registerSessionHandlers } from './handlers';
 import { handshakeAuth } from './handshake';
 import { originAllowed } from './origin';
@@ -88,6 +90,8 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   // Changes go out from the change log, followed by every process for its own clients (see ChangeTail): the
   // Redis adapter carries session ends and kicks between processes, never a change twice.
   let tail: ChangeTail | null = null;
+  // The standing conference of the mode, held by this process's conference service while its record is open.
+  let standing: StandingConferences | null = null;
   let closed = false;
   // Settles once the tail follows the log: a replay read before that could end below the tail's starting point.
   let markFollowing: () => void = () => undefined;
@@ -106,11 +110,16 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
       await tiles.prime(state.db);
       if (closed) return;
       tail = await ChangeTail.start(state.db, deps.log);
+      if (deps.media) standing = new StandingConferences(conferencesOf(deps.media, identity), state.db, deps.log);
       tail.subscribe((changes) => {
+        identity.mode.heard(changes);
+        standing?.heard(changes);
         broadcast(io, changes, identity.policy);
         for (const update of tiles.invalidations(changes)) sendTileInvalidation(io, update, identity.policy);
       });
       markFollowing();
+      // A record already open when this gateway starts (after a restart, or another gateway's switch) is held now.
+      void standing?.sync();
     })
     .catch((err: unknown) => {
       failFollowing(err);
@@ -142,6 +151,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
       unsubscribe();
       await tailStarted;
       await tail?.stop();
+      await standing?.stop();
       identity.sessions.off('ended', onEnded);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await Promise.all([redis?.quit().catch(() => undefined), redisSub?.quit().catch(() => undefined)]);

@@ -5,8 +5,11 @@ import { writeFileSync, rmSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 
-/** How long ffmpeg gets to write the file's index after SIGINT before it is killed. */
-const FINISH_MS = 5000;
+/**
+ * How long ffmpeg gets to write the file's index after SIGINT before it is killed. Killed while rewriting the header,
+ * the file is unreadable, so a loaded machine gets ample time: the stop waits, the recording is kept.
+ */
+const FINISH_MS = 20_000;
 
 /** Whether a UDP port on 127.0.0.1 is free now. */
 function udpFree(port: number): Promise<boolean> {

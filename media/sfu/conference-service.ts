@@ -64,6 +64,11 @@ export interface Conference {
   activeSpeaker: string | null;
   /** Cameras injected by the moderator, injected again when the room is re-created. */
   injected: CameraRecord[];
+  /**
+   * Held for a standing conference record (常设会商, `standing_conference`): it has the record's id, and it ends when
+   * the record closes (the mode ends), never because nobody is in it.
+   */
+  standing: boolean;
 }
 
 interface ServiceEvents {
@@ -107,6 +112,10 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
     return this.options.listen;
   }
 
+  /**
+   * A conference called by a person (a new id), or held for a standing conference record (its id; not counted
+   * against the limit, so a mode's conference always opens).
+   */
   create(input: {
     title: string;
     hostUserId: string;
@@ -115,12 +124,15 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
     inviteRoles: string[];
     autoAdmit: boolean;
     coHosts: string[];
+    standing?: { id: string };
   }): Conference {
-    if (this.conferences.size >= MAX_CONFERENCES)
+    const { standing, ...rest } = input;
+    if (standing && this.conferences.has(standing.id)) throw new MediaError('conflict', `会商已存在（${standing.id}）`);
+    if (!standing && this.list().filter((x) => !x.standing).length >= MAX_CONFERENCES)
       throw new MediaError('rate_limited', `同时进行的会商不能超过 ${MAX_CONFERENCES} 个`);
     const c: Conference = {
-      id: randomUUID(),
-      ...input,
+      id: standing?.id ?? randomUUID(),
+      ...rest,
       locked: false,
       createdAt: new Date(),
       members: new Map(),
@@ -132,6 +144,7 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
       opening: null,
       activeSpeaker: null,
       injected: [],
+      standing: standing !== undefined,
     };
     this.conferences.set(c.id, c);
     return c;
@@ -246,6 +259,29 @@ export class ConferenceService extends EventEmitter<ServiceEvents> {
     }
     this.emit('changed', c);
     return member ? { conference: c, member } : null;
+  }
+
+  /**
+   * Ends a conference for everyone in it: its members and lobby are let go, its room (with a recording under way)
+   * closed, and it is forgotten. Returns the conference and whom it held, or null when there is none.
+   */
+  async end(id: string): Promise<{ conference: Conference; peers: Member[] } | null> {
+    const c = this.conferences.get(id);
+    if (!c) return null;
+    this.conferences.delete(id);
+    const peers = [...c.members.values(), ...c.lobby.values()];
+    for (const m of peers) this.peerConference.delete(m.peerId);
+    c.members.clear();
+    c.lobby.clear();
+    c.activeSpeaker = null;
+    // A room still opening is waited for, so it is closed too (closing stops a recording under way).
+    const room = c.room ?? (c.opening ? await c.opening.catch(() => null) : null);
+    c.room = null;
+    await room
+      ?.close()
+      .catch((err: unknown) => this.options.log.error({ err, conference: id }, 'conference room could not be closed'));
+    this.options.log.info({ conference: id, peers: peers.length }, 'conference ended');
+    return { conference: c, peers };
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
-import type { MediaStatus, ViewCloseReason, ViewConsumed, ViewOpened } from '../../contracts/media';
+import type { CameraLink, MediaStatus, ViewCloseReason, ViewConsumed, ViewOpened } from '../../contracts/media';
 import type { CameraRecord } from '../cameras/store';
 import { CameraRoom } from './camera-room';
 import { MEDIA_CODECS } from './codecs';
@@ -64,6 +64,8 @@ export class MediaService extends EventEmitter<ServiceEvents> {
   private readonly opening = new Map<string, Promise<CameraRoom>>();
   private readonly views = new Map<string, View>();
   private readonly pendingOpens = new Map<string, number>();
+  /** Cameras whose source failed (ffmpeg exited by itself) and has not sent RTP since: when and why. */
+  private readonly sourceFailures = new Map<string, { at: Date }>();
   private capabilities: types.RtpCapabilities | null = null;
   private closed = false;
   private readonly onExit = () => {
@@ -119,6 +121,49 @@ export class MediaService extends EventEmitter<ServiceEvents> {
     }));
   }
 
+  /**
+   * Each camera's link as the service knows it now: live when its room's producer has received RTP, offline when no
+   * worker runs, when its source failed and has not sent since, or when a media-gateway camera sends nothing; a
+   * simulated camera no one watches is on standby (its source starts with the first view).
+   */
+  async cameraLinks(cameras: readonly CameraRecord[]): Promise<Map<string, CameraLink>> {
+    const links = new Map<string, CameraLink>();
+    const noWorker = this.pool.workers.length === 0;
+    await Promise.all(
+      cameras.map(async (camera) => {
+        if (noWorker) {
+          links.set(camera.id, {
+            online: false,
+            state: 'offline',
+            reason: `视频服务不可用：${this.status().reason ?? '没有媒体进程'}`,
+          });
+          return;
+        }
+        const room = this.rooms.get(camera.id);
+        if (room && !room.closed && !room.ingestProcess?.exited && (await receivedBytes(room.producer)) > 0) {
+          this.sourceFailures.delete(camera.id);
+          links.set(camera.id, { online: true, state: 'live' });
+          return;
+        }
+        const failure = this.sourceFailures.get(camera.id);
+        if (failure) {
+          links.set(camera.id, {
+            online: false,
+            state: 'offline',
+            reason: '视频源中断，尚未恢复',
+            since: failure.at.toISOString(),
+          });
+        } else if (camera.source.kind === 'rtp') {
+          links.set(camera.id, { online: false, state: 'offline', reason: '未收到媒体网关推流' });
+        } else {
+          // A simulated camera whose room is opening (no RTP yet) or that no one watches: its source starts on demand.
+          links.set(camera.id, { online: true, state: 'standby' });
+        }
+      }),
+    );
+    return links;
+  }
+
   room(cameraId: string): CameraRoom | undefined {
     return this.rooms.get(cameraId);
   }
@@ -135,10 +180,18 @@ export class MediaService extends EventEmitter<ServiceEvents> {
         log: this.options.log,
         // ffmpeg also ends when its worker died (its RTP is refused): the worker's own handling then moves the room,
         // so an ingest end is acted on only once it is clear the room is still in place on a live worker.
-        onIngestEnded: (r) =>
+        onIngestEnded: (r) => {
+          this.sourceFailures.set(r.camera.id, { at: new Date() });
           setTimeout(() => {
             if (this.rooms.get(r.camera.id) === r && !r.slot.worker.died) void this.closeRoom(r, 'ingest_stopped');
-          }, INGEST_END_GRACE_MS).unref(),
+          }, INGEST_END_GRACE_MS).unref();
+        },
+      });
+      // RTP arriving (a positive score) proves the source again; a score reported while a dead ingest's room is
+      // being closed does not.
+      room.producer.on('score', (scores) => {
+        const current = this.rooms.get(camera.id) === room && !room.closed && !room.ingestProcess?.exited;
+        if (current && scores.some((s) => s.score > 0)) this.sourceFailures.delete(camera.id);
       });
       this.rooms.set(camera.id, room);
       this.options.log.info({ camera: camera.id, worker: slot.worker.pid }, 'camera ingest started');
@@ -312,4 +365,10 @@ export class MediaService extends EventEmitter<ServiceEvents> {
     this.pool.close();
     process.off('exit', this.onExit);
   }
+}
+
+/** Bytes of RTP a camera's producer has received (0 when its stats cannot be read). */
+async function receivedBytes(producer: types.Producer): Promise<number> {
+  const stats = await producer.getStats().catch(() => []);
+  return stats.reduce((sum, s) => sum + (s.byteCount ?? 0), 0);
 }
