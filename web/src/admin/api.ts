@@ -1,6 +1,6 @@
+import { auditEntryPageSchema, policyActionsSchema } from '../../../contracts/audit';
 import {
   adminAnswers,
-  auditPageSchema,
   chainVerificationSchema,
   type AuditQuery,
   type CreateUserRequest,
@@ -49,7 +49,10 @@ export function auditQueryString(q: AuditQuery): string {
 }
 
 export const auditApi = {
-  events: (q: AuditQuery) => call('GET', `/api/audit/events?${auditQueryString(q)}`, auditPageSchema),
+  /** The log for people: one entry per action, in Chinese. */
+  entries: (q: AuditQuery) => call('GET', `/api/audit/entries?${auditQueryString(q)}`, auditEntryPageSchema),
+  /** The policy's actions with their Chinese labels, for the action filter. */
+  actions: () => call('GET', '/api/auth/actions', policyActionsSchema).then((r) => r.actions),
   verify: () => call('POST', '/api/audit/verify', chainVerificationSchema),
   exportUrl: (q: AuditQuery) => `/api/audit/export?${auditQueryString({ ...q, limit: undefined, beforeSeq: undefined })}`,
 };

@@ -1,22 +1,18 @@
 import { useCallback, useMemo, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
-import {
-  CASE_EVENT_LABELS,
-  CASE_STATE_LABELS,
-  SUPERVISION_LEVEL_LABELS,
-  type CaseEvent,
-  type CaseSummary,
-} from '../../../contracts/cases';
+import { CASE_EVENT_LABELS, CASE_STATE_LABELS, type CaseEvent, type CaseSummary } from '../../../contracts/cases';
 import { messageOf } from '../api/http';
 import { useSession } from '../identity/session';
 import { UserMenu } from '../identity/UserMenu';
 import { casesApi } from './api';
 import { CaseDetailView } from './CaseDetailView';
 import { CaseMap } from './CaseMap';
+import { CaseQueue } from './CaseQueue';
 import { CENTRE_STATES, eventsOfRole } from './events';
-import { formatTime, placeLine } from './format';
-import { SLA_TONE_COLORS, SLA_TONE_LABELS, slaLine, slaTone, sortBySla, type SlaTone } from './sla';
+import { Icon } from './icons';
+import { slaTone, sortBySla, type SlaTone } from './sla';
 import { useCases, useNow } from './useCases';
+import { usePhoneLayout } from './usePhoneLayout';
 import './cases.css';
 
 type View = 'centre' | 'department' | 'supervise' | 'all';
@@ -34,10 +30,13 @@ const QUICK_EVENTS: readonly CaseEvent[] = ['accept', 'file', 'dispatch', 'take'
 /**
  * 数字城管 consoles: the centre's acceptance/dispatch queue, a department's own cases, and supervision, each a
  * queue sorted by SLA (超时, 预警, 正常, 暂停) beside a map of the same cases and the selected case's detail.
+ * On a phone (a handler in the street) the same page is one column: the queue, then one case full width with
+ * large buttons (签收, 反馈 with the camera) and navigation to the spot.
  */
 export function CasesPage() {
   const { state, can } = useSession();
   const role = state.status === 'signed-in' ? state.user.role : '';
+  const phone = usePhoneLayout();
   const views = useMemo(() => {
     const v: View[] = [];
     if (can('case.dispatch')) v.push('centre');
@@ -91,11 +90,51 @@ export function CasesPage() {
     [feed],
   );
 
+  const quickEventsOf = (c: CaseSummary) =>
+    can('case.dispatch') || can('case.handle') ? eventsOfRole(c.state, role).filter((e) => QUICK_EVENTS.includes(e)) : [];
+  const queue = (
+    <CaseQueue
+      shown={shown}
+      total={feed.cases.length}
+      counts={counts}
+      tone={tone}
+      onTone={setTone}
+      now={now}
+      error={feed.error}
+      notice={notice}
+      loaded={feed.loaded}
+      selected={selected}
+      onSelect={setSelected}
+      quickEventsOf={quickEventsOf}
+      busy={busy}
+      onQuick={(c, e) => void quick(c, e)}
+      phone={phone}
+    />
+  );
+  const detail = (id: number) => (
+    <CaseDetailView
+      caseId={id}
+      version={`${feed.version}:${feed.cases.find((c) => c.id === id)?.updatedAt ?? ''}:${bump}`}
+      large={phone}
+      onChanged={() => feed.reload()}
+    />
+  );
+  const open = selected === null ? undefined : feed.cases.find((c) => c.id === selected);
+
   return (
-    <div className="cases-page" data-testid="cases-page" data-ready={feed.loaded}>
+    <div
+      className={`cases-page${phone ? ' cases-phone' : ''}`}
+      data-testid="cases-page"
+      data-ready={feed.loaded}
+      data-layout={phone ? 'phone' : 'desktop'}
+    >
       <header className="app-header">
-        <h1>{PRODUCT_NAME}</h1>
-        <span className="app-subtitle">数字城管</span>
+        {!phone && (
+          <>
+            <h1>{PRODUCT_NAME}</h1>
+            <span className="app-subtitle">数字城管</span>
+          </>
+        )}
         <nav className="cases-tabs" aria-label="视图">
           {views.map((v) => (
             <button
@@ -103,7 +142,10 @@ export function CasesPage() {
               type="button"
               data-testid={`view-${v}`}
               className={v === view ? 'active' : ''}
-              onClick={() => setView(v)}
+              onClick={() => {
+                setView(v);
+                if (phone) setSelected(null);
+              }}
             >
               {VIEW_LABELS[v]}
             </button>
@@ -111,109 +153,41 @@ export function CasesPage() {
         </nav>
         <UserMenu current="cases" />
       </header>
-      <main className="cases-main">
-        <section className="cases-queue" aria-label="案件队列">
-          <div className="cases-tones" role="group" aria-label="按时限筛选">
-            <button type="button" className={tone === 'any' ? 'active' : ''} onClick={() => setTone('any')}>
-              全部 {feed.cases.length}
-            </button>
-            {(['overdue', 'warning', 'normal', 'paused'] as const).map((t) => (
-              <button
-                key={t}
-                type="button"
-                className={tone === t ? 'active' : ''}
-                onClick={() => setTone(tone === t ? 'any' : t)}
-              >
-                <i style={{ background: SLA_TONE_COLORS[t] }} />
-                {SLA_TONE_LABELS[t]} {counts[t]}
-              </button>
-            ))}
-          </div>
-          {feed.error && <p className="case-error">{feed.error}</p>}
-          {notice && (
-            <p className="cases-notice" data-testid="cases-notice">
-              {notice}
-            </p>
+      {phone ? (
+        <main className="cases-phone-main">
+          {selected === null ? (
+            queue
+          ) : (
+            <div className="cases-phone-detail" data-testid="phone-case">
+              <div className="cases-phone-bar">
+                <button type="button" className="case-btn" data-testid="back-to-queue" onClick={() => setSelected(null)}>
+                  ← 返回列表
+                </button>
+                {open && (
+                  <a
+                    className="case-btn"
+                    data-testid="navigate"
+                    href={`geo:${open.place.lat.toFixed(6)},${open.place.lon.toFixed(6)}?q=${open.place.lat.toFixed(6)},${open.place.lon.toFixed(6)}(${encodeURIComponent(open.code)})`}
+                  >
+                    <Icon name="compass" /> 导航到现场
+                  </a>
+                )}
+              </div>
+              {detail(selected)}
+            </div>
           )}
-          <ul className="cases-list" data-testid="case-queue">
-            {shown.map((c) => {
-              const t = slaTone(c.sla, now);
-              const quickEvents =
-                can('case.dispatch') || can('case.handle')
-                  ? eventsOfRole(c.state, role).filter((e) => QUICK_EVENTS.includes(e))
-                  : [];
-              return (
-                <li
-                  key={c.id}
-                  data-testid="case-row"
-                  data-case-id={c.id}
-                  data-state={c.state}
-                  data-tone={t}
-                  className={c.id === selected ? 'selected' : ''}
-                  style={{ borderLeftColor: SLA_TONE_COLORS[t] }}
-                  onClick={() => setSelected(c.id)}
-                >
-                  <div className="case-row-head">
-                    <strong>{c.code}</strong>
-                    <span className={`case-state case-state-${c.state}`}>{CASE_STATE_LABELS[c.state]}</span>
-                    {c.urgent && <span className="case-flag case-flag-urgent">加急</span>}
-                    {c.supervision && (
-                      <span className={`case-flag case-level-${c.supervision}`}>{SUPERVISION_LEVEL_LABELS[c.supervision]}</span>
-                    )}
-                  </div>
-                  <div>
-                    {c.categoryName} · {c.description.slice(0, 40)}
-                  </div>
-                  <div className="muted">
-                    {placeLine(c.place)} · {formatTime(c.reportedAt)}
-                    {c.departmentName ? ` · ${c.departmentName}` : ''}
-                  </div>
-                  <div className="case-row-foot">
-                    <span className="case-row-sla" style={{ color: SLA_TONE_COLORS[t] }}>
-                      {slaLine(c.sla, now)}
-                    </span>
-                    {quickEvents.map((e) => (
-                      <button
-                        key={e}
-                        type="button"
-                        className="case-btn-primary case-btn-small"
-                        data-testid={`quick-${e}`}
-                        disabled={busy === c.id}
-                        title={
-                          e === 'dispatch'
-                            ? '按派遣规则（小类＋网格）自动派遣；将派往的部门见案件详情，指定其他部门请在详情中派遣'
-                            : undefined
-                        }
-                        onClick={(ev) => {
-                          ev.stopPropagation();
-                          void quick(c, e);
-                        }}
-                      >
-                        {CASE_EVENT_LABELS[e]}
-                      </button>
-                    ))}
-                  </div>
-                </li>
-              );
-            })}
-            {feed.loaded && shown.length === 0 && <li className="muted">没有案件</li>}
-          </ul>
-        </section>
-        <section className="cases-side">
-          <CaseMap cases={shown} selectedId={selected} onSelect={setSelected} now={now} />
-          <div className="cases-detail">
-            {selected !== null ? (
-              <CaseDetailView
-                caseId={selected}
-                version={`${feed.version}:${feed.cases.find((c) => c.id === selected)?.updatedAt ?? ''}:${bump}`}
-                onChanged={() => feed.reload()}
-              />
-            ) : (
-              <p className="muted">在队列或地图上选择一个案件</p>
-            )}
-          </div>
-        </section>
-      </main>
+        </main>
+      ) : (
+        <main className="cases-main">
+          {queue}
+          <section className="cases-side">
+            <CaseMap cases={shown} selectedId={selected} onSelect={setSelected} now={now} />
+            <div className="cases-detail">
+              {selected !== null ? detail(selected) : <p className="muted">在队列或地图上选择一个案件</p>}
+            </div>
+          </section>
+        </main>
+      )}
     </div>
   );
 }

@@ -1,5 +1,6 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Icon } from './icons';
+import { fitPhotos } from './photo-shrink';
 
 /** Thumbnails of photos picked on the phone (object URLs released when they go). */
 export function PickedPhotos({ photos, onRemove }: { photos: readonly Blob[]; onRemove?: (index: number) => void }) {
@@ -22,7 +23,10 @@ export function PickedPhotos({ photos, onRemove }: { photos: readonly Blob[]; on
   );
 }
 
-/** A camera button: opens the rear camera on a phone, the file chooser elsewhere. */
+/**
+ * A camera button: opens the rear camera on a phone, the file chooser elsewhere. Photos over the gateway's limits
+ * are shrunk on the phone before they are handed on (photo-shrink.ts).
+ */
 export function CameraButton({
   label,
   onPick,
@@ -34,21 +38,27 @@ export function CameraButton({
   testId: string;
   className?: string;
 }) {
+  const [fitting, setFitting] = useState(false);
   return (
-    <label className={className}>
+    <label className={className} data-fitting={fitting}>
       <span>
-        <Icon name="camera" /> {label}
+        <Icon name="camera" /> {fitting ? '正在处理照片…' : label}
       </span>
       <input
         type="file"
         accept="image/*"
         capture="environment"
         multiple
+        disabled={fitting}
         data-testid={testId}
         onChange={(e) => {
           const files = [...(e.target.files ?? [])];
           e.target.value = '';
-          if (files.length) onPick(files);
+          if (!files.length) return;
+          setFitting(true);
+          void fitPhotos(files)
+            .then(onPick)
+            .finally(() => setFitting(false));
         }}
       />
     </label>

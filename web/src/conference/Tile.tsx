@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Consumer } from 'mediasoup-client/types';
+import { Icon } from './icons';
 
 interface Props {
   peerId: string;
@@ -16,6 +17,8 @@ interface Props {
   speaking: boolean;
   /** Shown instead of the video (e.g. a camera this user may not view). */
   notice?: string;
+  /** Shown larger (2×2 cells): a shared screen or the active speaker. */
+  featured?: boolean;
 }
 
 /** One participant's (or a shared screen's, or an injected camera's) video with name, badges and frames decoded. */
@@ -31,6 +34,7 @@ export function Tile({
   cameraOff,
   speaking,
   notice,
+  featured,
 }: Props) {
   const el = useRef<HTMLVideoElement>(null);
   const [frames, setFrames] = useState(0);
@@ -59,7 +63,7 @@ export function Tile({
 
   return (
     <div
-      className={`conf-tile${speaking ? ' speaking' : ''}${self ? ' self' : ''}`}
+      className={`conf-tile${speaking ? ' speaking' : ''}${self ? ' self' : ''}${featured ? ' featured' : ''}`}
       data-testid="conf-tile"
       data-peer-id={peerId}
       data-source={source}
@@ -68,6 +72,7 @@ export function Tile({
       data-speaking={String(speaking)}
       data-frames-decoded={frames}
       data-refused={String(Boolean(notice))}
+      data-featured={String(Boolean(featured))}
     >
       <video ref={el} muted playsInline autoPlay />
       {notice && (
@@ -77,9 +82,10 @@ export function Tile({
       )}
       {cameraOff && !notice && <div className="conf-camera-off">摄像头已关闭</div>}
       <div className="conf-tile-label">
-        <span>{label}</span>
+        <span className="conf-tile-name">{label}</span>
         {muted && (
           <span className="conf-badge muted" data-testid="muted-badge">
+            <Icon name="mic" off />
             {mutedByModerator ? '主持人已静音' : '已静音'}
           </span>
         )}

@@ -4,7 +4,7 @@ import type { ConferenceSource, ConferenceState } from '../../../contracts/media
 import { ApiError } from '../api/http';
 import { ask, type RealtimeSocket } from '../api/socket';
 
-export type Phase = 'idle' | 'joining' | 'lobby' | 'in' | 'reconnecting' | 'removed' | 'error';
+export type Phase = 'idle' | 'joining' | 'lobby' | 'in' | 'reconnecting' | 'removed' | 'ended' | 'error';
 
 export interface RemoteMedia {
   producerId: string;
@@ -87,6 +87,12 @@ export class ConferenceClient {
       if (info.conferenceId !== this.snap.conferenceId) return;
       this.teardown(true);
       this.set({ ...EMPTY, phase: 'removed', message: info.reason });
+    });
+    // The conference ended for everyone (a standing conference when its mode ends).
+    on('conference:ended', (info: { conferenceId: string; reason: string }) => {
+      if (info.conferenceId !== this.snap.conferenceId) return;
+      this.teardown(true);
+      this.set({ ...EMPTY, phase: 'ended', message: info.reason });
     });
     // The server lets a socket that disconnects leave its conference: on the new connection the client enters again
     // (someone admitted once is let in without waiting).

@@ -17,8 +17,20 @@ import { messageOf } from '../api/http';
 import { goTo } from '../shell/navigation';
 import { UserMenu } from '../identity/UserMenu';
 import { MapView, type MapHandles } from '../map/MapView';
+import {
+  TREND_INTERVALS,
+  TREND_INTERVAL_LABELS,
+  type EvaluationDepartmentsResponse,
+  type EvaluationTrendResponse,
+  type TrendInterval,
+} from '../../../contracts/cases/evaluation-detail';
+import { evaluationApi } from './api';
+import { DepartmentTable } from './DepartmentTable';
+import { DrillDown, type DrillRow } from './DrillDown';
 import { evaluationPeriod, heatColor, PERIODS, type PeriodId } from './period';
+import { TrendChart } from './TrendChart';
 import '../cases/cases.css';
+import './evaluation.css';
 
 const DIMENSION_LABELS: Record<EvaluationDimension, string> = {
   none: '全市',
@@ -52,6 +64,36 @@ export function EvaluationPage() {
   const [roles, setRoles] = useState<RoleEvaluationResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const period = useMemo(() => evaluationPeriod(periodId, new Date()), [periodId]);
+  const [interval, setTrendInterval] = useState<TrendInterval>('week');
+  const [trend, setTrend] = useState<EvaluationTrendResponse | null>(null);
+  const [departments, setDepartments] = useState<EvaluationDepartmentsResponse | null>(null);
+  const [drill, setDrill] = useState<DrillRow | null>(null);
+
+  useEffect(() => setDrill(null), [period, by]);
+
+  useEffect(() => {
+    let live = true;
+    setTrend(null);
+    evaluationApi
+      .trend(period.from, period.to, interval)
+      .then((t) => live && setTrend(t))
+      .catch((err: unknown) => live && setError(messageOf(err)));
+    return () => {
+      live = false;
+    };
+  }, [period, interval]);
+
+  useEffect(() => {
+    let live = true;
+    setDepartments(null);
+    evaluationApi
+      .departments(period.from, period.to)
+      .then((d) => live && setDepartments(d))
+      .catch((err: unknown) => live && setError(messageOf(err)));
+    return () => {
+      live = false;
+    };
+  }, [period]);
 
   useEffect(() => {
     setError(null);
@@ -78,7 +120,16 @@ export function EvaluationPage() {
         <div className="eval-controls">
           <label>
             时段
-            <select data-testid="eval-period" value={periodId} onChange={(e) => setPeriodId(e.target.value as PeriodId)}>
+            <select
+              data-testid="eval-period"
+              value={periodId}
+              onChange={(e) => {
+                const id = e.target.value as PeriodId;
+                setPeriodId(id);
+                // Weeks for a month, months for a quarter or a year.
+                setTrendInterval(id === 'this_quarter' || id === 'this_year' ? 'month' : 'week');
+              }}
+            >
               {PERIODS.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.label}
@@ -137,8 +188,18 @@ export function EvaluationPage() {
                   </thead>
                   <tbody>
                     {data.rows.map((r) => (
-                      <tr key={r.key} data-testid="eval-row" data-key={r.key}>
-                        <td>{r.name}</td>
+                      <tr key={r.key} data-testid="eval-row" data-key={r.key} className={drill?.key === r.key ? 'selected' : ''}>
+                        <td>
+                          <button
+                            type="button"
+                            className="eval-link"
+                            data-testid="eval-row-open"
+                            title="查看该行的案件"
+                            onClick={() => setDrill({ key: r.key, name: r.name })}
+                          >
+                            {r.name}
+                          </button>
+                        </td>
                         {INDICATORS.map((i) => (
                           <td key={i.id}>{i.rate ? percent(r[i.id]) : String(r[i.id])}</td>
                         ))}
@@ -146,6 +207,7 @@ export function EvaluationPage() {
                     ))}
                   </tbody>
                 </table>
+                {data.rows.length > 0 && !drill && <p className="muted">点击一行的名称，查看该行的案件。</p>}
               </section>
               <section className="eval-chart">
                 <h2>立案数与结案率</h2>
@@ -158,8 +220,28 @@ export function EvaluationPage() {
                 )}
               </section>
             </div>
+            {drill && <DrillDown period={period} by={by} row={drill} onClose={() => setDrill(null)} />}
           </>
         )}
+        <section className="eval-trend-wrap" data-testid="eval-trend">
+          <h2>
+            案件趋势
+            <select
+              aria-label="趋势间隔"
+              data-testid="trend-interval"
+              value={interval}
+              onChange={(e) => setTrendInterval(e.target.value as TrendInterval)}
+            >
+              {TREND_INTERVALS.map((i) => (
+                <option key={i} value={i}>
+                  {TREND_INTERVAL_LABELS[i]}
+                </option>
+              ))}
+            </select>
+          </h2>
+          {trend ? <TrendChart points={trend.points} interval={trend.interval} /> : <p className="muted">正在读取趋势…</p>}
+        </section>
+        {departments && <DepartmentTable departments={departments.departments} />}
         {roles && (
           <section className="eval-roles" data-testid="eval-roles">
             <RoleTable title="监督员" scores={roles.inspectors} />

@@ -3,12 +3,14 @@ import { createPortal } from 'react-dom';
 import {
   apiTokenListSchema,
   apiTokenSummarySchema,
+  createApiTokenSchema,
   issuedApiTokenSchema,
   MAX_API_TOKEN_DAYS,
   type ApiTokenSummary,
   type IssuedApiToken,
 } from '../../../contracts/identity';
 import { call, messageOf } from '../api/http';
+import { FieldError, fieldProblem } from '../ui/FieldError';
 import { TokenTable } from './TokenTable';
 
 /**
@@ -21,6 +23,10 @@ export function ApiTokensDialog({ onClose }: { onClose: () => void }) {
   const [days, setDays] = useState(90);
   const [issued, setIssued] = useState<IssuedApiToken | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Set on the first 签发: from then on each field says what is wrong with it beside it, as the server would. */
+  const [checked, setChecked] = useState(false);
+  const labelProblem = checked ? fieldProblem(createApiTokenSchema.shape.label, label) : null;
+  const daysProblem = fieldProblem(createApiTokenSchema.shape.days, days);
 
   const reload = useCallback(() => {
     call('GET', '/api/auth/tokens', apiTokenListSchema).then(setTokens, (err: unknown) => setError(messageOf(err)));
@@ -29,6 +35,9 @@ export function ApiTokensDialog({ onClose }: { onClose: () => void }) {
 
   const issue = async (e: FormEvent) => {
     e.preventDefault();
+    setChecked(true);
+    // The request's own schema checks the fields first: nothing is sent while one is wrong.
+    if (fieldProblem(createApiTokenSchema.shape.label, label) || daysProblem) return;
     try {
       setIssued(await call('POST', '/api/auth/tokens', issuedApiTokenSchema, { label, days }));
       setLabel('');
@@ -74,7 +83,7 @@ export function ApiTokensDialog({ onClose }: { onClose: () => void }) {
             </button>
           </div>
         )}
-        <form className="token-form" onSubmit={(e) => void issue(e)}>
+        <form className="token-form" noValidate onSubmit={(e) => void issue(e)}>
           <label>
             用途
             <input
@@ -82,8 +91,11 @@ export function ApiTokensDialog({ onClose }: { onClose: () => void }) {
               maxLength={60}
               placeholder="如：QGIS 规划科"
               onChange={(e) => setLabel(e.target.value)}
+              aria-invalid={labelProblem ? true : undefined}
+              aria-describedby="token-label-error"
               required
             />
+            <FieldError id="token-label-error" message={labelProblem} />
           </label>
           <label>
             有效天数
@@ -91,10 +103,13 @@ export function ApiTokensDialog({ onClose }: { onClose: () => void }) {
               type="number"
               min={1}
               max={MAX_API_TOKEN_DAYS}
-              value={days}
-              onChange={(e) => setDays(Number(e.target.value))}
+              value={Number.isNaN(days) ? '' : days}
+              onChange={(e) => setDays(e.target.value === '' ? Number.NaN : Number(e.target.value))}
+              aria-invalid={daysProblem ? true : undefined}
+              aria-describedby="token-days-error"
               required
             />
+            <FieldError id="token-days-error" message={daysProblem} />
           </label>
           <button type="submit">签发令牌</button>
         </form>

@@ -1,5 +1,6 @@
 import { useState, type MouseEvent } from 'react';
 import { ApiTokensDialog } from './ApiTokensDialog';
+import { NotificationBell } from '../duty/NotificationBell';
 import { PasswordDialog } from './PasswordDialog';
 import { useSession, useSignedIn } from './session';
 import { goTo } from '../shell/navigation';
@@ -52,6 +53,7 @@ export function UserMenu({ current }: { current?: PageId }) {
           </div>
         </details>
       )}
+      {user.kind === 'person' && can('notify.inbox') && <NotificationBell />}
       <span
         className={`realtime-dot ${realtime}`}
         data-realtime={realtime}

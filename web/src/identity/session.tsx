@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { z } from 'zod';
 import {
   loginResponseSchema,
   sessionInfoSchema,
@@ -6,7 +7,11 @@ import {
   type SessionInfo,
   type SessionUser,
 } from '../../../contracts/identity';
+import { SYSTEM_MODES, type SystemMode } from '../../../contracts/incidents';
 import { call, messageOf, noContent, sessionSignals } from '../api/http';
+
+/** Only the mode is read from `GET /api/mode` here (the wall reads the rest). */
+const currentModeSchema = z.object({ state: z.object({ mode: z.enum(SYSTEM_MODES) }) });
 
 export type SessionState =
   | { status: 'loading' }
@@ -35,6 +40,8 @@ export interface SessionNews {
   ended(message: string): void;
   changed(user: SessionUser): void;
   idle(idleExpiresAt: string): void;
+  /** The system mode changed: some actions' grants change with it (data/policy.json `modes`). */
+  mode(mode: SystemMode): void;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
@@ -64,6 +71,8 @@ function withIdleDeadline(s: SessionState, idleExpiresAt: string | null): Sessio
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
+  // The system mode, for the actions whose grants change with it: read once signed in, then told by the live connection.
+  const [mode, setMode] = useState<SystemMode | null>(null);
 
   const ended = useCallback((notice: string | null) => setState({ status: 'anonymous', notice }), []);
 
@@ -96,12 +105,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // Rights changed while signed in: take the new role's actions (the server has already left the rooms it lost).
       changed: (user) => setState((s) => (s.status === 'signed-in' ? { ...s, user } : s)),
       idle: (idleExpiresAt) => setState((s) => withIdleDeadline(s, idleExpiresAt)),
+      mode: setMode,
     }),
     [ended],
   );
 
-  // `can` changes only with the person's rights: every answer renews the idle deadline, and pages key effects on `can`.
-  const actions = state.status === 'signed-in' ? state.user.actions : null;
+  const signedInAs = state.status === 'signed-in' ? state.user.id : null;
+  useEffect(() => {
+    if (!signedInAs) return;
+    const abort = new AbortController();
+    call('GET', '/api/mode', currentModeSchema, undefined, abort.signal).then(
+      (r) => setMode(r.state.mode),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [signedInAs]);
+
+  // `can` changes only with the person's rights and the mode: every answer renews the idle deadline, and pages key
+  // effects on `can`.
+  const user = state.status === 'signed-in' ? state.user : null;
+  const actions = user ? ((mode && user.actionsByMode?.[mode]) ?? user.actions) : null;
   const can = useCallback((action: string) => actions?.includes(action) ?? false, [actions]);
 
   const api = useMemo<SessionApi>(

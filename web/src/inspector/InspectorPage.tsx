@@ -10,7 +10,8 @@ import { useCases, useNow } from '../cases/useCases';
 import { messageOf } from '../api/http';
 import { useSession } from '../identity/session';
 import { PointPicker } from './PointPicker';
-import { ReportForm, type ReportResult } from './ReportForm';
+import { ReportForm, refusalOf, type ReportResult } from './ReportForm';
+import type { OutboxItem } from './outbox';
 import { useOutbox } from './useOutbox';
 import '../cases/cases.css';
 import './inspector.css';
@@ -53,6 +54,8 @@ export function InspectorPage() {
   const { items, online, flush, outbox } = useOutbox();
   const { categories, error: categoryError } = useCategories();
   const [result, setResult] = useState<ReportResult | null>(null);
+  /** A refused report from the 待发箱 opened in the form to be corrected. */
+  const [editing, setEditing] = useState<OutboxItem | null>(null);
   const feed = useCases({ state: 'open' });
   const now = useNow();
   const [openTask, setOpenTask] = useState<number | null>(null);
@@ -81,25 +84,20 @@ export function InspectorPage() {
       </header>
 
       <main className="insp-main">
-        {result && (
-          <div
-            className={`insp-result insp-result-${result.status}`}
-            role="status"
-            data-testid="report-result"
-            data-status={result.status}
-            data-key={result.key}
-          >
-            {result.message}
-            <button type="button" className="insp-link" aria-label="关闭提示" onClick={() => setResult(null)}>
-              ×
-            </button>
-          </div>
-        )}
         {tab === 'report' &&
           (can('case.report') ? (
             <>
               {categoryError && <p className="case-error">类别加载失败：{categoryError}</p>}
-              <ReportForm categories={categories} outbox={outbox} online={online} onResult={setResult} />
+              <ReportForm
+                key={editing?.key ?? 'new'}
+                categories={categories}
+                outbox={outbox}
+                online={online}
+                result={result}
+                onResult={setResult}
+                editing={editing}
+                onEditDone={() => setEditing(null)}
+              />
             </>
           ) : (
             <p className="muted">当前角色不能上报案件</p>
@@ -159,21 +157,35 @@ export function InspectorPage() {
                   </span>
                   {i.lastError && (
                     <span className="case-error">
-                      {i.state === 'failed' ? '被拒绝：' : '未发出：'}
-                      {i.lastError}
+                      {i.state === 'failed' ? `被退回：${refusalOf(i.lastError)}` : `未发出：${i.lastError}`}
                     </span>
                   )}
                   {i.state === 'failed' && (
                     <div className="insp-bar-buttons">
-                      <button type="button" className="insp-btn" onClick={() => void outbox.remove(i.key)}>
+                      <button
+                        type="button"
+                        className="insp-btn"
+                        onClick={() => {
+                          if (editing?.key === i.key) setEditing(null);
+                          void outbox.remove(i.key);
+                        }}
+                      >
                         删除
+                      </button>
+                      <button type="button" className="insp-btn" onClick={() => void outbox.retry(i.key).then(() => flush())}>
+                        重试
                       </button>
                       <button
                         type="button"
                         className="insp-btn-primary"
-                        onClick={() => void outbox.retry(i.key).then(() => flush())}
+                        data-testid="outbox-edit"
+                        onClick={() => {
+                          setResult(null);
+                          setEditing(i);
+                          setTab('report');
+                        }}
                       >
-                        重试
+                        修改
                       </button>
                     </div>
                   )}

@@ -123,6 +123,22 @@ export class Outbox {
   }
 
   /**
+   * Replaces a report the server refused with the inspector's corrected one under the same key (nothing was made
+   * under it) and queues it again: `photos` still to upload, `photoIds` those of its photos already uploaded that
+   * the inspector kept. An item deleted meanwhile is added anew.
+   */
+  async edit(key: string, report: OutboxReport, photos: Blob[], photoIds: number[]): Promise<void> {
+    const item = (await this.store.all()).find((i) => i.key === key) ?? newOutboxItem(key, report, []);
+    await this.store.put({ ...item, report, photos: [...photos], photoIds: [...photoIds], state: 'queued', lastError: null });
+    this.changed();
+  }
+
+  /** One stored item, or null. */
+  async item(key: string): Promise<OutboxItem | null> {
+    return (await this.store.all()).find((i) => i.key === key) ?? null;
+  }
+
+  /**
    * Sends every queued item, oldest first, one at a time. A flush asked for while one runs does not start a
    * second one: it makes the running one look again when it ends (items added meanwhile are sent too). The
    * first connection failure stops the pass — later items would fail the same way.

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { HARBIN_BOUNDS } from '../../../contracts';
 import { reportCaseInput } from '../../../contracts/cases';
+import { PHOTO_LIMITS } from '../cases/photo-fit';
 
 /** What the report form holds before it becomes an outbox item. */
 export interface ReportDraft {
   categoryCode: string | null;
   description: string;
   position: { lon: number; lat: number } | null;
+  /** Photos still on the phone. */
   photos: readonly Blob[];
+  /** Photos of a report being corrected that are already on the server. */
+  photoIds?: readonly number[];
 }
 
 export type DraftField = 'category' | 'description' | 'position' | 'photos';
@@ -19,8 +23,7 @@ const DESCRIPTION_MIN = fields.description.minLength ?? 0;
 const DESCRIPTION_MAX = fields.description.maxLength ?? Infinity;
 /** The most photos one report carries: the contract's limit on `photoIds`. */
 export const MAX_REPORT_PHOTOS = Number(z.toJSONSchema(fields.photoIds, { io: 'input' }).maxItems);
-/** The gateway's photo size limit (data/cityops/settings.json `photo.maxBytes`). */
-const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+const MAX_PHOTO_BYTES = PHOTO_LIMITS.maxBytes;
 
 /** The form's own checks (the server checks again): every message is what the inspector must do. */
 export function validateDraft(d: ReportDraft): DraftErrors {
@@ -37,9 +40,21 @@ export function validateDraft(d: ReportDraft): DraftErrors {
     if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < west || lon > east || lat < south || lat > north)
       errors.position = '位置不在哈尔滨市范围内，请在地图上点选';
   }
-  if (d.photos.length === 0) errors.photos = '请至少拍一张现场照片';
-  else if (d.photos.length > MAX_REPORT_PHOTOS) errors.photos = `最多 ${MAX_REPORT_PHOTOS} 张照片`;
-  else if (d.photos.some((p) => p.size > MAX_PHOTO_BYTES)) errors.photos = '单张照片不能超过 10 MB';
+  const photoCount = d.photos.length + (d.photoIds?.length ?? 0);
+  if (photoCount === 0) errors.photos = '请至少拍一张现场照片';
+  else if (photoCount > MAX_REPORT_PHOTOS) errors.photos = `最多 ${MAX_REPORT_PHOTOS} 张照片`;
+  else if (d.photos.some((p) => p.size > MAX_PHOTO_BYTES))
+    errors.photos = `单张照片不能超过 ${Math.round(MAX_PHOTO_BYTES / 1048576)} MB`;
   else if (d.photos.some((p) => p.type && !p.type.startsWith('image/'))) errors.photos = '只能上传图片';
   return errors;
+}
+
+/**
+ * The errors to show while the inspector corrects the form: those found at the last 上报 that are still there,
+ * in their current words. A field's error goes as soon as the field is right; new ones wait for the next 上报.
+ */
+export function remainingErrors(shown: DraftErrors, now: DraftErrors): DraftErrors {
+  const left: DraftErrors = {};
+  for (const field of Object.keys(shown) as DraftField[]) if (now[field]) left[field] = now[field];
+  return left;
 }

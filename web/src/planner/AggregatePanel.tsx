@@ -1,11 +1,20 @@
 import type { LayersList } from '@deck.gl/core';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { isAbort, messageOf } from '../api/http';
 import { plannerApi, type AggregateFeature } from './api';
 import { breaksOf, choroplethLayer, RAMP } from './choropleth';
 import { DensityLegend } from './DensityLegend';
-import { DISPLAYS, HEX_RADII_M, heatmapLayer, hexagonLayer, pointsOf, type Display, type Point } from './density-layers';
-import { radiusLabel } from './legend';
+import { classLabels } from './legend';
+import {
+  DISPLAYS,
+  H3_RESOLUTIONS,
+  h3OptionLabel,
+  h3UnitLabel,
+  heatmapLayer,
+  pointsOf,
+  type Display,
+  type Point,
+} from './density-layers';
 import { itemsUrl } from './query-builder';
 import type { Task } from './useTask';
 
@@ -16,6 +25,19 @@ const UNITS = [
   { by: 'h3', label: 'H3 六边形' },
 ] as const;
 type UnitBy = (typeof UNITS)[number]['by'];
+type Unit = { by: Exclude<UnitBy, 'h3'> } | { by: 'h3'; h3Resolution?: number };
+const unitKey = (u: Unit): string => (u.by === 'h3' ? `h3:${u.h3Resolution ?? 8}` : u.by);
+
+/**
+ * The unit in words, the same in the legend and above the table: 区县, or H3 第 8 级六边形（每格约 0.57 km²） with
+ * the mean area of the cells counted (the table's area column).
+ */
+export function unitLabelOf(u: Unit, units: readonly AggregateFeature[] | null): string {
+  if (u.by !== 'h3') return UNITS.find((x) => x.by === u.by)?.label ?? '单元';
+  const mean = units?.length ? units.reduce((n, x) => n + x.properties.areaKm2, 0) / units.length : null;
+  return h3UnitLabel(u.h3Resolution ?? 8, mean);
+}
+
 const AGG_COLLECTIONS = [
   { id: 'poi', label: '兴趣点（POI）' },
   { id: 'incidents', label: '警情' },
@@ -34,22 +56,35 @@ export function useAggregate(task: Task, active: boolean) {
   const [aggBy, setAggBy] = useState<UnitBy>('district');
   const [units, setUnits] = useState<AggregateFeature[] | null>(null);
   const [display, setDisplay] = useState<Display>('choropleth');
-  const [hexRadius, setHexRadius] = useState<number>(500);
+  const [h3Resolution, setH3Resolution] = useState<number>(8);
   const [aggregated, setAggregated] = useState<AggCollection | null>(null);
-  const [aggregatedBy, setAggregatedBy] = useState<UnitBy>('district');
+  /** The unit the shown counts are of: what the table, the legend and the map all say. */
+  const [aggregatedUnit, setAggregatedUnit] = useState<Unit>({ by: 'district' });
   const [points, setPoints] = useState<{ collection: AggCollection; list: Point[]; matched: number } | null>(null);
-  const [hexDomain, setHexDomain] = useState<[number, number] | null>(null);
   const { setBusy, setError } = task;
 
-  const aggregate = () =>
+  // Hexbins are the server's H3 cells, counted like any other unit: the map draws the cells the table lists.
+  const wanted: Unit = display === 'hexagon' ? { by: 'h3', h3Resolution } : { by: aggBy };
+  const run = (collection: AggCollection, unit: Unit) =>
     task.run(async () => {
-      setUnits(await plannerApi.aggregate({ collection: aggCollection, by: aggBy }));
-      setAggregated(aggCollection);
-      setAggregatedBy(aggBy);
+      setUnits(await plannerApi.aggregate({ collection, ...unit }));
+      setAggregated(collection);
+      setAggregatedUnit(unit);
     });
+  const aggregate = () => run(aggCollection, wanted);
 
-  // The points behind the heat map and hexbins, read once per aggregated collection when one of them is shown.
-  const needPoints = active && display !== 'choropleth' && aggregated !== null && points?.collection !== aggregated;
+  // Switching to or from hexbins, or their size, after a count: count again in the new unit.
+  const wantedKey = unitKey(wanted);
+  const tried = useRef<string | null>(null);
+  useEffect(() => {
+    if (!active || aggregated === null || task.busy || wantedKey === unitKey(aggregatedUnit)) return;
+    if (tried.current === `${aggregated}/${wantedKey}`) return;
+    tried.current = `${aggregated}/${wantedKey}`;
+    void run(aggregated, display === 'hexagon' ? { by: 'h3', h3Resolution } : { by: aggBy });
+  });
+
+  // The points behind the heat map, read once per aggregated collection when it is shown.
+  const needPoints = active && display === 'heatmap' && aggregated !== null && points?.collection !== aggregated;
   useEffect(() => {
     if (!needPoints || !aggregated) return;
     const ac = new AbortController();
@@ -63,7 +98,6 @@ export function useAggregate(task: Task, active: boolean) {
             list: pointsOf(items.features),
             matched: items.numberMatched ?? items.features.length,
           });
-          setHexDomain(null);
         },
         (err: unknown) => !isAbort(err) && setError(messageOf(err)),
       )
@@ -71,20 +105,13 @@ export function useAggregate(task: Task, active: boolean) {
     return () => ac.abort();
   }, [needPoints, aggregated, setBusy, setError]);
 
-  const onHexDomain = useCallback(
-    (d: [number, number]) => setHexDomain((prev) => (prev && prev[0] === d[0] && prev[1] === d[1] ? prev : d)),
-    [],
-  );
   const breaks = useMemo(() => breaksOf(units?.map((u) => u.properties.count) ?? []), [units]);
   const densityPoints = points && points.collection === aggregated ? points : null;
 
   const layers = useMemo((): LayersList => {
     if (display === 'heatmap') return densityPoints ? [heatmapLayer('planner-heatmap', densityPoints.list)] : [];
-    if (display === 'hexagon') {
-      return densityPoints ? [hexagonLayer('planner-hexagon', densityPoints.list, hexRadius, onHexDomain)] : [];
-    }
     return units ? [choroplethLayer(units, breaks)] : [];
-  }, [display, densityPoints, hexRadius, onHexDomain, units, breaks]);
+  }, [display, densityPoints, units, breaks]);
 
   return {
     aggCollection,
@@ -94,12 +121,11 @@ export function useAggregate(task: Task, active: boolean) {
     units,
     display,
     setDisplay,
-    hexRadius,
-    setHexRadius,
+    h3Resolution,
+    setH3Resolution,
     aggregated,
-    aggregatedBy,
+    aggregatedUnit,
     densityPoints,
-    hexDomain,
     breaks,
     aggregate,
     layers,
@@ -129,7 +155,7 @@ export function AggregatePanel({ a, task }: { a: AggregateState; task: Task }) {
           ))}
         </select>
       </label>
-      <label>
+      <label hidden={display === 'hexagon'}>
         单元{' '}
         <select
           aria-label="汇总单元"
@@ -161,16 +187,16 @@ export function AggregatePanel({ a, task }: { a: AggregateState; task: Task }) {
       </label>
       {display === 'hexagon' && (
         <label>
-          六边形半径{' '}
+          六边形大小{' '}
           <select
-            aria-label="六边形半径"
-            data-testid="hexagon-radius"
-            value={a.hexRadius}
-            onChange={(e) => a.setHexRadius(Number(e.target.value))}
+            aria-label="六边形大小"
+            data-testid="hexagon-resolution"
+            value={a.h3Resolution}
+            onChange={(e) => a.setH3Resolution(Number(e.target.value))}
           >
-            {HEX_RADII_M.map((r) => (
+            {H3_RESOLUTIONS.map((r) => (
               <option key={r} value={r}>
-                {radiusLabel(r)}
+                {h3OptionLabel(r)}
               </option>
             ))}
           </select>
@@ -185,27 +211,29 @@ export function AggregatePanel({ a, task }: { a: AggregateState; task: Task }) {
       >
         {task.busy ? '正在统计…' : '统计'}
       </button>
-      {units && display !== 'choropleth' && (
-        <DensityLegend
-          display={display}
-          points={a.densityPoints}
-          collection={AGG_COLLECTIONS.find((c) => c.id === a.aggregated)?.label ?? ''}
-          hexDomain={a.hexDomain}
-          hexRadius={a.hexRadius}
-        />
+      {units && display === 'heatmap' && (
+        <DensityLegend points={a.densityPoints} collection={AGG_COLLECTIONS.find((c) => c.id === a.aggregated)?.label ?? ''} />
       )}
       {units && (
         <>
           <p data-testid="aggregate-total" data-total={total}>
             共 {units.length} 个单元，合计 <strong>{total}</strong>
           </p>
-          {display === 'choropleth' && (
-            <div className="planner-legend" aria-label="图例" data-testid="choropleth-legend">
-              <strong>分区着色：每个{UNITS.find((u) => u.by === a.aggregatedBy)?.label ?? '单元'}的数量</strong>
-              {RAMP.map((c, i) => (
+          {display !== 'heatmap' && (
+            <div
+              className="planner-legend"
+              aria-label="图例"
+              data-testid={display === 'hexagon' ? 'hexagon-legend' : 'choropleth-legend'}
+              data-unit={unitLabelOf(a.aggregatedUnit, units)}
+            >
+              <strong>
+                {display === 'hexagon' ? '六边形分箱' : '分区着色'}：每个{unitLabelOf(a.aggregatedUnit, units)}内
+                {AGG_COLLECTIONS.find((c) => c.id === a.aggregated)?.label ?? ''}的数量
+              </strong>
+              {classLabels(breaks, RAMP.length).map((label, i) => (
                 <span key={i}>
-                  <i style={{ background: `rgb(${c.join(',')})` }} />
-                  {i === 0 ? `≤ ${breaks[0]}` : i === RAMP.length - 1 ? `> ${breaks[3]}` : `${breaks[i - 1]}–${breaks[i]}`}
+                  <i style={{ background: `rgb(${RAMP[i]!.join(',')})` }} />
+                  {label}
                 </span>
               ))}
             </div>
@@ -217,9 +245,12 @@ export function AggregatePanel({ a, task }: { a: AggregateState; task: Task }) {
 }
 
 /** The units, most counted first, with area and density. */
-export function AggregateTable({ units }: { units: AggregateFeature[] }) {
+export function AggregateTable({ units, unitLabel }: { units: AggregateFeature[]; unitLabel: string }) {
   return (
-    <table className="admin-table planner-table" data-testid="aggregate-table">
+    <table className="admin-table planner-table" data-testid="aggregate-table" data-unit={unitLabel}>
+      <caption data-testid="aggregate-table-unit">
+        单元：{unitLabel}（共 {units.length} 个）
+      </caption>
       <thead>
         <tr>
           <th>编码</th>

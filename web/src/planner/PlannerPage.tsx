@@ -1,9 +1,9 @@
 import type { MapMouseEvent } from 'maplibre-gl';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { PRODUCT_NAME } from '../../../contracts';
 import { UserMenu } from '../identity/UserMenu';
 import { MapView } from '../map/MapView';
-import { AggregatePanel, AggregateTable, useAggregate } from './AggregatePanel';
+import { AggregatePanel, AggregateTable, unitLabelOf, useAggregate } from './AggregatePanel';
 import { QueryPanel, QueryTable, useQuery } from './QueryPanel';
 import type { Bbox } from './query-builder';
 import { ServiceAreaPanel, useServiceArea } from './ServiceAreaPanel';
@@ -29,9 +29,11 @@ export function PlannerPage() {
   const [tab, setTab] = useState<Tab>('query');
   const task = useTask();
   const bounds = useRef<() => Bbox | null>(() => null);
+  const fit = useRef<(b: Bbox) => void>(() => undefined);
   const q = useQuery(
     task,
     useCallback(() => bounds.current(), []),
+    useCallback((b: Bbox) => fit.current(b), []),
   );
   const a = useAggregate(task, tab === 'aggregate');
   const s = useServiceArea(task);
@@ -45,6 +47,25 @@ export function PlannerPage() {
     const b = map.handles?.map.getBounds();
     return b ? [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] : null;
   };
+  fit.current = ([w, s, e, n]) => {
+    // A single point (or a tight cluster) is not zoomed past street level.
+    map.handles?.map.fitBounds([w, s, e, n], { padding: 48, maxZoom: 16, duration: 0 });
+  };
+  // The view's bounds on the map element, for the person's tools (and the browser tests) to read.
+  const [view, setView] = useState('');
+  const mapObj = map.handles?.map;
+  useEffect(() => {
+    if (!mapObj) return;
+    const sync = () => {
+      const b = mapObj.getBounds();
+      setView([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(','));
+    };
+    sync();
+    mapObj.on('moveend', sync);
+    return () => {
+      mapObj.off('moveend', sync);
+    };
+  }, [mapObj]);
   const onMapClick = (e: MapMouseEvent) => {
     if (tab === 'service') s.onMapClick(e);
   };
@@ -75,7 +96,7 @@ export function PlannerPage() {
           {tab === 'service' && <ServiceAreaPanel s={s} task={task} />}
         </aside>
         <div className="planner-right">
-          <div className="planner-map">
+          <div className="planner-map" data-testid="planner-map" data-view-bounds={view}>
             <MapView onReady={map.setHandles} onClick={onMapClick} />
             {tab === 'query' && q.playback && q.frame && (
               <div className="planner-playback-badge" data-testid="playback-badge" aria-live="polite">
@@ -102,7 +123,9 @@ export function PlannerPage() {
           </div>
           <div className="planner-table-wrap">
             {tab === 'query' && <QueryTable q={q} />}
-            {tab === 'aggregate' && a.units && <AggregateTable units={a.units} />}
+            {tab === 'aggregate' && a.units && (
+              <AggregateTable units={a.units} unitLabel={unitLabelOf(a.aggregatedUnit, a.units)} />
+            )}
           </div>
         </div>
       </div>

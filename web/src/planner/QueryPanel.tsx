@@ -1,13 +1,33 @@
 import type { LayersList } from '@deck.gl/core';
 import { useEffect, useMemo, useState } from 'react';
+import { valueLabel, valueLabelsOf } from '../../../contracts/layer-values';
 import { isAbort, messageOf } from '../api/http';
 import { plannerApi, type Collection, type Items } from './api';
+import { featuresBbox } from './extent';
 import { cell, resultLayer, timelineLayer } from './map-layers';
-import { buildCql2, itemsUrl, OPERATORS, type Bbox, type FilterRow, type Operator, type ValueType } from './query-builder';
+import {
+  buildCql2,
+  itemsUrl,
+  OPERATORS,
+  splitList,
+  type Bbox,
+  type FilterRow,
+  type Operator,
+  type ValueType,
+} from './query-builder';
 import { TimelinePlayer, type TimelineFrame } from './TimelinePlayer';
 import type { Task } from './useTask';
 
 const RESULT_LIMIT = 1000;
+/** The operators in words (the CQL2 symbol follows in the preview). */
+const OPERATOR_LABELS: Record<Operator, string> = {
+  '=': '等于',
+  '<>': '不等于',
+  '<': '小于',
+  '>': '大于',
+  LIKE: '包含（LIKE）',
+  IN: '属于其中之一（IN）',
+};
 /** Rows drawn in the table (the map shows every returned feature). */
 const TABLE_ROWS = 300;
 const EXPORTS = [
@@ -30,7 +50,7 @@ function compare(a: unknown, b: unknown): number {
  * 数据查询: the OGC API Features catalogue, a query built from attribute rows, the current view and raw CQL2, its
  * result (map, sortable table, downloads) and the time playback of the result.
  */
-export function useQuery(task: Task, viewBounds: () => Bbox | null) {
+export function useQuery(task: Task, viewBounds: () => Bbox | null, zoomTo: (b: Bbox) => void) {
   const [collections, setCollections] = useState<Collection[] | null>(null);
   const [collectionId, setCollectionId] = useState<string | null>(null);
   const [queryables, setQueryables] = useState<Record<string, ValueType>>({});
@@ -86,6 +106,20 @@ export function useQuery(task: Task, viewBounds: () => Bbox | null) {
       setResult({ url, filter, bbox, items });
     });
 
+  /** The CQL2 of the builder rows alone, of the rows and the raw text together, or why a row does not parse. */
+  const cql = useMemo(() => {
+    try {
+      return { rows: buildCql2(rows, queryables), combined: buildCql2(rows, queryables, rawCql), error: null };
+    } catch (err) {
+      return { rows: '', combined: '', error: err instanceof Error ? err.message : String(err) };
+    }
+  }, [rows, queryables, rawCql]);
+
+  const resultBbox = useMemo(() => (result ? featuresBbox(result.items.features) : null), [result]);
+  const zoomToResult = () => {
+    if (resultBbox) zoomTo(resultBbox);
+  };
+
   const layers = useMemo((): LayersList => {
     if (!result) return [];
     return [playback && frame ? timelineLayer(frame, timeField) : resultLayer(result.items.features)];
@@ -113,6 +147,9 @@ export function useQuery(task: Task, viewBounds: () => Bbox | null) {
     timeField,
     query,
     layers,
+    cql,
+    resultBbox,
+    zoomToResult,
   };
 }
 
@@ -164,11 +201,11 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
                 aria-label="属性"
                 data-testid="filter-property"
                 value={row.property}
-                onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, property: e.target.value } : r)))}
+                onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, property: e.target.value, value: '' } : r)))}
               >
                 {Object.keys(queryables).map((p) => (
                   <option key={p} value={p}>
-                    {titles[p] ? `${titles[p]}（${p}）` : p}
+                    {titles[p] ?? p}
                   </option>
                 ))}
               </select>
@@ -180,16 +217,14 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
               >
                 {OPERATORS.map((op) => (
                   <option key={op} value={op}>
-                    {op}
+                    {OPERATOR_LABELS[op]}
                   </option>
                 ))}
               </select>
-              <input
-                aria-label="值"
-                data-testid="filter-value"
-                value={row.value}
-                placeholder={row.op === 'IN' ? '多个值用逗号分隔' : row.op === 'LIKE' ? '如 %医院%' : '值'}
-                onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, value: e.target.value } : r)))}
+              <ValueEditor
+                labels={collectionId ? valueLabelsOf(collectionId, row.property) : null}
+                row={row}
+                onChange={(value) => setRows(rows.map((r, j) => (j === i ? { ...r, value } : r)))}
               />
               <button type="button" aria-label="删除条件" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
                 ×
@@ -208,21 +243,22 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
             <input type="checkbox" checked={q.useView} onChange={(e) => q.setUseView(e.target.checked)} /> 仅限当前视图范围
           </label>
           <details>
-            <summary>高级：CQL2 文本</summary>
+            <summary>高级：另加 CQL2 文本条件</summary>
             <textarea
               aria-label="CQL2 文本"
               data-testid="raw-cql"
               rows={3}
               value={q.rawCql}
-              placeholder="如 category = 'hospital' AND S_INTERSECTS(geometry, BBOX(126.6,45.7,126.7,45.8))"
+              placeholder="如 name LIKE '%医院%' AND S_INTERSECTS(geometry, BBOX(126.6,45.7,126.7,45.8))"
               onChange={(e) => q.setRawCql(e.target.value)}
             />
           </details>
+          <CqlPreview rows={q.cql.rows} raw={q.rawCql.trim()} combined={q.cql.combined} error={q.cql.error} />
           <button
             type="button"
             className="primary"
             data-testid="query-button"
-            disabled={task.busy}
+            disabled={task.busy || q.cql.error !== null}
             onClick={() => void q.query()}
           >
             {task.busy ? '正在查询…' : '查询'}
@@ -240,6 +276,15 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
               </>
             )}
           </p>
+          <button
+            type="button"
+            data-testid="zoom-to-results"
+            data-bbox={q.resultBbox?.join(',') ?? ''}
+            disabled={!q.resultBbox}
+            onClick={q.zoomToResult}
+          >
+            缩放到结果
+          </button>
           <div className="planner-exports">
             导出：
             {EXPORTS.map(({ f, label }) => (
@@ -281,7 +326,7 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
 
 /** The result as a table (the first rows, the first ten properties), sorted by a clicked column. */
 export function QueryTable({ q }: { q: QueryState }) {
-  const { result, sort, titles } = q;
+  const { result, sort, titles, collectionId } = q;
   const columns = useMemo(() => {
     const keys = new Set<string>();
     for (const f of result?.items.features.slice(0, 50) ?? []) for (const k of Object.keys(f.properties ?? {})) keys.add(k);
@@ -315,11 +360,116 @@ export function QueryTable({ q }: { q: QueryState }) {
         {sorted.slice(0, TABLE_ROWS).map((f, i) => (
           <tr key={f.id ?? i} data-testid="result-row">
             {columns.map((k) => (
-              <td key={k}>{cell(f.properties?.[k])}</td>
+              <td key={k} data-property={k}>
+                {labelled(collectionId, k, f.properties?.[k])}
+              </td>
             ))}
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A table cell: a coded value by its Chinese name (the code as the tooltip), anything else as text. */
+function labelled(collection: string | null, property: string, v: unknown) {
+  const text = cell(v);
+  if (!collection || typeof v !== 'string') return text;
+  const name = valueLabel(collection, property, v);
+  return name === v ? text : <span title={v}>{name}</span>;
+}
+
+/**
+ * The value of one row: a list of the coded values by their Chinese names where the layer's values are coded
+ * (several may be picked for IN), free text otherwise.
+ */
+function ValueEditor({
+  labels,
+  row,
+  onChange,
+}: {
+  labels: Readonly<Record<string, string>> | null;
+  row: FilterRow;
+  onChange: (value: string) => void;
+}) {
+  if (labels && (row.op === '=' || row.op === '<>' || row.op === 'IN')) {
+    const entries = Object.entries(labels);
+    if (row.op === 'IN') {
+      const picked = splitList(row.value);
+      return (
+        <select
+          aria-label="值（可多选）"
+          data-testid="filter-value"
+          multiple
+          size={Math.min(6, entries.length)}
+          value={picked}
+          onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value).join(','))}
+        >
+          {entries.map(([code, name]) => (
+            <option key={code} value={code}>
+              {name}
+            </option>
+          ))}
+        </select>
+      );
+    }
+    return (
+      <select aria-label="值" data-testid="filter-value" value={row.value} onChange={(e) => onChange(e.target.value)}>
+        <option value="" disabled>
+          请选择…
+        </option>
+        {entries.map(([code, name]) => (
+          <option key={code} value={code}>
+            {name}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  return (
+    <input
+      aria-label="值"
+      data-testid="filter-value"
+      value={row.value}
+      placeholder={row.op === 'IN' ? '多个值用逗号分隔' : row.op === 'LIKE' ? '如 %医院%' : '值'}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
+/**
+ * What the query will send, in the open: the CQL2 the rows make and, when CQL2 text is typed too, that both apply
+ * (joined with AND) and the filter they make together.
+ */
+function CqlPreview({ rows, raw, combined, error }: { rows: string; raw: string; combined: string; error: string | null }) {
+  if (error) {
+    return (
+      <p className="warning planner-cql-preview" role="alert" data-testid="cql-preview" data-state="error">
+        条件有误：{error}
+      </p>
+    );
+  }
+  if (!rows && !raw) {
+    return (
+      <p className="muted planner-cql-preview" data-testid="cql-preview" data-state="empty">
+        未设条件：查询全部要素。
+      </p>
+    );
+  }
+  return (
+    <div className="planner-cql-preview" data-testid="cql-preview" data-state={rows && raw ? 'both' : rows ? 'rows' : 'raw'}>
+      {rows && (
+        <p>
+          条件行生成的 CQL2：<code data-testid="cql-rows">{rows}</code>
+        </p>
+      )}
+      {rows && raw && (
+        <p data-testid="cql-combine-note">
+          <strong>条件行与 CQL2 文本同时生效</strong>，以 AND 组合（须同时满足）。发送的过滤条件：
+          <code data-testid="cql-combined">{combined}</code>
+        </p>
+      )}
+      {!rows && raw && <p>仅使用 CQL2 文本条件。</p>}
+    </div>
   );
 }

@@ -1,7 +1,8 @@
 import type { LayersList } from '@deck.gl/core';
 import type { MapMouseEvent } from 'maplibre-gl';
 import { useMemo, useState } from 'react';
-import type { ServiceAreaResponse } from '../../../contracts/analysis';
+import { SERVICE_AREA_MAX_MINUTES, serviceAreaInput, type ServiceAreaResponse } from '../../../contracts/analysis';
+import { FieldError, fieldProblem } from '../ui/FieldError';
 import { plannerApi } from './api';
 import { serviceAreaLayers } from './map-layers';
 import type { Task } from './useTask';
@@ -12,14 +13,17 @@ export function useServiceArea(task: Task) {
   const [area, setArea] = useState<ServiceAreaResponse | null>(null);
   const [picking, setPicking] = useState(false);
   const layers = useMemo((): LayersList => (area ? serviceAreaLayers(area) : []), [area]);
+  /** The minutes checked with the request's own schema: its message beside the field, and nothing sent. */
+  const minutesProblem = fieldProblem(serviceAreaInput.shape.minutes, minutes);
   /** A map click while picking: the origin of a new service area. */
   const onMapClick = (e: MapMouseEvent) => {
     if (!picking) return;
     setPicking(false);
+    if (minutesProblem) return;
     const { lng, lat } = e.lngLat;
     void task.run(async () => setArea(await plannerApi.serviceArea({ lon: lng, lat, minutes })));
   };
-  return { minutes, setMinutes, area, picking, setPicking, onMapClick, layers };
+  return { minutes, setMinutes, minutesProblem, area, picking, setPicking, onMapClick, layers };
 }
 
 export type ServiceAreaState = ReturnType<typeof useServiceArea>;
@@ -29,23 +33,27 @@ export function ServiceAreaPanel({ s, task }: { s: ServiceAreaState; task: Task 
   return (
     <section className="planner-builder">
       <h2>服务区（驾车时间）</h2>
-      <label>
-        时间（分钟）{' '}
+      <label className="planner-limited-field">
+        时间（分钟）
         <input
           type="number"
           aria-label="分钟"
           data-testid="service-minutes"
           min={1}
-          max={30}
-          value={s.minutes}
-          onChange={(e) => s.setMinutes(Number(e.target.value))}
+          max={SERVICE_AREA_MAX_MINUTES}
+          value={Number.isNaN(s.minutes) ? '' : s.minutes}
+          aria-invalid={s.minutesProblem ? true : undefined}
+          aria-describedby="service-minutes-error"
+          onChange={(e) => s.setMinutes(e.target.value === '' ? Number.NaN : Number(e.target.value))}
         />
+        <FieldError id="service-minutes-error" message={s.minutesProblem} />
       </label>
       <button
         type="button"
         className="primary"
         data-testid="service-area-button"
         data-picking={picking ? 'true' : 'false'}
+        disabled={!picking && s.minutesProblem !== null}
         onClick={() => s.setPicking(!picking)}
       >
         {picking ? '取消选点' : '在地图上选择起点'}

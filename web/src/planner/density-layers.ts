@@ -1,16 +1,33 @@
-import { HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { Feature } from './api';
-import { HEAT_RAMP, HEX_RAMP } from './legend';
+import { HEAT_RAMP } from './legend';
 
-/** How the aggregation view draws: the choropleth of the units, or a heat map / hexbins of the points themselves. */
+/**
+ * How the aggregation view draws: the choropleth of the units, a heat map of the points themselves, or hexbins —
+ * the server's H3 cells, counted and listed like any other unit.
+ */
 export const DISPLAYS = [
   { id: 'choropleth', label: '分区着色' },
   { id: 'heatmap', label: '热力图' },
-  { id: 'hexagon', label: '六边形分箱' },
+  { id: 'hexagon', label: '六边形分箱（H3）' },
 ] as const;
 export type Display = (typeof DISPLAYS)[number]['id'];
 
-export const HEX_RADII_M = [250, 500, 1000, 2000] as const;
+/** H3 resolutions offered for hexbins, large to small cells. */
+export const H3_RESOLUTIONS = [7, 8, 9] as const;
+const H3_SIZES: Record<number, string> = { 7: '大', 8: '中', 9: '小' };
+
+/** An H3 resolution as offered in the picker: H3 第 8 级（中）. */
+export const h3OptionLabel = (resolution: number): string =>
+  `H3 第 ${resolution} 级${H3_SIZES[resolution] ? `（${H3_SIZES[resolution]}）` : ''}`;
+
+/**
+ * An H3 cell size in words, with the mean area of the cells counted (H3 cells shrink away from the equator, so the
+ * global average would not match the table): H3 第 8 级六边形（每格约 0.57 km²）.
+ */
+export function h3UnitLabel(resolution: number, meanAreaKm2: number | null): string {
+  return `H3 第 ${resolution} 级六边形${meanAreaKm2 === null ? '' : `（每格约 ${meanAreaKm2.toFixed(2)} km²）`}`;
+}
 
 export type Point = [lon: number, lat: number];
 
@@ -38,23 +55,5 @@ export function heatmapLayer(id: string, points: readonly Point[]) {
     threshold: 0.04,
     colorRange: HEAT_RAMP,
     opacity: 0.85,
-  });
-}
-
-/** Hexbins of the points (flat, coloured by count in equal-width classes); the count range goes to `onDomain`. */
-export function hexagonLayer(id: string, points: readonly Point[], radiusM: number, onDomain: (d: [number, number]) => void) {
-  return new HexagonLayer<Point>({
-    id,
-    data: points as Point[],
-    getPosition: (p) => p,
-    radius: radiusM,
-    coverage: 0.92,
-    extruded: false,
-    colorRange: HEX_RAMP,
-    colorScaleType: 'quantize',
-    gpuAggregation: false,
-    opacity: 0.75,
-    pickable: true,
-    onSetColorDomain: (d) => onDomain([d[0] ?? 0, d[1] ?? 0]),
   });
 }

@@ -1,4 +1,4 @@
-/** Colours and class labels of the planner's density legends, pure (shared by the deck.gl layers and the legend). */
+/** Colours and class labels of the planner's legends, pure (shared by the deck.gl layers and the legends). */
 
 export type Rgb = [number, number, number];
 
@@ -12,31 +12,17 @@ export const HEAT_RAMP: Rgb[] = [
   [189, 0, 38],
 ];
 
-/** Hexbin classes, light to dark (ColorBrewer RdPu from its third class, so the lightest still shows on the basemap). */
-export const HEX_RAMP: Rgb[] = [
-  [252, 197, 192],
-  [250, 159, 181],
-  [247, 104, 161],
-  [221, 52, 151],
-  [174, 1, 126],
-  [122, 1, 119],
-];
-
 /**
- * Legend labels for `HEX_RAMP` over a count domain, as the layer's quantize scale classes whole counts: class i holds
- * the counts c with min + i·w ≤ c < min + (i+1)·w (the last one also max), w = (max − min) / classes. A class no
- * whole count falls in is labelled "—".
+ * Legend labels of the count classes (class i holds the counts c with breaks[i-1] < c ≤ breaks[i]; counts are
+ * whole numbers): ≤ 1, 2–4, 5, — for a class no count falls in, ≥ 9.
  */
-export function hexClassLabels([min, max]: [number, number], classes = HEX_RAMP.length): string[] {
-  if (max <= min) return Array.from({ length: classes }, (_, i) => (i === classes - 1 ? `${max}` : '—'));
-  const w = (max - min) / classes;
+export function classLabels(breaks: number[], classes: number): string[] {
   return Array.from({ length: classes }, (_, i) => {
-    const lo = Math.ceil(min + i * w - 1e-9);
-    const hi = i === classes - 1 ? max : Math.ceil(min + (i + 1) * w - 1e-9) - 1;
+    if (i === 0) return `≤ ${breaks[0]}`;
+    const lo = Math.floor(breaks[i - 1]!) + 1;
+    if (i === classes - 1) return `≥ ${lo}`;
+    const hi = breaks[i]!;
     if (lo > hi) return '—';
     return lo === hi ? `${lo}` : `${lo}–${hi}`;
   });
 }
-
-/** A hexagon radius in Chinese: 500 米, 2 千米. */
-export const radiusLabel = (m: number): string => (m >= 1000 ? `${m / 1000} 千米` : `${m} 米`);

@@ -4,6 +4,7 @@ import { LoginPage } from '../identity/LoginPage';
 import { PasswordDialog } from '../identity/PasswordDialog';
 import { SessionProvider, useSession } from '../identity/session';
 import { goTo, useCurrentPage } from './navigation';
+import { NoAccessPage } from './NoAccessPage';
 import { RealtimeProvider } from './realtime';
 import { homePage, shownPage } from './routes';
 import { PAGE_VIEWS } from './views';
@@ -12,7 +13,8 @@ import { PAGE_VIEWS } from './views';
  * The app: the session, its live connection, and the page the address names (routes.ts). Visitors get the map,
  * whose base data is public (the API's rule too: open data reads need no session), and the login form for `#login`,
  * for every other page and when their session just ended; accounts that must change their password get only that;
- * signed-in users the page if their actions open it (else the map), with the expiry warning on top.
+ * signed-in users the page if their actions open it (else 无权访问, naming the roles that may), with the expiry warning
+ * on top.
  */
 export function Shell() {
   return (
@@ -54,10 +56,11 @@ function Router() {
     return <PAGE_VIEWS.map />;
   }
   if (state.user.mustChangePassword) return <PasswordDialog forced />;
-  const View = PAGE_VIEWS[shownPage(page, can)];
+  const shown = shownPage(page, can);
+  const View = shown === 'forbidden' ? null : PAGE_VIEWS[shown];
   return (
     <>
-      <View />
+      {View ? <View /> : <NoAccessPage page={page} />}
       <ExpiryWarning />
     </>
   );

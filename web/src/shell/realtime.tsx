@@ -50,6 +50,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     socket.on('session:ended', ({ message }) => heard.ended(message));
     socket.on('session:changed', ({ user }) => heard.changed(user));
     socket.on('session:expiring', ({ idleExpiresAt }) => heard.idle(idleExpiresAt));
+    socket.on('mode:changed', (m) => heard.mode(m.mode));
     return () => {
       window.clearTimeout(retry);
       socket.disconnect();

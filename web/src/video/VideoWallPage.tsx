@@ -6,6 +6,7 @@ import { UserMenu } from '../identity/UserMenu';
 import { useRealtime } from '../shell/realtime';
 import { videoApi, type ModeInfo } from './api';
 import { CameraList } from './CameraList';
+import { CameraMap } from './CameraMap';
 import { VideoClient } from './media-client';
 import { VideoTile } from './VideoTile';
 import { assign, emptyWall, fromPreset, patrolStep, place, withLayout, type WallState } from './wall-state';
@@ -14,11 +15,14 @@ import '../identity/identity.css';
 import './video.css';
 
 const DEFAULT_PATROL_SECONDS = 20;
+/** The cameras' online states are read again this often. */
+const LINK_REFRESH_MS = 10_000;
 
 /**
  * 视频监控墙 (`#video`): the cameras the user may view, a grid of 1/4/9/16 tiles to drag them onto, patrol rotation,
- * one camera full-screen (double-click or ⤢, Esc to leave), and the preset of each system mode. Video arrives over
- * WebRTC from the platform's SFU; each tile shows its camera's name, status and the receiver's figures.
+ * one camera full-screen (double-click or ⤢, Esc to leave), and the preset of each system mode. Cameras show whether
+ * they are online and can be picked on a small map onto the selected tile. Video arrives over WebRTC from the
+ * platform's SFU; each tile shows its camera's name, status and the receiver's figures, and saves a snapshot.
  */
 export function VideoWallPage() {
   const { socket } = useRealtime();
@@ -27,6 +31,8 @@ export function VideoWallPage() {
   const [mode, setMode] = useState<ModeInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [wall, setWall] = useState<WallState>(() => emptyWall(4));
+  /** The tile a camera picked in the list or on the map goes to (none: the first free tile). */
+  const [selected, setSelected] = useState<number | null>(null);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -40,6 +46,18 @@ export function VideoWallPage() {
       (err: unknown) => !abort.signal.aborted && setError(messageOf(err)),
     );
     return () => abort.abort();
+  }, []);
+
+  // The cameras' online states follow the video service (the tiles and presets stay as they are).
+  useEffect(() => {
+    const refresh = () => {
+      videoApi.cameras().then(
+        (list) => setData(list),
+        () => undefined,
+      );
+    };
+    const timer = window.setInterval(refresh, LINK_REFRESH_MS);
+    return () => window.clearInterval(timer);
   }, []);
 
   const cameraIds = useMemo(() => data?.cameras.map((c) => c.id) ?? [], [data]);
@@ -66,6 +84,11 @@ export function VideoWallPage() {
     [],
   );
   const onClear = useCallback((index: number) => setWall((w) => assign(w, index, null)), []);
+  const onPick = useCallback(
+    (id: string) => setWall((w) => (selected !== null && selected < w.layout ? assign(w, selected, id) : place(w, id))),
+    [selected],
+  );
+  const onSelect = useCallback((index: number) => setSelected((s) => (s === index ? null : index)), []);
   const onLayout = useCallback((layout: VideoLayout) => setWall((w) => withLayout(w, layout)), []);
   const onPatrol = useCallback(
     (on: boolean) =>
@@ -95,7 +118,15 @@ export function VideoWallPage() {
         <UserMenu current="video" />
       </header>
       <main className="video-main">
-        <CameraList cameras={data?.cameras ?? []} shown={shown} onPick={(id) => setWall((w) => place(w, id))} />
+        <aside className="video-side">
+          <CameraList cameras={data?.cameras ?? []} shown={shown} onPick={onPick} />
+          <div className="camera-map-box">
+            <p className="camera-map-hint" data-testid="camera-map-hint">
+              {selected !== null ? `点击地图上的摄像机，放到第 ${selected + 1} 格` : '先点击一格画面选中它，再点击地图上的摄像机'}
+            </p>
+            {data && <CameraMap cameras={data.cameras} shown={shown} onPick={onPick} />}
+          </div>
+        </aside>
         <section className="video-wall-area">
           <WallToolbar
             layout={wall.layout}
@@ -124,6 +155,8 @@ export function VideoWallPage() {
                 camera={id ? (byId.get(id) ?? null) : null}
                 client={client}
                 focused={wall.focused === i}
+                selected={selected === i}
+                onSelect={onSelect}
                 onDropCamera={onDropCamera}
                 onToggleFocus={onToggleFocus}
                 onClear={onClear}

@@ -5,11 +5,9 @@ import {
   INCIDENT_CATEGORY_LABELS,
   INCIDENT_STATE_LABELS,
   INCIDENT_TRANSITIONS,
-  UNIT_STATUS_LABELS,
   UNIT_TYPE_LABELS,
   type Incident,
   type IncidentAction,
-  type IncidentStep,
   type ModeProfile,
   type RecommendationResponse,
   type SourceRecord,
@@ -18,6 +16,8 @@ import {
 import { ApiError } from '../api/http';
 import { messageOf } from '../api/http';
 import { wallApi } from './api';
+import { DuplicateNotice } from './DuplicateNotice';
+import { DetailSituation } from './DetailSituation';
 import { PriorityBadge, SourceBadge } from './badges';
 import { rankPriority } from './feed-state';
 import { age, clockTime, dateTime, distance, minSec } from './format';
@@ -35,21 +35,23 @@ interface Props {
   canDispatch: boolean;
   onClose: () => void;
   onSelect: (id: number) => void;
-  /** The cameras nearest the incident (shown under its facts), when the caller may list cameras. */
+  /** The cameras nearest the incident (shown under its recommendations), when the caller may list cameras. */
   nearCameras?: ReactNode;
+  /** Told the recommendations each time they are read (null while none), for the routes on the map. */
+  onRecommendations?: (recs: RecommendationResponse | null) => void;
 }
 
 type Transition = Exclude<IncidentAction, 'dispatch'>;
 
-const STEP_ACTION_LABELS: Record<IncidentStep['action'], string> = { open: '立案', ...INCIDENT_ACTION_LABELS };
-
 /**
- * One incident: its place and sources, lifecycle buttons allowed from its state (`incident.command`), the
+ * One incident: its place and sources, the units dispatched and its latest steps at the top (in view without
+ * scrolling on a 1080p screen), lifecycle buttons allowed from its state (`incident.command`), the
  * recommended units with their drive times and 派遣 (`incident.dispatch`), every agency record with the reason it
- * was fused (拆分 splits one off), 合并 with another incident of the queue, and the timeline of its steps.
+ * was fused (拆分 splits one off), the nearest cameras, and 合并 with another incident of the queue.
  */
 export function IncidentDetail(props: Props) {
   const { incident: inc, finished, units, queue, profile, now, canCommand, canDispatch, onClose, onSelect, nearCameras } = props;
+  const { onRecommendations } = props;
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -84,8 +86,8 @@ export function IncidentDetail(props: Props) {
   const place = [inc.place.district?.name, inc.place.street?.name, inc.place.gridCode && `网格 ${inc.place.gridCode}`]
     .filter(Boolean)
     .join(' · ');
-  const assigned = inc.unitIds.map((id) => units.get(id) ?? null);
   const mergeCandidates = queue.filter((i) => i.id !== inc.id);
+  const original = inc.suspectedDuplicateOf === null ? undefined : queue.find((i) => i.id === inc.suspectedDuplicateOf);
 
   const transition = (action: Transition) =>
     run(async () => {
@@ -110,6 +112,13 @@ export function IncidentDetail(props: Props) {
       return `已将警情 #${other} 合并入 #${merged.id}`;
     });
   };
+
+  const mergeIntoOriginal = (into: number) =>
+    void run(async () => {
+      const merged = await wallApi.merge(into, inc.id);
+      onSelect(merged.id);
+      return `已将警情 #${inc.id} 并入 #${merged.id}`;
+    });
 
   return (
     <aside
@@ -136,6 +145,14 @@ export function IncidentDetail(props: Props) {
 
       <div className="wall-detail-body">
         {finished && <p className="wall-note">该警情状态为“{INCIDENT_STATE_LABELS[inc.status]}”，已移出队列。</p>}
+        {original && !finished && (
+          <DuplicateNotice
+            original={original}
+            canCommand={canCommand}
+            busy={busy}
+            onMerge={() => mergeIntoOriginal(original.id)}
+          />
+        )}
         <dl className="wall-facts">
           <div>
             <dt>地点</dt>
@@ -165,7 +182,7 @@ export function IncidentDetail(props: Props) {
           </div>
         </dl>
 
-        {nearCameras}
+        <DetailSituation incident={inc} units={units} />
 
         {canCommand && !finished && (
           <section className="wall-block" aria-label="处置操作">
@@ -212,6 +229,7 @@ export function IncidentDetail(props: Props) {
             incident={inc}
             canDispatch={canDispatch && dispatchable}
             busy={busy}
+            onLoaded={onRecommendations}
             onDispatch={(unitIds) =>
               run(async () => {
                 await wallApi.dispatch(inc.id, unitIds, note.trim() || undefined);
@@ -222,24 +240,7 @@ export function IncidentDetail(props: Props) {
           />
         )}
 
-        {assigned.length > 0 && (
-          <section className="wall-block" aria-label="已派力量">
-            <h3>已派力量</h3>
-            <ul className="wall-units">
-              {assigned.map((u, i) =>
-                u ? (
-                  <li key={u.id} data-testid="assigned-unit" data-unit-id={u.id}>
-                    <strong>{u.callsign}</strong> {UNIT_TYPE_LABELS[u.type]} · {UNIT_STATUS_LABELS[u.status]}
-                  </li>
-                ) : (
-                  <li key={inc.unitIds[i]} data-testid="assigned-unit" data-unit-id={inc.unitIds[i]}>
-                    {inc.unitIds[i]}
-                  </li>
-                ),
-              )}
-            </ul>
-          </section>
-        )}
+        {nearCameras}
 
         <section className="wall-block" aria-label="来源记录">
           <h3>来源记录（{inc.records.length}）</h3>
@@ -316,22 +317,6 @@ export function IncidentDetail(props: Props) {
             </div>
           </section>
         )}
-
-        <section className="wall-block" aria-label="处置过程">
-          <h3>处置过程</h3>
-          <ol className="wall-steps">
-            {inc.steps.map((step, i) => (
-              <li key={`${step.at}-${i}`} data-testid="incident-step" data-state={step.state}>
-                <span className="wall-step-time">{clockTime(step.at)}</span>
-                <span className="wall-step-what">
-                  {STEP_ACTION_LABELS[step.action] ?? step.action} → {INCIDENT_STATE_LABELS[step.state]}
-                </span>
-                {step.actor && <span className="muted">{step.actor}</span>}
-                {step.note && <span className="wall-step-note">{step.note}</span>}
-              </li>
-            ))}
-          </ol>
-        </section>
       </div>
     </aside>
   );
@@ -344,10 +329,11 @@ interface RecommendationProps {
   canDispatch: boolean;
   busy: boolean;
   onDispatch: (unitIds: string[]) => Promise<boolean>;
+  onLoaded?: (recs: RecommendationResponse | null) => void;
 }
 
 /** The nearest available units of each needed type by drive time, each with its ETA; 派遣 the ticked ones. */
-function Recommendations({ incident, canDispatch, busy, onDispatch }: RecommendationProps) {
+function Recommendations({ incident, canDispatch, busy, onDispatch, onLoaded }: RecommendationProps) {
   const [data, setData] = useState<RecommendationResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hidden, setHidden] = useState(false);
@@ -362,6 +348,10 @@ function Recommendations({ incident, canDispatch, busy, onDispatch }: Recommenda
     setData(null);
     setHidden(false);
   }, [id]);
+  useEffect(() => {
+    onLoaded?.(data);
+  }, [data, onLoaded]);
+  useEffect(() => () => onLoaded?.(null), [onLoaded]);
 
   useEffect(() => {
     let disposed = false;

@@ -1,4 +1,5 @@
-import type { MapMouseEvent } from 'maplibre-gl';
+import type { Layer, PickingInfo } from '@deck.gl/core';
+import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GaugeReading, Incident, Unit } from '../../../contracts/incidents';
 import type { Camera } from '../../../contracts/media';
@@ -9,6 +10,8 @@ import { INITIAL_VISIBILITY } from '../map/layer-groups';
 import { MapView, type MapHandles } from '../map/MapView';
 import { useTileLayerVisibility } from '../map/useMapLayers';
 import { cameraLayers, cameraTooltip, pickedCamera } from './camera-layer';
+import { clusterLayers, clusterTooltip, pickedCluster } from './cluster-layers';
+import { CLUSTER_MAX_ZOOM, clusterIndex, declutter, gaugeLabelDrops } from './declutter';
 import {
   loadWallFont,
   pickedIncidentId,
@@ -20,6 +23,7 @@ import {
   type WallFacility,
 } from './incident-layers';
 import type { WallLayerId } from './mode-view';
+import { routeLayers, type UnitRoute } from './unit-routes';
 
 interface Props {
   incidents: Incident[];
@@ -38,6 +42,16 @@ interface Props {
   cameras?: readonly Camera[];
   openCameraId?: string | null;
   onCameraSelect?: (camera: Camera) => void;
+  /** More deck.gl layers, drawn under the incidents and units (a replay's unit tracks). */
+  underlays?: readonly Layer[];
+  /** Layers that depend on the zoom (shelters grouped until street zoom), drawn over the underlays. */
+  zoomLayers?: (zoom: number) => readonly Layer[];
+  /** Tooltip text of objects of those layers. */
+  tooltip?: (info: PickingInfo) => string | null;
+  /** A click on an object that is neither an incident nor a camera. */
+  onPick?: (info: PickingInfo, map: MapLibreMap) => void;
+  /** Drives of the recommended units to the selected incident, drawn with their ETAs. */
+  routes?: readonly UnitRoute[];
 }
 
 const PULSE_PERIOD_MS = 1400;
@@ -50,8 +64,11 @@ const PULSE_FRAME_MS = 50;
  */
 export function WallMap(props: Props) {
   const { incidents, units, gauges, selectedId, alerting, now, scale, layers, focus, onSelect } = props;
-  const { cameras = NO_CAMERAS, openCameraId = null, onCameraSelect } = props;
+  const { cameras = NO_CAMERAS, openCameraId = null, onCameraSelect, underlays = NO_UNDERLAYS } = props;
+  const { zoomLayers, tooltip, onPick, routes = NO_ROUTES } = props;
   const [handles, setHandles] = useState<MapHandles | null>(null);
+  const zoom = useMapZoom(handles);
+  const zoomed = useMemo(() => (zoomLayers ? zoomLayers(zoom) : NO_UNDERLAYS), [zoomLayers, zoom]);
   const [fontReady, setFontReady] = useState(false);
   const [pulse, setPulse] = useState(0);
 
@@ -85,15 +102,35 @@ export function WallMap(props: Props) {
 
   // With the incident layer off, only the selected incident (if any) is drawn.
   const onlyIncident = shows('incidents') ? undefined : selectedId;
+  const visible = useMemo(
+    () => (onlyIncident === undefined ? incidents : incidents.filter((i) => i.id === onlyIncident)),
+    [incidents, onlyIncident],
+  );
+  // Clustered up to street zoom, spread apart from there; the selected and the alerting ones always on their own.
+  const apart = useMemo(() => new Set([...alerting, ...(selectedId === null ? [] : [selectedId])]), [alerting, selectedId]);
+  const index = useMemo(
+    () =>
+      clusterIndex(
+        visible.filter((i) => !apart.has(i.id)),
+        scale,
+      ),
+    [visible, apart, scale],
+  );
+  const marks = useMemo(() => declutter(visible, index, zoom, scale, apart), [visible, index, zoom, scale, apart]);
+  const shownGauges = shows('gauges') ? gauges : NO_GAUGES;
   const data = useMemo(
     () =>
       prepareMapData(
-        onlyIncident === undefined ? incidents : incidents.filter((i) => i.id === onlyIncident),
+        marks.singles.map((m) => m.incident),
         shows('units') ? units : [],
-        shows('gauges') ? gauges : [],
+        shownGauges,
         facilities.filter((f) => shows(f.kind)),
+        {
+          at: new Map(marks.singles.filter((m) => m.spread).map((m) => [m.incident.id, [m.lon, m.lat]])),
+          gaugeDrops: gaugeLabelDrops(shownGauges, marks, zoom, scale),
+        },
       ),
-    [shows, onlyIncident, incidents, units, gauges, facilities],
+    [shows, marks, units, shownGauges, facilities, zoom, scale],
   );
   const nowSecond = Math.floor(now / 1000) * 1000;
 
@@ -101,15 +138,35 @@ export function WallMap(props: Props) {
     if (!handles || !fontReady) return;
     handles.overlay.setProps({
       layers: [
+        ...underlays,
+        ...zoomed,
+        ...routeLayers(routes, scale),
         ...cameraLayers(cameras, { scale, openId: openCameraId }),
+        ...clusterLayers(marks, scale),
         ...wallLayers(data, { selectedId, alerting, pulse, now: nowSecond, scale }),
       ],
       getTooltip: (info) => {
-        const text = wallTooltip(info) ?? cameraTooltip(info);
+        const text = wallTooltip(info) ?? clusterTooltip(info) ?? cameraTooltip(info) ?? tooltip?.(info) ?? null;
         return text && { text, className: 'wall-tooltip' };
       },
     });
-  }, [handles, fontReady, data, selectedId, alerting, pulse, nowSecond, scale, cameras, openCameraId]);
+  }, [
+    handles,
+    fontReady,
+    data,
+    marks,
+    routes,
+    selectedId,
+    alerting,
+    pulse,
+    nowSecond,
+    scale,
+    cameras,
+    openCameraId,
+    underlays,
+    zoomed,
+    tooltip,
+  ]);
 
   // Only a new focus request moves the map, not later updates of the incident.
   const incidentsRef = useRef(incidents);
@@ -122,17 +179,87 @@ export function WallMap(props: Props) {
   }, [handles, focus]);
 
   const onClick = useCallback(
-    (e: MapMouseEvent, { overlay }: MapHandles) => {
+    (e: MapMouseEvent, handles: MapHandles) => {
+      const { overlay } = handles;
       const info = overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 6 * scale });
+      const cluster = info && pickedCluster(info);
+      if (cluster) {
+        // Zoom to where the cluster falls apart (at least one step, at most to single markers).
+        const zoom = Math.min(Math.max(cluster.expansionZoom, handles.map.getZoom() + 1), CLUSTER_MAX_ZOOM + 1);
+        handles.map.easeTo({ center: [cluster.lon, cluster.lat], zoom, duration: 600 });
+        return;
+      }
       const id = info ? pickedIncidentId(info) : null;
       if (id !== null) onSelect(id);
       const camera = info && id === null ? pickedCamera(info) : null;
       if (camera) onCameraSelect?.(camera);
+      else if (info && id === null) onPick?.(info, handles.map);
     },
-    [onSelect, onCameraSelect, scale],
+    [onSelect, onCameraSelect, onPick, scale],
   );
 
-  return <MapView onReady={setHandles} onClick={onClick} />;
+  return (
+    <>
+      <MapView onReady={setHandles} onClick={onClick} />
+      {/* What is drawn, for people using assistive technology and for browser tests (the map itself is pixels). */}
+      <ul hidden data-testid="wall-incident-marks" data-zoom={zoom.toFixed(2)}>
+        {marks.clusters.map((c) => (
+          <li
+            key={`c${c.clusterId}`}
+            data-kind="cluster"
+            data-count={c.ids.length}
+            data-ids={c.ids.join(',')}
+            data-lon={c.lon}
+            data-lat={c.lat}
+          >
+            {c.ids.length} 起警情
+          </li>
+        ))}
+        {marks.singles.map((m) => (
+          <li
+            key={m.incident.id}
+            data-kind="incident"
+            data-id={m.incident.id}
+            data-spread={m.spread}
+            data-lon={m.lon}
+            data-lat={m.lat}
+          >
+            警情 #{m.incident.id}
+          </li>
+        ))}
+      </ul>
+      <ul hidden data-testid="wall-routes">
+        {routes.map((r) => (
+          <li
+            key={r.unitId}
+            data-unit-id={r.unitId}
+            data-eta-s={r.etaS}
+            data-points={r.path.length}
+            data-start={r.path[0]?.join(',')}
+            data-end={r.path[r.path.length - 1]?.join(',')}
+          >
+            {r.callsign} 约 {Math.round(r.etaS / 60)} 分钟到达
+          </li>
+        ))}
+      </ul>
+      {openCameraId && <span hidden data-testid="wall-camera-playing" data-camera-id={openCameraId} />}
+    </>
+  );
+}
+
+/** The map's zoom, followed when a zoom ends (0 until the map is ready). */
+function useMapZoom(handles: MapHandles | null): number {
+  const [zoom, setZoom] = useState(0);
+  useEffect(() => {
+    if (!handles) return;
+    const sync = () => setZoom(handles.map.getZoom());
+    sync();
+    handles.map.on('zoomend', sync);
+    return () => {
+      handles.map.off('zoomend', sync);
+    };
+  }, [handles]);
+  return zoom;
 }
 
 /** Hospitals and fire stations, read once when one of their layers is first shown (public base data). */
@@ -154,3 +281,6 @@ function useWallFacilities(wanted: boolean): WallFacility[] {
 
 const NO_FACILITIES: WallFacility[] = [];
 const NO_CAMERAS: Camera[] = [];
+const NO_UNDERLAYS: Layer[] = [];
+const NO_GAUGES: GaugeReading[] = [];
+const NO_ROUTES: UnitRoute[] = [];

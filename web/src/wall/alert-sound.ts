@@ -14,14 +14,16 @@ function audioContextClass(): AudioContextClass | null {
 
 /**
  * Alert tones synthesised with WebAudio (no sound files, so the wall works offline), following the mode
- * profile's `alertSound`. Browsers refuse audio until the user has interacted with the page: until then the
- * sound is `locked` and alerts are skipped silently; the first click or key anywhere (or the 点击启用声音
- * button) unlocks it.
+ * profile's `alertSound`. Browsers refuse audio until the user has interacted with the page, unless started to allow
+ * it (the wall display's kiosk browser): until then the sound is `locked`, the wall says so, and alerts are skipped;
+ * the first click or key anywhere (or the 告警音未启用 button) unlocks it.
  */
 export class AlertSound {
   private ctx: AudioContext | null = null;
   private muted = false;
   private busyUntil = 0;
+  /** Alerts that sounded since the page opened (shown on the sound button for those who check the wall). */
+  plays = 0;
   private readonly listeners = new Set<(state: SoundState) => void>();
 
   get state(): SoundState {
@@ -68,6 +70,8 @@ export class AlertSound {
     if (start < this.busyUntil) return;
     try {
       this.busyUntil = schedule(ctx, spec, start);
+      this.plays++;
+      this.emit();
     } catch {
       // A broken audio stack must not break the wall.
     }

@@ -1,5 +1,6 @@
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import { IconLayer } from '@deck.gl/layers';
+import { IconLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { LABEL_FONT } from '../map/fonts';
 import type { Camera } from '../../../contracts/media';
 
 export const CAMERA_LAYER_ID = 'wall-cameras';
@@ -49,11 +50,34 @@ function cameraIconUrl(): string {
   return cameraIcon;
 }
 
-/** The cameras on the wall map: an icon turned to each camera's viewing direction; the open camera drawn larger. */
+/** Under the camera being played (its glyphs are loaded with the wall's font). */
+export const PLAYING_LABEL = '正在播放';
+const PLAYING: [number, number, number, number] = [255, 214, 0, 255];
+const ON_TOP = { depthCompare: 'always', depthWriteEnabled: false } as const;
+
+/**
+ * The cameras on the wall map: an icon turned to each camera's viewing direction. The camera being played is drawn
+ * larger, inside a bright yellow ring, with 正在播放 under it, so the picture can be found on the map.
+ */
 export function cameraLayers(cameras: readonly Camera[], s: { scale: number; openId: string | null }): Layer[] {
   if (!cameras.length) return [];
   const k = s.scale;
+  const playing = cameras.filter((c) => c.id === s.openId);
   return [
+    new ScatterplotLayer<Camera>({
+      id: `${CAMERA_LAYER_ID}-playing`,
+      data: playing,
+      getPosition: (c) => [c.lon, c.lat],
+      getRadius: 30 * k,
+      radiusUnits: 'pixels',
+      filled: true,
+      getFillColor: [255, 214, 0, 60],
+      stroked: true,
+      getLineColor: PLAYING,
+      getLineWidth: 4 * k,
+      lineWidthUnits: 'pixels',
+      parameters: ON_TOP,
+    }),
     new IconLayer<Camera>({
       id: CAMERA_LAYER_ID,
       data: cameras as Camera[],
@@ -67,6 +91,25 @@ export function cameraLayers(cameras: readonly Camera[], s: { scale: number; ope
       autoHighlight: true,
       highlightColor: [255, 221, 0, 160],
       updateTriggers: { getSize: [s.openId, k] },
+    }),
+    new TextLayer<Camera>({
+      id: `${CAMERA_LAYER_ID}-playing-label`,
+      data: playing,
+      getPosition: (c) => [c.lon, c.lat],
+      getText: () => PLAYING_LABEL,
+      getSize: 12 * k,
+      getColor: [20, 32, 48, 255],
+      getPixelOffset: [0, 34 * k],
+      background: true,
+      getBackgroundColor: PLAYING,
+      backgroundPadding: [5 * k, 2 * k],
+      backgroundBorderRadius: 4 * k,
+      fontFamily: LABEL_FONT,
+      fontWeight: 700,
+      characterSet: PLAYING_LABEL.split(''),
+      getTextAnchor: 'middle',
+      getAlignmentBaseline: 'top',
+      parameters: ON_TOP,
     }),
   ];
 }

@@ -9,6 +9,10 @@ import type {
   Unit,
 } from '../../../contracts/incidents';
 import * as feed from '../changes/feed';
+import { SIREN_LAYER_RULES, type SirenLayers, type sirenSnapshot } from '../airdefense/feed-rules';
+import { RESPONSE_LAYER_RULES, type ResponseLayers, type responseSnapshot } from '../responses/feed-rules';
+import { SHELTER_LAYER_RULES, type ShelterLayers, type shelterSnapshot } from '../shelters/feed-rules';
+import { WARNING_LAYER_RULES, type WarningLayers, type warningSnapshot } from '../warnings/feed-rules';
 
 /**
  * The command wall's picture of the world: open and resolved incidents, units and gauges kept from the change log
@@ -27,13 +31,20 @@ type WallLayers = {
   incidents: { item: Incident; key: number };
   units: { item: Unit; key: string };
   gauges: { item: GaugeReading; key: string };
-};
+} & ResponseLayers &
+  WarningLayers &
+  SirenLayers &
+  ShelterLayers;
 
 const RULES: feed.LayerRules<WallLayers> = {
   // Incidents still on the wall: every state but closed and cancelled.
   incidents: { of: (c) => c.incident, id: (inc) => inc.id, keeps: (inc) => !isFinished(inc.status) },
   units: { of: (c) => c.unit, id: (unit) => unit.id, keeps: () => true },
   gauges: { of: (c) => c.gauge, id: (g) => g.stationId, keeps: () => true },
+  ...RESPONSE_LAYER_RULES,
+  ...WARNING_LAYER_RULES,
+  ...SIREN_LAYER_RULES,
+  ...SHELTER_LAYER_RULES,
 };
 
 export type FeedState = feed.ChangeFeedState<WallLayers> & { readonly mode: ModeState | null };
@@ -46,6 +57,14 @@ export interface FeedSnapshot {
   unitsSeq: number;
   /** Gauge readings carry no sequence: every later change replaces them. */
   gauges?: readonly GaugeReading[];
+  /** Active responses, open suggestions and their tasks (web/src/responses/feed-rules.ts), when the role reads them. */
+  responses?: ReturnType<typeof responseSnapshot>;
+  /** Public warnings in force (web/src/warnings/feed-rules.ts). */
+  warnings?: ReturnType<typeof warningSnapshot>;
+  /** Sirens and recent siren commands (web/src/airdefense/feed-rules.ts), when the role reads them. */
+  sirens?: ReturnType<typeof sirenSnapshot>;
+  /** Shelters with their opening state and occupancy (web/src/shelters/feed-rules.ts), when the role reads them. */
+  shelters?: ReturnType<typeof shelterSnapshot>;
 }
 
 export function emptyFeed(): FeedState {
@@ -58,6 +77,10 @@ export function applySnapshot(state: FeedState, snap: FeedSnapshot): FeedState {
     incidents: { items: snap.incidents, seq: snap.incidentsSeq },
     units: { items: snap.units, seq: snap.unitsSeq },
     ...(snap.gauges ? { gauges: { items: snap.gauges, seq: null } } : {}),
+    ...snap.responses,
+    ...snap.warnings,
+    ...snap.sirens,
+    ...snap.shelters,
   });
 }
 

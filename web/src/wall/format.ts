@@ -58,3 +58,12 @@ export function useNow(intervalMs = 1000): number {
   }, [intervalMs]);
   return now;
 }
+
+/** How old data last heard at `heardAt` is at `now`, in words: `45 秒前`, `2 分 15 秒前`, `1 小时 3 分前`. */
+export function dataAge(heardAt: number, now: number): string {
+  const s = Math.max(0, Math.floor((now - heardAt) / 1000));
+  if (s < 60) return `${s} 秒前`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} 分 ${s % 60} 秒前`;
+  return `${Math.floor(m / 60)} 小时 ${m % 60} 分前`;
+}

@@ -14,6 +14,8 @@ import { FACILITY_LOOK } from '../map/facility-kinds';
 import { facilityTooltip, type EmergencyFacility } from '../map/facility-layers';
 import { LABEL_FONT } from '../map/fonts';
 import { rgb } from '../map/palette';
+import { PLAYING_LABEL } from './camera-layer';
+import { GAUGE_LABEL_PX, incidentRadius, isFused } from './declutter';
 import {
   AGENCY_LOOK,
   ASSIGNED_RING_COLOR,
@@ -23,6 +25,7 @@ import {
   UNIT_LOOK,
   priorityColor,
 } from './look';
+import { ETA_GLYPHS } from './unit-routes';
 
 /**
  * deck.gl layers of the wall: emergency facilities (hospitals, fire stations), gauges (red over the warning level), units (by type, greyed when their position is stale, ringed when
@@ -64,6 +67,10 @@ export interface WallMapData {
   units: PlacedUnit[];
   gauges: GaugeReading[];
   facilities: WallFacility[];
+  /** Where each incident's marker is drawn when not on its place (spread apart, see declutter.ts). */
+  at: ReadonlyMap<number, [number, number]>;
+  /** Unscaled pixels from each gauge down to its level label (below a marker drawn over the gauge). */
+  gaugeDrops: ReadonlyMap<string, number>;
 }
 
 export type PlacedUnit = Unit & { lon: number; lat: number };
@@ -79,17 +86,14 @@ export interface WallLayerState {
   scale: number;
 }
 
-const isFused = (inc: Incident) => inc.records.length > 1 || inc.sources.length > 1;
 const leadSource = (inc: Incident): FeedSource => inc.records[0]?.source ?? inc.sources[0] ?? '110';
-
-/** Radius of an incident disc in (unscaled) pixels: 8 for priority 0 up to 20 for priority 10. */
-export const incidentRadius = (inc: Incident) => 8 + Math.min(Math.max(inc.priority, 0), 10) * 1.2;
 
 export function prepareMapData(
   incidents: Incident[],
   units: Unit[],
   gauges: GaugeReading[],
   facilities: WallFacility[] = [],
+  placement: Pick<WallMapData, 'at' | 'gaugeDrops'> = { at: new Map(), gaugeDrops: new Map() },
 ): WallMapData {
   // Lower priorities first, so that the most urgent are drawn on top.
   const ordered = [...incidents].sort((a, b) => a.priority - b.priority || b.id - a.id);
@@ -106,7 +110,7 @@ export function prepareMapData(
   const placed = units.filter((u): u is PlacedUnit => u.lon !== null && u.lat !== null);
   // Stations over the warning level on top of the others.
   const stations = [...gauges].sort((a, b) => Number(a.overWarning) - Number(b.overWarning));
-  return { incidents: ordered, fused, satellites, units: placed, gauges: stations, facilities };
+  return { incidents: ordered, fused, satellites, units: placed, gauges: stations, facilities, ...placement };
 }
 
 const isStale = (u: Unit, now: number) => u.staleAt !== null && Date.parse(u.staleAt) < now;
@@ -138,6 +142,7 @@ function dotUrl(): string {
 
 export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
   const k = s.scale;
+  const pos = (i: Incident): [number, number] => data.at.get(i.id) ?? [i.place.lon, i.place.lat];
   const selected = s.selectedId === null ? null : (data.incidents.find((i) => i.id === s.selectedId) ?? null);
   const alerting = data.incidents.filter((i) => s.alerting.has(i.id));
   const links = selected
@@ -194,7 +199,7 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
     new LineLayer<{ unit: PlacedUnit; incident: Incident }>({
       id: 'wall-assignment-lines',
       data: links,
-      getSourcePosition: (l) => [l.incident.place.lon, l.incident.place.lat],
+      getSourcePosition: (l) => pos(l.incident),
       getTargetPosition: (l) => [l.unit.lon, l.unit.lat],
       getColor: withAlpha(ASSIGNED_RING_COLOR, 220),
       getWidth: 2.5 * k,
@@ -235,7 +240,7 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
     new ScatterplotLayer<Incident>({
       id: `${INCIDENT_PREFIX}-pulse`,
       data: alerting,
-      getPosition: (i) => [i.place.lon, i.place.lat],
+      getPosition: pos,
       getRadius: (i) => (incidentRadius(i) + 6 + s.pulse * 26) * k,
       radiusUnits: 'pixels',
       filled: false,
@@ -249,7 +254,7 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
     new ScatterplotLayer<Incident>({
       id: `${INCIDENT_PREFIX}-fused`,
       data: data.fused,
-      getPosition: (i) => [i.place.lon, i.place.lat],
+      getPosition: pos,
       getRadius: (i) => (incidentRadius(i) + 9) * k,
       radiusUnits: 'pixels',
       filled: true,
@@ -264,7 +269,7 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
     new ScatterplotLayer<Incident>({
       id: INCIDENT_LAYER_ID,
       data: data.incidents,
-      getPosition: (i) => [i.place.lon, i.place.lat],
+      getPosition: pos,
       // Intensity by priority: low priorities are paler.
       getFillColor: (i) => withAlpha(AGENCY_LOOK[leadSource(i)].color, 120 + Math.min(Math.max(i.priority, 0), 10) * 13.5),
       getRadius: (i) => incidentRadius(i) * k,
@@ -282,7 +287,7 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
     new IconLayer<Satellite>({
       id: `${INCIDENT_PREFIX}-sources`,
       data: data.satellites,
-      getPosition: (d) => [d.incident.place.lon, d.incident.place.lat],
+      getPosition: (d) => pos(d.incident),
       getIcon: () => ({ id: 'dot', url: dotUrl(), width: 64, height: 64, mask: true }),
       getColor: (d) => withAlpha(AGENCY_LOOK[d.source].color, 255),
       getSize: 9 * k,
@@ -294,7 +299,7 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
     new TextLayer<Incident>({
       id: `${INCIDENT_PREFIX}-glyph`,
       data: data.incidents,
-      getPosition: (i) => [i.place.lon, i.place.lat],
+      getPosition: pos,
       getText: (i) => AGENCY_LOOK[leadSource(i)].glyph,
       getSize: (i) => incidentRadius(i) * 1.05 * k,
       getColor: WHITE,
@@ -308,7 +313,7 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
     new TextLayer<Incident>({
       id: `${INCIDENT_PREFIX}-count`,
       data: data.fused,
-      getPosition: (i) => [i.place.lon, i.place.lat],
+      getPosition: pos,
       getText: (i) => String(Math.max(i.records.length, i.sources.length)),
       getSize: 11 * k,
       getColor: WHITE,
@@ -333,7 +338,7 @@ export function wallLayers(data: WallMapData, s: WallLayerState): Layer[] {
       getText: (g) => (g.waterLevelM ?? 0).toFixed(2),
       getSize: 11 * k,
       getColor: WHITE,
-      getPixelOffset: [0, 18 * k],
+      getPixelOffset: (g) => [0, (data.gaugeDrops.get(g.stationId) ?? GAUGE_LABEL_PX) * k],
       background: true,
       getBackgroundColor: (g) => (g.overWarning ? GAUGE_OVER : GAUGE_NORMAL),
       backgroundPadding: [4 * k, 1 * k],
@@ -387,7 +392,8 @@ export function wallTooltip(info: PickingInfo): string | null {
 
 /** Waits until the bundled font covers the marker glyphs, so that deck.gl's atlas is drawn with it. */
 export async function loadWallFont(): Promise<void> {
-  await document.fonts.load(`700 32px "${LABEL_FONT}"`, [...MAP_GLYPHS, ...FACILITY_GLYPHS, ...LEVEL_GLYPHS].join(''));
+  const extra = PLAYING_LABEL + ETA_GLYPHS.join('');
+  await document.fonts.load(`700 32px "${LABEL_FONT}"`, [...MAP_GLYPHS, ...FACILITY_GLYPHS, ...LEVEL_GLYPHS, extra].join(''));
 }
 
 /** Keeps the hospitals and fire stations among the facilities the API returned. */

@@ -3,6 +3,14 @@ import type { ChangeLayer, Incident, ModeProfile, ModeState, Unit } from '../../
 import { STALE_AFTER_MS } from '../../../contracts/realtime';
 import type { RealtimeSocket } from '../api/socket';
 import { useChangeFeed, type ChangeSource } from '../changes/useChangeFeed';
+import { airdefenseApi } from '../airdefense/api';
+import { sirenSnapshot } from '../airdefense/feed-rules';
+import { responsesApi } from '../responses/api';
+import { responseSnapshot } from '../responses/feed-rules';
+import { fetchShelters } from '../shelters/api';
+import { shelterSnapshot } from '../shelters/feed-rules';
+import { warningsApi } from '../warnings/api';
+import { warningSnapshot } from '../warnings/feed-rules';
 import { wallApi } from './api';
 import { applyChanges, applyMode, applySnapshot, emptyFeed, rankIncidents, type FeedState } from './feed-state';
 
@@ -35,6 +43,12 @@ declare global {
 export interface FeedAccess {
   units: boolean;
   gauges: boolean;
+  /** `response.read`: emergency responses, suggestions and their tasks. */
+  responses?: boolean;
+  /** `airdefense.siren.read`: sirens and siren commands. */
+  sirens?: boolean;
+  /** `shelter.read`: shelters with their opening state and occupancy. */
+  shelters?: boolean;
 }
 const ARRIVAL_TTL_MS = 10 * 60_000;
 const STATUS_TICK_MS = 250;
@@ -49,14 +63,18 @@ const STALE_AT_MS = STALE_AFTER_MS - STATUS_TICK_MS;
 export function useCommandFeed(socket: RealtimeSocket | null, access: FeedAccess): CommandFeed {
   const [profiles, setProfiles] = useState<ModeProfile[]>([]);
   const profilesRef = useRef<ModeProfile[]>([]);
-  const { units: readUnits, gauges: readGauges } = access;
+  const { units: readUnits, gauges: readGauges, responses: readResponses = false, sirens: readSirens = false } = access;
+  const readShelters = access.shelters ?? false;
   const source = useMemo(
     () =>
-      wallSource({ units: readUnits, gauges: readGauges }, (p) => {
-        profilesRef.current = p;
-        setProfiles(p);
-      }),
-    [readUnits, readGauges],
+      wallSource(
+        { units: readUnits, gauges: readGauges, responses: readResponses, sirens: readSirens, shelters: readShelters },
+        (p) => {
+          profilesRef.current = p;
+          setProfiles(p);
+        },
+      ),
+    [readUnits, readGauges, readResponses, readSirens, readShelters],
   );
   const live = useChangeFeed(socket, source);
   const { state: feed, heardAt, heard, update, socketConnected } = live;
@@ -116,6 +134,11 @@ function wallSource(access: FeedAccess, onProfiles: (profiles: ModeProfile[]) =>
     'incidents',
     ...(access.units ? ['units' as const] : []),
     ...(access.gauges ? ['gauges' as const] : []),
+    ...(access.responses ? (['responses', 'response_tasks'] as const) : []),
+    // Public warnings are readable by every role.
+    'warnings',
+    ...(access.sirens ? ['sirens' as const] : []),
+    ...(access.shelters ? ['shelters' as const] : []),
   ];
   return {
     key: layers.join(','),
@@ -125,13 +148,17 @@ function wallSource(access: FeedAccess, onProfiles: (profiles: ModeProfile[]) =>
     apply: applyChanges,
     loadError: '警情数据加载失败',
     async load() {
-      const [open, resolved, units, gauges, mode] = await Promise.all([
+      const [open, resolved, units, gauges, mode, responses, warnings, sirens, shelters] = await Promise.all([
         wallApi.incidents('open'),
         // Resolved incidents wait on the wall for 结束; a server without that filter just leaves them out.
         wallApi.incidents('resolved').catch(() => null),
         access.units ? wallApi.units() : null,
         access.gauges ? wallApi.gauges().catch(() => null) : null,
         wallApi.mode().catch(() => null),
+        access.responses ? Promise.all([responsesApi.active(), responsesApi.suggestions()]).catch(() => null) : null,
+        warningsApi.active().catch(() => null),
+        access.sirens ? Promise.all([airdefenseApi.sirens(), airdefenseApi.commands()]).catch(() => null) : null,
+        access.shelters ? fetchShelters().catch(() => null) : null,
       ]);
       // An incident in both lists moved between the reads: the later read wins.
       const reads = resolved ? [open, resolved].sort((a, b) => a.seq - b.seq) : [open];
@@ -145,6 +172,10 @@ function wallSource(access: FeedAccess, onProfiles: (profiles: ModeProfile[]) =>
           units: units?.units ?? [],
           unitsSeq: units?.seq ?? open.seq,
           ...(gauges ? { gauges } : {}),
+          ...(responses ? { responses: responseSnapshot(...responses) } : {}),
+          ...(warnings ? { warnings: warningSnapshot(warnings) } : {}),
+          ...(sirens ? { sirens: sirenSnapshot(...sirens) } : {}),
+          ...(shelters ? { shelters: shelterSnapshot(shelters) } : {}),
         });
         return mode ? applyMode(next, mode.state) : next;
       };
