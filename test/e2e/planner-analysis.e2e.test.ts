@@ -131,10 +131,16 @@ it('draws the incidents as a deck.gl heat map and as hexbins, with Chinese legen
   });
   const assigned = ((await agg.json()) as { assignedPoints: number }).assignedPoints;
   expect(assigned).toBeGreaterThanOrEqual(N);
-  expect(Number(await page.locator('[data-testid=aggregate-total]').getAttribute('data-total'))).toBe(assigned);
+  // The page asked before this request did; incidents other suites add in between count only in the later answer.
+  const pageTotal = Number(await page.locator('[data-testid=aggregate-total]').getAttribute('data-total'));
+  expect(pageTotal).toBeGreaterThanOrEqual(N);
+  expect(pageTotal).toBeLessThanOrEqual(assigned);
   const points = page.locator('[data-testid=density-points]');
   await points.waitFor({ timeout: 30_000 });
-  expect(Number(await points.getAttribute('data-count'))).toBe(Math.min((await serverIncidents()).matched, 10_000));
+  // Other suites add incidents meanwhile: the page drew at least this suite's, and no more than the server has now.
+  const drawn = Number(await points.getAttribute('data-count'));
+  expect(drawn).toBeGreaterThanOrEqual(N);
+  expect(drawn).toBeLessThanOrEqual(Math.min((await serverIncidents()).matched, 10_000));
   const legend = page.locator('[data-testid=density-legend][data-display=heatmap]');
   expect(await legend.textContent()).toMatch(/热力图：警情密度.*低.*高/);
   // The choropleth's legend is hidden while another display is shown.
@@ -144,11 +150,24 @@ it('draws the incidents as a deck.gl heat map and as hexbins, with Chinese legen
   const heatShare = new PixelSample(heat, area, exclude).shareDifferentFrom(bare);
   expect(heatShare).toBeGreaterThan(0.01);
 
+  // Hexbins are H3 cells counted by the server: the map, its legend and the table are of the same cells.
   await page.locator('[data-testid=aggregate-display]').selectOption('hexagon');
-  await page.locator('[data-testid=hexagon-radius]').selectOption('500');
-  const hexLegend = page.locator('[data-testid=density-legend][data-display=hexagon]');
-  await hexLegend.locator('i').first().waitFor({ timeout: 15_000 });
-  expect(await hexLegend.textContent()).toMatch(/六边形分箱：每格警情数量（半径 500 米）.*个/);
+  await page.locator('[data-testid=hexagon-resolution]').selectOption('8');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=aggregate-table]')?.getAttribute('data-unit')?.startsWith('H3 第 8 级') === true,
+    undefined,
+    { timeout: 30_000 },
+  );
+  const hexLegend = page.locator('[data-testid=hexagon-legend]');
+  await hexLegend.waitFor({ timeout: 15_000 });
+  const tableUnit = await page.locator('[data-testid=aggregate-table]').getAttribute('data-unit');
+  expect(await hexLegend.getAttribute('data-unit')).toBe(tableUnit);
+  expect(await hexLegend.textContent()).toMatch(/六边形分箱：每个H3 第 8 级六边形（每格约 0\.\d\d km²）内警情的数量/);
+  expect(await page.locator('[data-testid=aggregate-table-unit]').textContent()).toContain(tableUnit!);
+  // Every row of the table is an H3 cell of resolution 8 (15 hex digits starting 88).
+  const codes = await page.locator('[data-testid=aggregate-row] td:first-child').allTextContents();
+  expect(codes.length).toBeGreaterThan(0);
+  for (const c of codes) expect(c).toMatch(/^88[0-9a-f]{13}$/);
   await mapIdle();
   const hex = await shot('planner-hexagon.png');
   const sample = new PixelSample(hex, area, exclude);
@@ -243,6 +262,16 @@ it('keeps the live incident tiles fresh: a new incident is re-fetched into the m
       const features = window.__harbinMap!.querySourceFeatures('planner-incidents-live', { sourceLayer: 'incidents' });
       return [...new Set(features.map((f) => Number(f.id)))];
     });
+  // The tiles arrive after the layer is switched on; on a loaded machine after the map first reports idle.
+  await page
+    .waitForFunction(
+      (n) =>
+        new Set(window.__harbinMap!.querySourceFeatures('planner-incidents-live', { sourceLayer: 'incidents' }).map((f) => f.id))
+          .size >= n,
+      N,
+      { timeout: 30_000 },
+    )
+    .catch(() => undefined);
   const shownBefore = (await liveIds()).length;
   expect(shownBefore).toBeGreaterThanOrEqual(N);
   const refreshedBefore = Number(await live.getAttribute('data-refreshed'));
@@ -256,14 +285,14 @@ it('keeps the live incident tiles fresh: a new incident is re-fetched into the m
   await page.waitForFunction(
     (before) => Number(document.querySelector('[data-testid=live-tiles]')?.getAttribute('data-refreshed')) > before,
     refreshedBefore,
-    { timeout: 15_000 },
+    { timeout: 45_000 },
   );
   await page.waitForFunction(
     (n) =>
       new Set(window.__harbinMap!.querySourceFeatures('planner-incidents-live', { sourceLayer: 'incidents' }).map((f) => f.id))
         .size >= n,
     shownBefore + 1,
-    { timeout: 15_000 },
+    { timeout: 45_000 },
   );
   // Only tiles were fetched again: the page was not reloaded, and tiles that did not change were not asked for.
   expect(page.url()).toBe(marker);
@@ -272,4 +301,4 @@ it('keeps the live incident tiles fresh: a new incident is re-fetched into the m
   await mapIdle();
   await shot('planner-live-tiles.png');
   expect(problems.errors).toEqual([]);
-});
+}, 240_000);

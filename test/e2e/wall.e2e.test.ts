@@ -80,9 +80,10 @@ it('shows the crash reported by three agencies as one incident, and a dispatch o
 
   // The wall display, another browser and another session, sees the dispatch.
   const t0 = Date.now();
+  // Generous: a software-rendered 4K page on a machine shared with the other suites (the time is reported below).
   await display.page
     .locator(`[data-testid=incident-row][data-incident-id="${crashIncident}"][data-status=dispatched]`)
-    .waitFor({ timeout: 15_000 });
+    .waitFor({ timeout: 45_000 });
   const seenMs = Date.now() - t0;
   const wallUnits = await display.page.evaluate(() => window.__harbinWall?.units() ?? []);
   for (const id of chosen) expect(wallUnits.find((u) => u.id === id)?.status).toBe('assigned');
@@ -93,7 +94,7 @@ it('shows the crash reported by three agencies as one incident, and a dispatch o
 
   expect(operator.problems.errors).toEqual([]);
   expect(display.problems.errors).toEqual([]);
-});
+}, 240_000);
 
 it('follows a mode switch on every wall: the band, the panels and the layers of the profile', async () => {
   const leader = await fetch(`${e2e!.gateway.url}/api/auth/login`, {
@@ -113,13 +114,13 @@ it('follows a mode switch on every wall: the band, the panels and the layers of 
   });
   expect(res.status).toBe(200);
   for (const { page } of [operator, display]) {
-    await page.locator('[data-testid=wall-mode][data-mode=emergency][data-drill=true]').waitFor({ timeout: 15_000 });
-    await page.locator('[data-testid=wall-panel-gauges]').waitFor({ timeout: 5000 });
+    await page.locator('[data-testid=wall-mode][data-mode=emergency][data-drill=true]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=wall-panel-gauges]').waitFor({ timeout: 30_000 });
     const layers = (await page.locator('[data-testid=wall-map]').getAttribute('data-layers'))!.split(',');
     expect(layers).toEqual(expect.arrayContaining(['incidents', 'units', 'gauges']));
   }
   await shot(operator.page, 'wall-desktop-emergency-drill.png');
-});
+}, 240_000);
 
 it('shows operators the rejected deliveries with their reasons', async () => {
   const body = JSON.stringify({ alarmId: 'F-BAD-1', alarmTime: '2026-13-40T99:00:00+08:00' });
@@ -142,7 +143,7 @@ it('shows operators the rejected deliveries with their reasons', async () => {
   await expect(operator.page.locator('[data-testid=dead-letter-payload]').first().textContent()).resolves.toContain('F-BAD-1');
   await shot(operator.page, 'dead-letters.png');
   await operator.page.goto(`${e2e!.gateway.url}/#wall`);
-});
+}, 240_000);
 
 it('turns the connection indicator stale within 10 s of losing the gateway and recovers by itself', async () => {
   const port = e2e!.gateway.port;

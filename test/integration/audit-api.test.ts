@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { createAccount, createIdentityTestApp, freshIp, login, type IdentityTestApp } from '../support/identity';
+import {
+  createAccount,
+  createIdentityTestApp,
+  expectChainIntact,
+  freshIp,
+  login,
+  type IdentityTestApp,
+} from '../support/identity';
 
 let t: IdentityTestApp;
 let auditor: string;
@@ -51,17 +58,20 @@ describe('audit viewer API (审计管理员)', () => {
   });
 
   it.each([
-    [{ from: 'yesterday' }, 'from must be an ISO 8601'],
-    [{ limit: 0 }, 'limit'],
-    [{ limit: 501 }, 'limit'],
-    [{ outcome: 'maybe' }, 'outcome'],
-    [{ from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }, 'from must be earlier than to'],
+    [{ from: 'yesterday' }, '开始时间须为带时区的 ISO 8601 时间'],
+    [{ limit: 0 }, '每页条数须为 1 到 500 的整数'],
+    [{ limit: 501 }, '每页条数须为 1 到 500 的整数'],
+    [{ outcome: 'maybe' }, '结果须为'],
+    [{ from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }, '开始时间须早于结束时间'],
   ])('rejects %j with 400', async (query, text) => {
     expect((await get('/api/audit/events', query).expect(400)).body.error.message).toContain(text);
+    // The viewer's answer for people refuses the same filters with the same words.
+    expect((await get('/api/audit/entries', query).expect(400)).body.error.message).toContain(text);
   });
 
   it('verifies the chain on request and records that it did', async () => {
     const res = await request(t.app).post('/api/audit/verify').set('Cookie', auditor).expect(200);
+    await expectChainIntact(t.db, res.body);
     expect(res.body).toMatchObject({ ok: true, firstBroken: null });
     expect(res.body.checked).toBeGreaterThan(0);
     const [last] = (await get('/api/audit/events', { action: 'audit.verify', limit: 1 }).expect(200)).body.events;

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { createAccount, createIdentityTestApp, login, uniqueName, type IdentityTestApp } from '../support/identity';
+import {
+  createAccount,
+  createIdentityTestApp,
+  expectChainIntact,
+  login,
+  uniqueName,
+  type IdentityTestApp,
+} from '../support/identity';
 
 /**
  * Fail closed: when the audit row cannot be written, the action it would record does not happen.
@@ -68,6 +75,8 @@ describe('audit failure = action failure', () => {
   it('the chain stays intact through the failures', async () => {
     const a = await createAccount(t.db, { role: 'auditadmin', departmentId: 'info-center' });
     const cookie = await login(t.app, a.username, a.password);
-    expect((await request(t.app).post('/api/audit/verify').set('Cookie', cookie).expect(200)).body).toMatchObject({ ok: true });
+    const verified = await request(t.app).post('/api/audit/verify').set('Cookie', cookie).expect(200);
+    await expectChainIntact(t.db, verified.body);
+    expect(verified.body).toMatchObject({ ok: true });
   });
 });

@@ -81,6 +81,49 @@ describe('the externally written chain head', () => {
   });
 });
 
+describe('verifying while other gateways append', () => {
+  it('does not take a head another gateway anchored after the snapshot began for truncation', async () => {
+    // A witness directory of its own: the test above left the other one naming rows it then removed.
+    const ownDir = mkdtempSync(path.join(os.tmpdir(), 'harbin-audit-race-'));
+    const other = new HeadWitness({ dir: ownDir, key, db: () => db, delayMs: 10 });
+    const otherWriter = new AuditWriter({ db: () => db, key, now: () => new Date(), witness: other });
+    await otherWriter.append({ action: 'test.guardians', outcome: 'ok', object: 'before the verification' });
+    await other.settle();
+    // The verifier's snapshot starts with its read of the chain head; right then another gateway appends rows and
+    // moves the external head past that snapshot.
+    let moved = false;
+    const racing: Db = {
+      backend: db.backend,
+      query: (sql, params) => db.query(sql, params),
+      exec: (sql) => db.exec(sql),
+      listen: (channel, onNotify) => db.listen(channel, onNotify),
+      close: () => db.close(),
+      transaction: (fn) =>
+        db.transaction((tx) =>
+          fn({
+            query: async <T>(sql: string, params?: Parameters<Db['query']>[1]) => {
+              const rows = await tx.query<T>(sql, params);
+              if (!moved && sql.includes('FROM audit_chain_head')) {
+                moved = true;
+                for (let i = 0; i < 3; i++)
+                  await otherWriter.append({ action: 'test.guardians', outcome: 'ok', object: `during ${i}` });
+                await other.settle();
+              }
+              return rows;
+            },
+          }),
+        ),
+    };
+    const result = await verifyAuditChain(racing, key, { witnessDir: ownDir });
+    expect(moved).toBe(true);
+    expect(result).toMatchObject({ ok: true, firstBroken: null });
+    // The rows appended meanwhile are there, and the next verification covers them.
+    const after = await verifyAuditChain(db, key, { witnessDir: ownDir });
+    expect(after).toMatchObject({ ok: true, lastSeq: result.lastSeq + 3 });
+    rmSync(ownDir, { recursive: true, force: true });
+  });
+});
+
 describe('ownership of the audit tables', () => {
   it('belongs to harbin_audit_owner, so neither harbin_app nor a non-superuser gateway role can disable the triggers', async () => {
     const owners = await db.query<{ tablename: string; tableowner: string }>(

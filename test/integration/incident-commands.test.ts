@@ -181,6 +181,67 @@ describe('split and merge', () => {
   });
 });
 
+describe('possible duplicates (疑似重复)', () => {
+  it('flags a second same-category report of one agency at the same place, which fusion keeps apart, and merges it in one call', async () => {
+    const s = freshScene();
+    const first = await postFeed(t.app, '110', report('110', 'traffic_crash', s, s.at).payload);
+    const second = await postFeed(
+      t.app,
+      '110',
+      report('110', 'traffic_crash', offset(s, 40, 10), new Date(s.at.getTime() + 3 * 60_000)).payload,
+    );
+    // A different category from the same agency at the same spot is not a look-alike.
+    const other = await postFeed(
+      t.app,
+      '110',
+      report('110', 'fire', offset(s, 20, 0), new Date(s.at.getTime() + 60_000)).payload,
+    );
+    const originalId = (first.body as FeedAck).incidentId;
+    const dupId = (second.body as FeedAck).incidentId;
+    expect(dupId).not.toBe(originalId);
+    const dup = (await get(`/api/incidents/${dupId}`, commander)).body as Incident;
+    expect(dup.suspectedDuplicateOf).toBe(originalId);
+    expect(dup.records[0]!.link.reason).toBe(
+      `首报：与110 公安已报的同类警情 #${originalId} 相距 41 米、相隔 3.0 分钟，同一机构的报告不自动合并，新建警情并标为疑似重复`,
+    );
+    expect(dup.records[0]!.link.reason).not.toMatch(/附近无可合并的警情/);
+    const original = (await get(`/api/incidents/${originalId}`, commander)).body as Incident;
+    expect(original.suspectedDuplicateOf).toBeNull();
+    expect(original.records[0]!.link.reason).toMatch(/附近无可合并的警情/);
+    const fire = (await get(`/api/incidents/${(other.body as FeedAck).incidentId}`, commander)).body as Incident;
+    expect(fire.suspectedDuplicateOf).toBeNull();
+    // The list the wall reads carries the flag too.
+    const list = (await get('/api/incidents', commander)).body as { incidents: Incident[] };
+    expect(list.incidents.find((i) => i.id === dupId)?.suspectedDuplicateOf).toBe(originalId);
+
+    const merged = await post(`/api/incidents/${originalId}/merge`, commander, { incidentId: dupId });
+    expect(merged.status).toBe(200);
+    expect((merged.body as Incident).records).toHaveLength(2);
+    expect(((await get(`/api/incidents/${dupId}`, commander)).body as Incident).status).toBe('cancelled');
+  });
+
+  it('flags two look-alikes that arrive in one batch, naming the incident opened earlier in it', async () => {
+    const s = freshScene();
+    const a = report('119', 'fire', s, s.at);
+    const b = report('119', 'fire', offset(s, 30, 0), new Date(s.at.getTime() + 60_000));
+    const [ra, rb] = await Promise.all([postFeed(t.app, '119', a.payload), postFeed(t.app, '119', b.payload)]);
+    const ids = [(ra.body as FeedAck).incidentId, (rb.body as FeedAck).incidentId];
+    expect(ids[0]).not.toBe(ids[1]);
+    const both = await Promise.all(ids.map(async (id) => (await get(`/api/incidents/${id}`, commander)).body as Incident));
+    // Whichever was written second names the other; never both, never itself.
+    const flagged = both.filter((i) => i.suspectedDuplicateOf !== null);
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]!.suspectedDuplicateOf).toBe(ids.find((id) => id !== flagged[0]!.id));
+  });
+
+  it('refuses merging an incident into itself in Chinese', async () => {
+    const { ack } = await openIncident();
+    const res = await post(`/api/incidents/${ack.incidentId}/merge`, commander, { incidentId: ack.incidentId });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('警情不能并入自身');
+  });
+});
+
 describe('system mode', () => {
   it('is switched only by a leader, audited, and read by everyone with the profiles', async () => {
     // The mode row is shared with the suites running beside this one.

@@ -281,10 +281,37 @@ it('tells the viewer when the camera’s ingest dies, and starts it again on the
   expect(await closed).toEqual({ viewId: opened.viewId, cameraId: 'chengde-bridge', reason: 'ingest_stopped' });
   expect(g.media.service.room('chengde-bridge')).toBeUndefined();
   expect(g.media.service.viewsOf(s.id!)).toEqual([]);
-  await ok<ViewOpened>(s, 'media:view:open', { cameraId: 'chengde-bridge' });
+  // The camera list says the camera is offline since its source failed.
+  expect(await linkOf('chengde-bridge')).toMatchObject({ online: false, state: 'offline', reason: '视频源中断，尚未恢复' });
+  await openAndConsume(s, 'chengde-bridge');
   const again = g.media.service.room('chengde-bridge')!;
   expect(again).not.toBe(room);
   expect(alive(again.ingestProcess?.pid)).toBe(true);
+  // RTP arriving again brings it back online.
+  await waitUntil(
+    'the camera to be live again',
+    async () => ((await linkOf('chengde-bridge')).state === 'live' ? true : undefined),
+    10_000,
+  );
+  s.disconnect();
+});
+
+/** A camera's link in the commander's camera list. */
+async function linkOf(cameraId: string): Promise<{ online: boolean; state: string; reason?: string }> {
+  const res = await request(g.t.app).get('/api/cameras').set('Cookie', cookies.commander!).expect(200);
+  return res.body.cameras.find((c: { id: string }) => c.id === cameraId).link;
+}
+
+it('lists each camera’s link: live while its ingest sends RTP, standby when no one watches', async () => {
+  const s = await g.open(cookies.commander!);
+  expect(await linkOf('sun-island')).toEqual({ online: true, state: 'standby' });
+  await openAndConsume(s, 'sun-island');
+  await waitUntil(
+    'sun-island to be live',
+    async () => ((await linkOf('sun-island')).state === 'live' ? true : undefined),
+    10_000,
+  );
+  expect(await linkOf('sun-island')).toEqual({ online: true, state: 'live' });
   s.disconnect();
 });
 

@@ -139,8 +139,20 @@ describe('POST requests.json', () => {
     const p = t.nextPoint();
     const ok = await request(t.app)
       .post('/open311/v2/requests.json')
-      .send({ api_key: hotline.apiKey, service_code: 'BJ0109', lat: p.lat, long: p.lon, description: '路灯不亮' });
+      .send({
+        api_key: hotline.apiKey,
+        service_code: 'BJ0109',
+        lat: p.lat,
+        long: p.lon,
+        description: '路灯不亮',
+        attribute: { condition: 'dark' },
+      });
     expect(ok.status).toBe(201);
+    // A street lamp's service definition asks what is wrong with it: its answer reaches the case description.
+    const lamp = await request(t.app)
+      .get(`/api/cases/${ok.body[0].service_request_id as string}`)
+      .set('Cookie', t.users.dispatcher!.cookie);
+    expect((lamp.body as CaseDetail).description).toBe('路灯不亮\n【补充信息】现状：夜间不亮');
     const cases: [Record<string, unknown>, number, RegExp][] = [
       [{ service_code: 'XX', lat: p.lat, long: p.lon, description: '测试测试' }, 400, /service_code|category/],
       [{ service_code: 'SJ9999', lat: p.lat, long: p.lon, description: '测试测试' }, 400, /unknown category/],
@@ -149,7 +161,7 @@ describe('POST requests.json', () => {
       [{ service_code: 'SJ0102', lat: p.lat, long: p.lon }, 400, /description/],
       [
         { service_code: 'SJ0102', lat: p.lat, long: p.lon, description: '测试测试', jurisdiction_id: 'beijing' },
-        404,
+        400,
         /jurisdiction/,
       ],
     ];
@@ -269,7 +281,7 @@ describe('GET requests.json', () => {
     expect((await request(t.app).get('/open311/v2/requests.json?service_request_id=1;DROP')).status).toBe(400);
     expect((await request(t.app).get('/open311/v2/requests.json?start_date=yesterday')).status).toBe(400);
     expect((await request(t.app).get('/open311/v2/requests/999999999.json')).status).toBe(404);
-    expect((await request(t.app).get('/open311/v2/requests.xml')).status).toBe(404);
+    expect((await request(t.app).get('/open311/v2/requests.csv')).status).toBe(404);
   });
 
   it('issues channel keys to system administrators only', async () => {

@@ -3,15 +3,19 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
+import { SHARING_REQUEST_ACTION } from '../../gateway/sharing/access';
+import { sharingCatalogue } from '../../gateway/sharing/catalogue';
 import type { DepartmentKind, RoleId } from '../../contracts/identity';
 import { CHANGE_LAYERS } from '../../contracts/incidents';
 import type { Ack } from '../../contracts/realtime';
 import type { Subject } from '../../gateway/policy/policy';
+import { readMode } from '../../gateway/modes/service';
 import { compileRoute } from '../../gateway/policy/route-pattern';
 import { attachRealtime, type Realtime } from '../../gateway/realtime/server';
 import { API_CAPABILITIES, ROOT_CAPABILITIES } from '../../gateway/capabilities';
 import { routersOf } from '../../gateway/http/capability';
 import { createAccount, createIdentityTestApp, login, type IdentityTestApp, type TestAccount } from '../support/identity';
+import { withSharedMode } from '../support/shared-mode';
 
 /** The principals of the matrix: every role, and handlers of the department kinds the policy names. */
 const PRINCIPALS: { label: string; role: RoleId; departmentId: string | null; kind: DepartmentKind | null }[] = [
@@ -140,23 +144,27 @@ describe('HTTP: the generated role × route matrix', () => {
     'enforces every cell for %s: allowed → handled, denied → 403 with the reason',
     async (_label, p) => {
       const cookie = cookies.get(p.label)!;
-      for (const { pattern, actionId } of httpCells()) {
-        const allowed = t.identity.policy.authorize(subject(p), actionId).allowed;
-        const res = await call(pattern.method, sample(pattern.path), cookie);
-        const cell = `${p.label} ${pattern.method} ${pattern.path}`;
-        tally[allowed ? 'httpAllowed' : 'httpDenied']++;
-        if (allowed) {
-          expect([cell, res.status]).not.toEqual([cell, 401]);
-          expect([cell, res.status]).not.toEqual([cell, 403]);
-          expect([cell, res.status < 500]).toEqual([cell, true]);
-          expect(String(res.body?.error?.message ?? '')).not.toContain('data/policy.json');
-        } else {
-          expect([cell, res.status]).toEqual([cell, 403]);
-          expect(res.body.error.code).toBe('forbidden');
-          expect(res.body.error.message).toContain(t.identity.policy.action(actionId)!.label);
-          expect(res.body.error.details).toEqual({ action: actionId });
+      // Some grants change with the system mode (policy-modes.test.ts): hold the mode still and decide in it.
+      await withSharedMode(async () => {
+        const mode = (await readMode(t.db)).mode;
+        for (const { pattern, actionId } of httpCells()) {
+          const allowed = t.identity.policy.authorize(subject(p), actionId, mode).allowed;
+          const res = await call(pattern.method, sample(pattern.path), cookie);
+          const cell = `${p.label} ${pattern.method} ${pattern.path}`;
+          tally[allowed ? 'httpAllowed' : 'httpDenied']++;
+          if (allowed) {
+            expect([cell, res.status]).not.toEqual([cell, 401]);
+            expect([cell, res.status]).not.toEqual([cell, 403]);
+            expect([cell, res.status < 500]).toEqual([cell, true]);
+            expect(String(res.body?.error?.message ?? '')).not.toContain('data/policy.json');
+          } else {
+            expect([cell, res.status]).toEqual([cell, 403]);
+            expect(res.body.error.code).toBe('forbidden');
+            expect(res.body.error.message).toContain(t.identity.policy.action(actionId)!.label);
+            expect(res.body.error.details).toEqual({ action: actionId });
+          }
         }
-      }
+      });
     },
   );
 
@@ -179,6 +187,12 @@ const CHANGE_READ: Record<(typeof CHANGE_LAYERS)[number], string> = {
   units: 'unit.read',
   gauges: 'gauge.read',
   cases: 'case.read',
+  sirens: 'airdefense.siren.read',
+  responses: 'response.read',
+  response_tasks: 'response_task.read',
+  warnings: 'warning.read',
+  duty: 'duty.read',
+  shelters: 'shelter.read',
 };
 /** Live tile layers read under another `layers` entry than their own id (as their HTTP tiles are). */
 const TILE_GUARD: Record<string, string> = { cases: 'case_statistics' };
@@ -238,7 +252,12 @@ describe('sockets: the same matrix for events and layers', () => {
     }
     if (!t.identity.policy.authorize(subject(p), 'map.view').allowed) return;
     for (const layer of Object.keys(t.identity.policy.file.layers)) {
-      const allowed = t.identity.policy.layer(subject(p), TILE_GUARD[layer] ?? layer).allowed;
+      // The role's `layers` entry, or a 强制共享 layer (data/sharing.json) open to every department's people who take
+      // part in sharing (every principal here has a department).
+      const mandatory = sharingCatalogue().get(layer)?.sharingClass === 'mandatory';
+      const sharing =
+        mandatory && subject(p).kind === 'person' && t.identity.policy.authorize(subject(p), SHARING_REQUEST_ACTION).allowed;
+      const allowed = t.identity.policy.layer(subject(p), TILE_GUARD[layer] ?? layer).allowed || sharing;
       const ack = await emit(s, 'layer:subscribe', { layer });
       tally[allowed ? 'socketAllowed' : 'socketDenied']++;
       expect([p.label, layer, ack.ok]).toEqual([p.label, layer, allowed]);

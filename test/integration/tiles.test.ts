@@ -279,7 +279,7 @@ describe('GET /basemap/*.pmtiles', () => {
   });
 
   it.each([
-    '/basemap/style.json',
+    '/basemap/theme.css',
     '/basemap/nosuch.pmtiles',
     '/basemap/..%2FREADME.md',
     '/basemap/%2e%2e%2fREADME.pmtiles',

@@ -8,7 +8,8 @@ import { startGateway, type GatewayProcess } from './gateway-process';
 /** Browser tests: the real gateway serving the built web app, headless Chromium, pages signed in as demo people. */
 
 export const SHOTS = path.join(OUTPUT_DIR, 'e2e');
-const WEB_INDEX = path.join(ROOT, 'dist', 'web', 'index.html');
+/** The built app the gateway serves: `WEB_DIST` (as the gateway reads it) or the default build folder. */
+const WEB_INDEX = path.join(process.env.WEB_DIST ?? path.join(ROOT, 'dist', 'web'), 'index.html');
 const DEMO_USERS = path.join(ROOT, 'data', 'demo', 'users.json');
 
 export interface E2eStack {

@@ -27,6 +27,14 @@ export function postFeed(app: Express, source: FeedSource, payload: unknown) {
   return request(app).post(`/api/feeds/${source}`).set(signedHeaders(source, body)).send(body);
 }
 
+/** Delivers a native payload to a running gateway's `POST /api/feeds/{source}`, signed; answers the acknowledgement. */
+export async function postFeedTo(baseUrl: string, source: FeedSource, payload: unknown): Promise<{ incidentId: number }> {
+  const body = JSON.stringify(payload);
+  const res = await fetch(`${baseUrl}/api/feeds/${source}`, { method: 'POST', headers: signedHeaders(source, body), body });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`feed ${source} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { incidentId: number };
+}
+
 let seq = 0;
 /**
  * A place and time no other test uses: suites share one database and fusion joins reports within 500 m and 30 min,

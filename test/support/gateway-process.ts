@@ -11,17 +11,39 @@ export interface GatewayProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
+const handedOut = new Set<number>();
+
+/**
+ * A port free now and not handed out before by this process: a port is closed again before its user binds it, so two
+ * calls in a row (an MQTT port, then the gateway's) could otherwise get the same number.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        const found = typeof addr === 'object' && addr ? addr.port : 0;
+        srv.close(() => resolve(found));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
+
+/**
+ * Gateways this test process started and has not seen exit. A suite whose set-up timed out never gets the stack to
+ * close, and a gateway left running would go on writing (audit rows signed with its checkout's key, sweeps) into the
+ * next run's test database of the same name: whatever is still running when the test process ends is killed.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /**
  * Starts the real gateway (`tsx gateway/main.ts`) as a child process and waits until `/api/health` says ok (or, with
@@ -45,6 +67,8 @@ export async function startGateway(
     env: { ...process.env, LOG_LEVEL: 'warn', MQTT_PORT: '0', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -127,3 +127,20 @@ export function sessionCookie(res: { headers: Record<string, unknown> }): string
       ?.split(';')[0] ?? null
   );
 }
+
+/**
+ * Asserts that `POST /api/audit/verify` answered an intact chain; when it did not, the failure names the rows around
+ * the break (action, user, address, key) so the writer that broke a shared test database's chain can be found.
+ */
+export async function expectChainIntact(db: Db, body: { ok: boolean; firstBroken?: { seq: number } | null }): Promise<void> {
+  if (body.ok) return;
+  const seq = body.firstBroken?.seq ?? 0;
+  const rows = await db.query(
+    `SELECT seq, at, username, role, action, object, source_ip, request_id, key_id FROM audit_event
+      WHERE seq BETWEEN $1 - 3 AND $1 + 3 ORDER BY seq`,
+    [seq],
+  );
+  throw new Error(
+    `audit chain broken: ${JSON.stringify(body)}\nrows around the break:\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
+  );
+}

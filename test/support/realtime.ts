@@ -30,10 +30,11 @@ export class WallClient {
     opts: { reconnection?: boolean } = {},
   ) {
     this.lastSeq = since;
+    const reconnects = opts.reconnection ?? true;
     this.socket = connect(url, {
       transports: ['websocket'],
       extraHeaders: { cookie, 'x-forwarded-for': freshIp() },
-      reconnection: opts.reconnection ?? true,
+      reconnection: reconnects,
       reconnectionDelay: 200,
       reconnectionDelayMax: 1000,
     });
@@ -46,7 +47,14 @@ export class WallClient {
     );
     this.socket.on('changes:head', () => this.heads++);
     this.socket.on('connect', () => void this.subscribe());
+    // As the web client does: a gateway that is still starting refuses the handshake, and Socket.IO does not retry
+    // a refused handshake by itself.
+    this.socket.on('connect_error', () => {
+      if (reconnects && !this.socket.active) this.retry = setTimeout(() => this.socket.connect(), 500);
+    });
   }
+
+  private retry: NodeJS.Timeout | null = null;
 
   private apply(c: Change): void {
     if (this.applied.has(c.seq)) return;
@@ -58,6 +66,11 @@ export class WallClient {
   private subscribe(): Promise<ChangesCatchUp> {
     this.subscribed = new Promise((resolve, reject) => {
       this.socket.emit('changes:subscribe', { ...this.sub, since: this.lastSeq }, (ack: Ack<ChangesCatchUp>) => {
+        // Right after a gateway's start its tail may not follow the log yet: the wall asks again shortly.
+        if (!ack.ok && ack.error.code === 'unavailable' && this.socket.connected) {
+          this.retry = setTimeout(() => void this.subscribe().then(resolve, reject), 500);
+          return;
+        }
         if (!ack.ok) return reject(new Error(ack.error.message));
         if (ack.data.reset) this.resets++;
         // Replayed changes overlap a little with what was seen: those are not duplicates for the wall.
@@ -95,6 +108,7 @@ export class WallClient {
   }
 
   close(): void {
+    if (this.retry) clearTimeout(this.retry);
     this.socket.disconnect();
   }
 }

@@ -6,10 +6,11 @@ import {
   type CaseEvent,
   type CategoryTreeResponse,
 } from '../../contracts/cases';
-import { flattenCategories, searchCategories } from '../../web/src/cases/categories';
+import { flattenCategories } from '../../web/src/cases/categories';
+import { searchCategories } from '../../web/src/cases/category-search';
 import { EVENT_FORMS, eventsOfRole, offeredEvents } from '../../web/src/cases/events';
 import { evaluationPeriod, heatColor } from '../../web/src/evaluation/period';
-import { validateDraft, type ReportDraft } from '../../web/src/inspector/validation';
+import { remainingErrors, validateDraft, type ReportDraft } from '../../web/src/inspector/validation';
 
 /** The report form's checks, the category search, which actions a role is offered, evaluation periods. */
 
@@ -43,6 +44,31 @@ describe('report form validation', () => {
     expect(validateDraft({ ...good, photos: [jpeg(3, 'application/pdf')] }).photos).toMatch(/只能上传图片/);
     expect(validateDraft({ ...good, photos: [jpeg(10 * 1024 * 1024 + 1)] }).photos).toMatch(/10 MB/);
     expect(validateDraft({ ...good, description: '长'.repeat(2001) }).description).toMatch(/2000/);
+  });
+});
+
+describe('errors while the inspector corrects the form', () => {
+  const empty: ReportDraft = { categoryCode: null, description: '', position: null, photos: [] };
+  const tried = validateDraft(empty);
+
+  it('drops a field’s error as soon as the field is right, keeping the others', () => {
+    const described = remainingErrors(tried, validateDraft({ ...empty, description: '井盖缺失' }));
+    expect(Object.keys(described).sort()).toEqual(['category', 'photos', 'position']);
+    expect(remainingErrors(tried, validateDraft(good))).toEqual({});
+  });
+
+  it('shows no new error before the next 上报, and a still-wrong field in its current words', () => {
+    expect(remainingErrors({}, validateDraft(empty))).toEqual({});
+    const outside = remainingErrors(
+      { position: tried.position! },
+      validateDraft({ ...good, position: { lon: 116.4, lat: 39.9 } }),
+    );
+    expect(outside.position).toMatch(/不在哈尔滨/);
+  });
+
+  it('counts photos already uploaded for a corrected report', () => {
+    expect(validateDraft({ ...good, photos: [], photoIds: [7] }).photos).toBeUndefined();
+    expect(validateDraft({ ...good, photos: [jpeg()], photoIds: [1, 2, 3, 4, 5, 6, 7, 8, 9] }).photos).toMatch(/最多 9 张/);
   });
 });
 

@@ -163,6 +163,34 @@ it('a refused report is kept as failed (not retried by itself), the others still
   expect(server.cases.size).toBe(2);
 });
 
+it('a refused report corrected by the inspector goes again under its key, with only the kept and new photos', async () => {
+  const { server, outbox } = setup();
+  server.refuse = (input) => (input.lon > 127 ? '位置不在哈尔滨市域内' : null);
+  await outbox.add(newOutboxItem('key-edit0001', { ...report(1), lon: 127.9 }, [photo(), photo()]));
+  expect((await outbox.flush())[0]).toMatchObject({ status: 'failed', error: '位置不在哈尔滨市域内' });
+  const refused = await outbox.item('key-edit0001');
+  expect(refused).toMatchObject({ state: 'failed', photoIds: [1, 2], photos: [] });
+  // Nothing goes by itself while it waits for the inspector.
+  expect(await outbox.flush()).toEqual([]);
+
+  // The inspector moves the point, drops the first photo and takes a new one.
+  await outbox.edit('key-edit0001', { ...report(1), description: '井盖缺失，已改位置', lon: 126.63 }, [photo()], [2]);
+  expect(await outbox.item('key-edit0001')).toMatchObject({ state: 'queued', lastError: null, photoIds: [2] });
+  const [outcome] = await outbox.flush();
+  expect(outcome).toMatchObject({ key: 'key-edit0001', status: 'sent', created: true });
+  const sent = server.cases.get('key-edit0001')!.input;
+  expect(sent).toMatchObject({ lon: 126.63, description: '井盖缺失，已改位置', photoIds: [2, 3] });
+  expect(server.cases.size).toBe(1);
+  expect(await outbox.items()).toEqual([]);
+});
+
+it('a corrected report whose outbox entry was deleted meanwhile is queued anew', async () => {
+  const { server, outbox } = setup();
+  await outbox.edit('key-edit0002', report(2), [photo()], []);
+  expect((await outbox.flush())[0]!.status).toBe('sent');
+  expect(server.cases.get('key-edit0002')!.input.photoIds).toEqual([1]);
+});
+
 it('reports go out oldest first and carry the key, the report time and channel inspector', async () => {
   const { server, outbox } = setup();
   await outbox.add(newOutboxItem('key-later001', report(2), [], new Date('2026-11-22T02:00:00Z')));

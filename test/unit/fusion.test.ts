@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import type { FeedSource, IncidentCategory } from '../../contracts/incidents';
-import { fuse, loadFusionRules, pairScore, type FusionCandidate, type FusionProbe } from '../../gateway/incidents/fusion';
+import {
+  fuse,
+  loadFusionRules,
+  lookalike,
+  lookalikeReason,
+  pairScore,
+  type FusionCandidate,
+  type FusionProbe,
+} from '../../gateway/incidents/fusion';
 
 /**
  * Fusion decisions against the rules of data/fusion-rules.json (500 m, 30 min, threshold 0.6, weights
@@ -147,5 +155,34 @@ describe('fusion boundaries and choices', () => {
     const p = probe('120', 'injury', 0, 2);
     expect(fuse(rules, p, [a, b], sourcesFrom([a, b]))?.incidentId).toBe(3);
     expect(fuse(rules, p, [b, a], sourcesFrom([a, b]))?.incidentId).toBe(3);
+  });
+});
+
+describe('look-alikes fusion leaves apart (疑似重复)', () => {
+  it('names the same-category incident of the same agency nearby, the best one when there are several', () => {
+    const c = [candidate(7, '110', 'traffic_crash', 200, 0), candidate(8, '110', 'traffic_crash', 20, 0)];
+    const p = probe('110', 'traffic_crash', 0, 2);
+    expect(fuse(rules, p, c, sourcesFrom(c))).toBeNull();
+    const like = lookalike(rules, p, c, sourcesFrom(c));
+    expect(like).toMatchObject({ incidentId: 8, source: '110', minutes: 2 });
+    expect(lookalikeReason(like!, 8)).toBe(
+      '首报：与110 公安已报的同类警情 #8 相距 20 米、相隔 2.0 分钟，同一机构的报告不自动合并，新建警情并标为疑似重复',
+    );
+  });
+
+  it('leaves out other categories, other agencies, and what is too far or too late', () => {
+    const p = probe('110', 'traffic_crash', 0, 0);
+    const none = (c: FusionCandidate[]) => lookalike(rules, p, c, sourcesFrom(c));
+    expect(none([candidate(1, '110', 'congestion', 10, 0)])).toBeNull();
+    // Another agency's report is fusion's business, not a look-alike.
+    expect(none([candidate(1, '119', 'traffic_crash', 10, 0)])).toBeNull();
+    expect(none([candidate(1, '110', 'traffic_crash', 600, 0)])).toBeNull();
+    expect(none([candidate(1, '110', 'traffic_crash', 0, 40)])).toBeNull();
+  });
+
+  it('names an incident that holds the agency through another of its records', () => {
+    // Incident 3 was opened by 119 and later got a 110 record; a new 110 fire report beside its 119 record looks alike.
+    const c = [candidate(3, '119', 'fire', 30, 0), candidate(3, '110', 'injury', 400, 0)];
+    expect(lookalike(rules, probe('110', 'fire', 0, 1), c, sourcesFrom(c))?.incidentId).toBe(3);
   });
 });

@@ -24,6 +24,7 @@ describe('the layer registry', () => {
       'incidents',
       'cases',
       'units',
+      'population',
     ]);
     for (const tiles of TILE_LAYERS) {
       const entry = CATALOG_BY_ID.get(tiles.id)!;

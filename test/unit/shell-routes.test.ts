@@ -1,5 +1,5 @@
 import type { SessionUser } from '../../contracts/identity';
-import { homePage, menuPages, pageOfHash, PAGES, shownPage } from '../../web/src/shell/routes';
+import { hashOfItem, homePage, itemOfHash, menuPages, pageOfHash, PAGES, shownPage } from '../../web/src/shell/routes';
 
 const actions =
   (...list: string[]) =>
@@ -16,6 +16,17 @@ describe('the page table', () => {
     expect(pageOfHash('#nonsense')).toBe('map');
   });
 
+  test('a deep link names its page and an item of it', () => {
+    const id = '0b6f2c0e-5d0a-4c1e-9f3a-2a7d1c9e4b10';
+    expect(hashOfItem('conference', id)).toBe(`#conference/${id}`);
+    expect(pageOfHash(`#conference/${id}`)).toBe('conference');
+    expect(itemOfHash(`#conference/${id}`)).toBe(id);
+    expect(itemOfHash('#conference')).toBeNull();
+    expect(itemOfHash('#conference/')).toBeNull();
+    expect(itemOfHash('#conference/%E0%A4%A')).toBeNull();
+    expect(pageOfHash('#nonsense/x')).toBe('map');
+  });
+
   test('the menu offers exactly the pages the router opens', () => {
     // A hotline operator reports cases (case.report) without verifying them (case.inspect).
     const can = actions('incident.read', 'case.read', 'case.report', 'case.evaluate', 'feed.dead_letters');
@@ -28,17 +39,21 @@ describe('the page table', () => {
     expect(menuPages(can, 'cases').some((p) => p.id === 'cases')).toBe(false);
   });
 
-  test('a page the actions do not open, and the login form, show the map to a signed-in user', () => {
+  test('a page the actions do not open says 无权访问; the login form shows a signed-in user the map', () => {
     const can = actions('case.read');
-    expect(shownPage('admin', can)).toBe('map');
+    expect(shownPage('admin', can)).toBe('forbidden');
+    expect(shownPage('audit', can)).toBe('forbidden');
+    expect(shownPage('map', can)).toBe('map');
     expect(shownPage('login', can)).toBe('map');
     expect(shownPage('cases', can)).toBe('cases');
   });
 
-  test('wall devices land on 指挥大屏 and inspectors on their page, when they may open it', () => {
+  test('wall devices land on 指挥大屏, inspectors on their page and handlers on their cases, when they may open them', () => {
     expect(homePage(user('wall'), actions('incident.read'))).toBe('wall');
     expect(homePage(user('wall'), actions())).toBe('map');
     expect(homePage(user('inspector'), actions('case.inspect'))).toBe('inspector');
     expect(homePage(user('dispatcher'), actions('incident.read', 'case.report'))).toBe('map');
+    expect(homePage(user('handler'), actions('case.read'))).toBe('cases');
+    expect(homePage(user('handler'), actions())).toBe('map');
   });
 });

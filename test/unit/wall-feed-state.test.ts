@@ -30,6 +30,7 @@ function incident(id: number, over: Partial<Incident> = {}): Incident {
     steps: [],
     unitIds: [],
     drill: false,
+    suspectedDuplicateOf: null,
     ...over,
   };
 }

@@ -22,26 +22,24 @@ const emergency = profile('emergency');
 const wartime = profile('wartime');
 
 describe('viewForMode on the profiles of data/modes.json', () => {
-  it('daily: the unit grid and units, queue and KPIs; cases have no data source yet', () => {
+  it('daily: public warnings, the unit grid, incidents and units; queue, KPIs, responses and duty', () => {
     const v = viewForMode(daily);
-    expect(v.layers).toEqual(['grid', 'units']);
-    expect(v.defaults).toEqual(['grid', 'units']);
-    expect(v.panels).toEqual(['kpis', 'queue']);
+    expect(v.layers).toEqual(['warnings', 'grid', 'incidents', 'units']);
+    expect(v.defaults).toEqual(['warnings', 'grid', 'incidents', 'units']);
+    expect(v.panels).toEqual(['kpis', 'queue', 'responses', 'duty']);
     expect(v.adjusted).toBe(false);
   });
 
   it('emergency: incidents, units, gauges, hospitals and fire stations; the gauges panel', () => {
     const v = viewForMode(emergency);
-    expect(v.layers).toEqual(['incidents', 'units', 'gauges', 'hospital', 'fire_station']);
-    expect(v.panels).toEqual(['kpis', 'queue', 'gauges']);
+    expect(v.layers).toEqual(['warnings', 'incidents', 'units', 'gauges', 'hospital', 'fire_station']);
+    expect(v.panels).toEqual(['kpis', 'queue', 'gauges', 'receipts', 'responses', 'duty']);
   });
 
-  it('wartime: incidents and units; sirens and shelters (layers and panel) are left out, not drawn empty', () => {
+  it('wartime: public warnings, sirens (layer and panel), shelters with their load, incidents and units', () => {
     const v = viewForMode(wartime);
-    expect(v.layers).toEqual(['incidents', 'units']);
-    expect(v.panels).toEqual(['kpis', 'queue']);
-    expect(v.layers).not.toContain('sirens');
-    expect(v.panels).not.toContain('sirens');
+    expect(v.layers).toEqual(['warnings', 'sirens', 'shelters', 'incidents', 'units']);
+    expect(v.panels).toContain('sirens');
   });
 
   it('never lists the detail as a standing panel (it opens on selection in every mode)', () => {
@@ -56,32 +54,39 @@ describe('viewForMode on the profiles of data/modes.json', () => {
 describe('viewForMode with operator switches and role access', () => {
   it('adds and removes layers on top of the mode defaults, in drawing order', () => {
     const v = viewForMode(daily, { incidents: true, grid: false, hospital: true });
-    expect(v.layers).toEqual(['incidents', 'units', 'hospital']);
-    expect(v.defaults).toEqual(['grid', 'units']);
+    expect(v.layers).toEqual(['warnings', 'incidents', 'units', 'hospital']);
+    expect(v.defaults).toEqual(['warnings', 'grid', 'incidents', 'units']);
     expect(v.adjusted).toBe(true);
   });
 
   it('is not adjusted when the switches only repeat the defaults', () => {
     const v = viewForMode(emergency, { incidents: true, grid: false });
-    expect(v.layers).toEqual(['incidents', 'units', 'gauges', 'hospital', 'fire_station']);
+    expect(v.layers).toEqual(['warnings', 'incidents', 'units', 'gauges', 'hospital', 'fire_station']);
     expect(v.adjusted).toBe(false);
   });
 
   it('does not let switches change the panels', () => {
-    expect(viewForMode(daily, { gauges: true }).panels).toEqual(['kpis', 'queue']);
+    expect(viewForMode(daily, { gauges: true }).panels).toEqual(['kpis', 'queue', 'responses', 'duty']);
   });
 
   it('hides units and gauges (layers, switch, panel) from a role that may not read them', () => {
     const v = viewForMode(emergency, { units: true }, { units: false, gauges: false });
-    expect(v.layers).toEqual(['incidents', 'hospital', 'fire_station']);
-    expect(v.switchable).toEqual(['grid', 'incidents', 'hospital', 'fire_station']);
+    expect(v.layers).toEqual(['warnings', 'incidents', 'hospital', 'fire_station']);
+    expect(v.switchable).toEqual(['warnings', 'grid', 'incidents', 'hospital', 'fire_station']);
     expect(v.panels).toEqual(['kpis', 'queue']);
     expect(v.adjusted).toBe(false);
   });
 
+  it('leaves the shelters layer out in 战时 for a role that may not read shelters (shelter.read)', () => {
+    const v = viewForMode(wartime, { shelters: true }, { units: true, gauges: true, sirens: true, shelters: false });
+    expect(v.layers).toEqual(['warnings', 'sirens', 'incidents', 'units']);
+    expect(v.switchable).not.toContain('shelters');
+    expect(viewForMode(wartime, {}, { units: true, gauges: true, sirens: true, shelters: true }).layers).toContain('shelters');
+  });
+
   it('keeps the gauges panel for a role that reads gauges but not units', () => {
     const v = viewForMode(emergency, {}, { units: false, gauges: true });
-    expect(v.layers).toEqual(['incidents', 'gauges', 'hospital', 'fire_station']);
+    expect(v.layers).toEqual(['warnings', 'incidents', 'gauges', 'hospital', 'fire_station']);
     expect(v.panels).toEqual(['kpis', 'queue', 'gauges']);
   });
 
@@ -93,7 +98,7 @@ describe('viewForMode with operator switches and role access', () => {
   });
 
   it('ignores ids it does not know, in layers and panels alike', () => {
-    const v = viewForMode({ defaultLayers: ['grid', 'heatmap', 'cases'], panels: ['queue', 'video', 'cases', 'sirens'] });
+    const v = viewForMode({ defaultLayers: ['grid', 'heatmap', 'cases'], panels: ['queue', 'video', 'cases', 'radar'] });
     expect(v.layers).toEqual(['grid']);
     expect(v.panels).toEqual(['queue']);
   });
@@ -122,9 +127,9 @@ describe('toggleLayer', () => {
 
   it('flips the layer the view draws', () => {
     let overrides: LayerOverrides = {};
-    for (const id of ['grid', 'incidents', 'hospital'] as const) {
+    for (const id of ['grid', 'gauges', 'hospital'] as const) {
       overrides = toggleLayer(overrides, viewForMode(daily, overrides).defaults, id);
     }
-    expect(viewForMode(daily, overrides).layers).toEqual(['incidents', 'units', 'hospital']);
+    expect(viewForMode(daily, overrides).layers).toEqual(['warnings', 'incidents', 'units', 'gauges', 'hospital']);
   });
 });
