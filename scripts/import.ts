@@ -5,6 +5,8 @@ import { migrate } from '../geo/db/migrate';
 import { importCity } from '../geo/import/importer';
 import { loadManifest } from '../geo/import/manifest';
 import { ensureGrid } from '../geo/grid/generate';
+import { estimatePopulation } from '../geo/population/estimate';
+import { deriveShelters } from '../gateway/shelters/derive';
 
 async function main() {
   const cfg = loadConfig();
@@ -25,6 +27,10 @@ async function main() {
     for (const r of reports) for (const bad of r.rejected) console.log(`  rejected ${r.layer} ${bad.id}: ${bad.reason}`);
     const grid = await ensureGrid(db, { force });
     console.log(`grid           ${grid.status.padEnd(9)} ${grid.cells} cells in ${grid.communities} communities (${grid.ms} ms)`);
+    const shelters = await deriveShelters(db);
+    console.log(`shelters       derived   ${shelters.derived} (removed ${shelters.removed}) by data/shelters/README.md`);
+    const population = await estimatePopulation(db);
+    console.log(`population     estimated ${population.cells} cells, night ${population.night}, day ${population.day}`);
     console.log(`import finished in ${Date.now() - t0} ms`);
   } finally {
     await db.close();

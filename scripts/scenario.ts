@@ -12,11 +12,13 @@ import { parseArgs } from 'node:util';
 import { formatQuality } from './scenario/fusion-quality';
 import { DEFAULT_KEYS_FILE, runScenario, SCENARIO_DESCRIPTIONS, SCENARIO_NAMES } from './scenario/run';
 import { DEFAULT_LOAD_EVENTS, DEFAULT_LOAD_RATE } from './scenario/scenarios';
+import { runSirenScenario } from './scenario/sirens';
 
 const USAGE = `usage: npm run scenario -- <name> [options]
 
 scenarios:
 ${SCENARIO_NAMES.map((n) => `  ${n.padEnd(11)} ${SCENARIO_DESCRIPTIONS[n]}`).join('\n')}
+  sirens      防空警报器模拟：演示布局的每台警报器以自己的 MQTT 账号接入，应答命令；部分故障、部分无应答（运行至 Ctrl-C）
 
 options:
   --url URL         gateway base URL (default http://127.0.0.1:8080)
@@ -29,6 +31,8 @@ options:
   --rate R          load: events per second of scenario time (default ${DEFAULT_LOAD_RATE})
   --keys FILE       webhook secrets and MQTT logins (default FEED_KEYS_FILE or data/demo/feed-keys.json)
   --concurrency N   deliveries in flight at once (default 16)
+  --fail-every N    sirens: every N-th siren reports a fault (default 12; 0 = none)
+  --silent-every N  sirens: every N-th siren never answers (default 15; 0 = none)
   --quiet           print the summary only
   --help`;
 
@@ -56,6 +60,8 @@ async function main(): Promise<number> {
         keys: { type: 'string' },
         concurrency: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        'fail-every': { type: 'string', default: '12' },
+        'silent-every': { type: 'string', default: '15' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -69,6 +75,20 @@ async function main(): Promise<number> {
     return 0;
   }
   const name = positionals[0];
+  if (name === 'sirens' && positionals.length === 1) {
+    const sim = await runSirenScenario({
+      baseUrl: values.url,
+      mqttUrl: values.mqtt,
+      speed: Number(values.speed) || 1,
+      failEvery: Number(values['fail-every']) || 0,
+      silentEvery: Number(values['silent-every']) || 0,
+      login: { username: 'wall.main', password: 'Wall#Display-6612' },
+      log: (line) => console.log(line),
+    });
+    await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+    await sim.stop();
+    return 0;
+  }
   if (!name || positionals.length > 1 || !(SCENARIO_NAMES as readonly string[]).includes(name)) {
     console.error(`${name ? `unknown scenario "${positionals.join(' ')}"` : 'name a scenario'}\n\n${USAGE}`);
     return 2;

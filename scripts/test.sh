@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 source scripts/lib/postgres.sh
 
-ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk ffmpeg redis-server mosquitto gdal-bin
+ensure_apt postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting chromium fonts-noto-cjk ffmpeg redis-server mosquitto gdal-bin poppler-utils libxml2-utils qgis python3-qgis python3-owslib curl
 ensure_postgres
 ensure_redis
 ensure_mosquitto

@@ -1,12 +1,18 @@
 import type { BenchBackend, StandaloneContext } from './context';
 import { benchCases } from './cases';
+import { benchEvacuation } from './evacuation';
 import { benchFusion } from './fusion';
 import { benchGeocode } from './geocode';
 import { benchGrid } from './grid';
 import { benchIngest } from './ingest';
 import { benchMedia } from './media';
 import { benchNearestDrive, benchNearestStraight } from './nearest';
+import { benchOgcClients } from './ogc-clients';
 import { benchPlanner } from './planner';
+import { benchResponses } from './responses';
+import { benchSirens } from './sirens';
+import { benchSituation } from './situation';
+import { benchSms } from './sms';
 import type { Report } from './report';
 import { benchTiles } from './tiles';
 
@@ -31,4 +37,10 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { key: 'fusion', name: 'incident fusion', kind: 'standalone', run: benchFusion },
   { key: 'media', name: 'video service', kind: 'standalone', run: benchMedia },
   { key: 'cases', name: 'city management', kind: 'standalone', run: benchCases },
+  { key: 'sirens', name: 'air-defence sirens', kind: 'standalone', run: benchSirens },
+  { key: 'evacuation', name: 'evacuation plan', kind: 'standalone', run: benchEvacuation },
+  { key: 'responses', name: 'emergency response', kind: 'standalone', run: benchResponses },
+  { key: 'situation-pdf', name: 'situation report PDF', kind: 'standalone', run: benchSituation },
+  { key: 'sms', name: 'SMS over SMPP', kind: 'standalone', run: benchSms },
+  { key: 'ogc-clients', name: 'OGC API clients (GDAL ogr2ogr)', kind: 'standalone', run: benchOgcClients },
 ];
