@@ -9,6 +9,8 @@ const esmOnly = [
   '@mapbox/vector-tile',
   '@mapbox/point-geometry',
   'aedes',
+  'supercluster',
+  'kdbush',
 ];
 module.exports = {
   testEnvironment: 'node',
