@@ -46,10 +46,15 @@ function fieldTypes(layer: TileLayerDef): Record<string, 'Number' | 'Boolean' | 
 }
 
 /**
- * Base layers are cached by anyone for their lifetime; live layers are private and revalidated on every use (the
- * ETag makes an unchanged tile a 304), so a map that re-fetches an invalidated tile never gets a stale copy.
+ * Open base layers are cached by anyone for their lifetime. A layer read under the policy is cached only by the
+ * reader's own browser (`private`): a shared cache must never hand one person's tile — cut to their role or to a
+ * sharing grant — to another. Live layers are also revalidated on every use (the ETag makes an unchanged tile a 304),
+ * so a map that re-fetches an invalidated tile never gets a stale copy.
  */
-const cacheControl = (layer: TileLayerDef) => (layer.live ? 'private, no-cache' : `public, max-age=${layer.maxAgeSeconds}`);
+function cacheControl(layer: TileLayerDef, maxAge: number = layer.maxAgeSeconds): string {
+  if (layer.live) return 'private, no-cache';
+  return `${layer.public ? 'public' : 'private'}, max-age=${maxAge}`;
+}
 
 /**
  * A path segment with broken percent-encoding fails while the router decodes parameters, before any handler runs;
@@ -108,7 +113,7 @@ export function tileJsonRoutes(identity: Identity): Router {
     const layer = knownLayer(match[1] ?? '');
     await authorizeLayerRead(identity, req, res, layer, 'tiles.read');
     const entry = CATALOG_BY_ID.get(layer.id);
-    res.set('Cache-Control', layer.live ? 'private, max-age=300' : 'public, max-age=300');
+    res.set('Cache-Control', `${layer.public ? 'public' : 'private'}, max-age=300`);
     res.json({
       tilejson: '3.0.0',
       name: layer.title,

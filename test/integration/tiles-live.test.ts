@@ -197,6 +197,19 @@ describe('access', () => {
     expect(list.body.layers).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'incidents', live: true })]));
   });
 
+  it("lets only the reader's own browser cache a layer read under the policy, even one that is not live", async () => {
+    const res = await request(t.app)
+      .get(`/tiles/population/${harbin(12)}.mvt`)
+      .set('Cookie', plannerCookie);
+    expect([200, 204]).toContain(res.status);
+    expect(res.headers['cache-control']).toBe('private, max-age=300');
+    const json = await request(t.app).get('/tiles/population.json').set('Cookie', plannerCookie);
+    expect(json.status).toBe(200);
+    expect(json.headers['cache-control']).toBe('private, max-age=300');
+    const base = await request(t.app).get('/tiles/district.json');
+    expect(base.headers['cache-control']).toBe('public, max-age=300');
+  });
+
   it('lets a socket join only the tile layers its role may read', async () => {
     const socket: WallSocket = connect(url, {
       transports: ['websocket'],
