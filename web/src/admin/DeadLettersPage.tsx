@@ -3,6 +3,7 @@ import { FEED_SOURCE_LABELS, FEED_SOURCES, type DeadLetter, type FeedSource } fr
 import { messageOf } from '../api/http';
 import { wallApi } from '../wall/api';
 import { PageFrame } from './PageFrame';
+import { beijing } from '../ui/time';
 
 /** Senders besides the six agency webhooks: the MQTT streams of the gateway (see gateway/feeds/mqtt.ts). */
 const STREAM_LABELS: Record<string, string> = {
@@ -26,25 +27,11 @@ const TRANSPORT_LABELS: Record<DeadLetter['transport'], string> = { http: 'HTTP 
 const SOURCE_FILTERS: string[] = [...FEED_SOURCES, 'flood-gauge', 'avl'];
 const LIMITS = [50, 100, 200, 500] as const;
 
-const TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
 const isFeedSource = (s: string): s is FeedSource => (FEED_SOURCES as readonly string[]).includes(s);
 
 const sourceLabel = (s: string): string => (isFeedSource(s) ? FEED_SOURCE_LABELS[s] : (STREAM_LABELS[s] ?? s));
 
-function beijingTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : TIME.format(d);
-}
+const beijingTime = (iso: string): string => beijing(iso, 'dateSecond', iso);
 
 /** Newest first: by receipt time, then by id (a later id was stored later). */
 const newestFirst = (a: DeadLetter, b: DeadLetter) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt) || b.id - a.id;

@@ -1,14 +1,7 @@
-const TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
+import { beijing } from '../ui/time';
 
 /** 「11/22 13:05」 in Harbin time. */
-export const formatTime = (iso: string | null): string => (iso ? TIME.format(new Date(iso)) : '—');
+export const formatTime = (iso: string | null): string => beijing(iso);
 
 /** 「南岗区 · 花园街道 · 230103001001001」 */
 export function placeLine(p: {

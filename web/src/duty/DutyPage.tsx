@@ -25,19 +25,9 @@ import { useSession } from '../identity/session';
 import { FieldError, fieldProblem } from '../ui/FieldError';
 import { dutyApi, notifyApi } from './api';
 import './duty.css';
+import { beijing, fromBeijingLocal } from '../ui/time';
 
 const DAY = 86_400_000;
-const time = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', {
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone: 'Asia/Shanghai',
-  });
-/** A `datetime-local` value (Beijing time) as ISO 8601 with its offset. */
-const beijing = (local: string) => `${local}:00+08:00`;
 
 interface Person {
   userId: string;
@@ -107,7 +97,7 @@ export function DutyPage() {
                     <td>{i === 0 ? d.departmentName : ''}</td>
                     <td>{DUTY_ROLE_LABELS[s.dutyRole]}</td>
                     <td>{s.userName}</td>
-                    <td>至 {time(s.endsAt)}</td>
+                    <td>至 {beijing(s.endsAt)}</td>
                   </tr>
                 )),
               )}
@@ -134,8 +124,8 @@ export function DutyPage() {
                   <td>{s.departmentName}</td>
                   <td>{DUTY_ROLE_LABELS[s.dutyRole]}</td>
                   <td>{s.userName}</td>
-                  <td>{time(s.startsAt)}</td>
-                  <td>{time(s.endsAt)}</td>
+                  <td>{beijing(s.startsAt)}</td>
+                  <td>{beijing(s.endsAt)}</td>
                   {can('duty.manage') && (
                     <td>
                       <button type="button" onClick={() => void run(dutyApi.cancelShift(s.id))}>
@@ -157,11 +147,11 @@ export function DutyPage() {
             <article key={h.id} className="notify-item">
               <div className="notify-item-meta">
                 <span>
-                  {h.departmentId} · {h.authorName} · {time(h.createdAt)}
+                  {h.departmentId} · {h.authorName} · {beijing(h.createdAt)}
                 </span>
                 {h.receivedAt ? (
                   <span>
-                    {h.receivedName} 已接班 {time(h.receivedAt)}
+                    {h.receivedName} 已接班 {beijing(h.receivedAt)}
                   </span>
                 ) : (
                   can('duty.handover') && (
@@ -192,12 +182,21 @@ function ShiftForm(props: { departments: Department[]; people: Person[]; onDone:
   const [endsAt, setEndsAt] = useState('');
   // Both times filled: checked with the request's own rules (end after start, at most 72 hours) before sending.
   const timesProblem =
-    startsAt && endsAt ? fieldProblem(shiftTimesSchema, { startsAt: beijing(startsAt), endsAt: beijing(endsAt) }) : null;
+    startsAt && endsAt
+      ? fieldProblem(shiftTimesSchema, { startsAt: fromBeijingLocal(startsAt), endsAt: fromBeijingLocal(endsAt) })
+      : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (timesProblem) return;
     dutyApi
-      .addShift({ departmentId, userId, dutyRole, startsAt: beijing(startsAt), endsAt: beijing(endsAt), note: '' })
+      .addShift({
+        departmentId,
+        userId,
+        dutyRole,
+        startsAt: fromBeijingLocal(startsAt),
+        endsAt: fromBeijingLocal(endsAt),
+        note: '',
+      })
       .then(props.onDone, (err: unknown) => props.onError(messageOf(err)));
   };
   const staff = props.people.filter((p) => p.departmentId === departmentId);
@@ -408,7 +407,7 @@ function NotificationsCard({ departments, canSend }: { departments: Department[]
                   {n.title}
                 </button>
               </td>
-              <td>{time(n.createdAt)}</td>
+              <td>{beijing(n.createdAt)}</td>
               <td>
                 {n.acknowledged}/{n.recipients} 已确认
               </td>
@@ -434,7 +433,7 @@ function NotificationsCard({ departments, canSend }: { departments: Department[]
                       </span>
                     ))}
                   </td>
-                  <td>{r.acknowledgedAt ? `已确认 ${time(r.acknowledgedAt)}` : '未确认'}</td>
+                  <td>{r.acknowledgedAt ? `已确认 ${beijing(r.acknowledgedAt)}` : '未确认'}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,12 +2,10 @@ import { memo, useEffect, useState } from 'react';
 import { DUTY_ROLE_LABELS, DUTY_ROLES, type DutyNowResponse } from '../../../contracts/duty';
 import { dutyApi } from './api';
 import './duty.css';
+import { beijing } from '../ui/time';
 
 /** Read again this often, and right after the next shift change. */
 const REFRESH_MS = 60_000;
-
-const hhmm = (iso: string) =>
-  new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
 
 /** Who is on duty now, re-read every minute, at the next shift change and whenever `refreshKey` changes. */
 function useDutyNow(refreshKey: unknown): { data: DutyNowResponse | null; error: string | null } {
@@ -55,7 +53,7 @@ export const DutyPanel = memo(function DutyPanel({ refreshKey }: { refreshKey: u
           <li key={d.departmentId} className="wall-duty-dept" data-department={d.departmentId}>
             <div className="wall-duty-name">
               <span>{d.departmentName}</span>
-              {d.nextChangeAt && <span className="wall-duty-until">{hhmm(d.nextChangeAt)} 交班</span>}
+              {d.nextChangeAt && <span className="wall-duty-until">{beijing(d.nextChangeAt, 'hourMinute')} 交班</span>}
             </div>
             {DUTY_ROLES.map((role) => {
               const people = d.shifts.filter((s) => s.dutyRole === role);

@@ -3,16 +3,7 @@ import { RECIPIENT_REASON_LABELS, type InboxItem } from '../../../contracts/noti
 import { useRealtime } from '../shell/realtime';
 import { notifyApi } from './api';
 import './duty.css';
-
-const when = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', {
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone: 'Asia/Shanghai',
-  });
+import { beijing } from '../ui/time';
 
 /**
  * 通知 in the header: the person's in-app notifications, new ones arriving live over the socket (`notify:new`), each
@@ -92,10 +83,10 @@ export function NotificationBell() {
             {i.body && <p>{i.body}</p>}
             <div className="notify-item-meta">
               <span>
-                {when(i.createdAt)} · {RECIPIENT_REASON_LABELS[i.reason]}
+                {beijing(i.createdAt)} · {RECIPIENT_REASON_LABELS[i.reason]}
               </span>
               {i.acknowledgedAt ? (
-                <span>已确认 {when(i.acknowledgedAt)}</span>
+                <span>已确认 {beijing(i.acknowledgedAt)}</span>
               ) : (
                 <button type="button" onClick={() => void acknowledge(i)}>
                   确认收到

@@ -1,16 +1,8 @@
 import type { ClockEntry } from '../../../contracts/reports';
-
-const TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
+import { beijing } from '../ui/time';
 
 /** Beijing time, month to minute. */
-export const beijingTime = (iso: string): string => TIME.format(new Date(iso));
+export const beijingTime = (iso: string): string => beijing(iso);
 
 export const LEVEL_LABELS: Record<string, string> = { I: 'Ⅰ级', II: 'Ⅱ级', III: 'Ⅲ级', IV: 'Ⅳ级' };
 

@@ -17,24 +17,13 @@ import { useSession } from '../identity/session';
 import { FieldError, fieldProblem } from '../ui/FieldError';
 import { sharingApi, type DistrictBox } from './api';
 import './sharing.css';
+import { beijing, fromBeijingLocal, toBeijingLocal } from '../ui/time';
 
 const DAY = 86_400_000;
 /** The central city, the area most requests are about. */
 const CENTRAL_CITY: SharingArea = [126.48, 45.65, 126.8, 45.86];
 
-const time = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone: 'Asia/Shanghai',
-  });
-/** A `datetime-local` value (Beijing time) as ISO 8601 with its offset, and back. */
-const fromLocal = (local: string) => (local ? `${local}:00+08:00` : '');
-const toLocal = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16);
+const time = (iso: string) => beijing(iso, 'dateMinute');
 const areaText = (a: readonly number[]) => a.map((v) => v.toFixed(3)).join(', ');
 
 const ACCESS_LABELS: Record<SharingAccess, string> = {
@@ -391,10 +380,10 @@ function RequestForm(props: {
   const [purpose, setPurpose] = useState('');
   const [fields, setFields] = useState<string[]>([]);
   const [area, setArea] = useState<SharingArea>(CENTRAL_CITY);
-  const [from, setFrom] = useState(() => toLocal(new Date().toISOString()));
-  const [until, setUntil] = useState(() => toLocal(new Date(Date.now() + 30 * DAY).toISOString()));
+  const [from, setFrom] = useState(() => toBeijingLocal(Date.now()));
+  const [until, setUntil] = useState(() => toBeijingLocal(Date.now() + 30 * DAY));
   const [tried, setTried] = useState(false);
-  const input = { resource: r.id, purpose, fields, area, validFrom: fromLocal(from), validUntil: fromLocal(until) };
+  const input = { resource: r.id, purpose, fields, area, validFrom: fromBeijingLocal(from), validUntil: fromBeijingLocal(until) };
   const parsed = sharingRequestInput.safeParse(input);
   const problemOf = (key: string) =>
     parsed.success ? null : (parsed.error.issues.find((i) => i.path[0] === key)?.message ?? null);
@@ -493,7 +482,7 @@ function DecisionForm(props: {
   const r = props.request;
   const [fields, setFields] = useState<string[]>(r.fields);
   const [area, setArea] = useState<SharingArea>(r.area);
-  const [until, setUntil] = useState(() => toLocal(r.validUntil));
+  const [until, setUntil] = useState(() => toBeijingLocal(r.validUntil));
   const [conditions, setConditions] = useState('');
   const [reason, setReason] = useState('');
   const [tried, setTried] = useState<'approve' | 'refuse' | null>(null);
@@ -502,7 +491,7 @@ function DecisionForm(props: {
     fields,
     area,
     validFrom: r.validFrom,
-    validUntil: fromLocal(until),
+    validUntil: fromBeijingLocal(until),
     conditions,
   };
   const approveProblem = fieldProblem(sharingDecisionInput, approval);
@@ -530,7 +519,12 @@ function DecisionForm(props: {
       </label>
       <label>
         有效期至
-        <input type="datetime-local" value={until} max={toLocal(r.validUntil)} onChange={(e) => setUntil(e.target.value)} />
+        <input
+          type="datetime-local"
+          value={until}
+          max={toBeijingLocal(r.validUntil)}
+          onChange={(e) => setUntil(e.target.value)}
+        />
       </label>
       <label>
         使用条件

@@ -1,33 +1,13 @@
 import { useEffect, useState } from 'react';
+import { beijing } from '../ui/time';
 
 /** Time formats of the wall: clock times in Beijing time, ages and ETAs as m:ss. */
 
-const TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-const DATE_TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
+/** 13:05:09 in Beijing time. */
+export const clockTime = (t: string | number | Date): string => beijing(t, 'clock');
 
-export function clockTime(iso: string | number | Date): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : TIME.format(d);
-}
-
-export function dateTime(iso: string | number | Date): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : DATE_TIME.format(d);
-}
+/** 11/22 13:05:09 in Beijing time. */
+export const dateTime = (t: string | number | Date): string => beijing(t, 'monthSecond');
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
