@@ -19,7 +19,7 @@ import { noStoreWhenSignedIn } from './http/no-store';
 import { requestLog } from './http/request-log';
 import { checkParsedBody, checkPathAndQuery, jsonBody } from './http/text-safety';
 import { geoReportErrors } from './open311/format';
-import { ogcErrorHandler } from './ogc/errors';
+import { ogcErrorHandler, tilesChallenge } from './ogc/errors';
 import { httpAccessControl } from './policy/http';
 
 const OPEN311_REQUESTS = [...OPEN311_POST_PATHS];
@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(OPEN311_BASE, geoReportErrors);
   // Every error on an OGC API path, wherever raised, as an OGC exception (and a 401 with its challenges).
   app.use('/ogc', ogcErrorHandler);
+  app.use('/tiles', tilesChallenge);
   app.use(errorHandler);
   return app;
 }

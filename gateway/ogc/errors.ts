@@ -33,6 +33,17 @@ export function authenticateChallenges(req: Request): string[] {
 }
 
 /**
+ * A 401 from the tile endpoints (`/tiles`, read by QGIS, GDAL and MapLibre) says how to authenticate, as the OGC API
+ * does; the error itself goes on to the platform's handler.
+ */
+export const tilesChallenge: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  if (err instanceof AppError && STATUS[err.code] === 401 && !res.headersSent) {
+    res.setHeader('WWW-Authenticate', authenticateChallenges(req));
+  }
+  next(err);
+};
+
+/**
  * Errors under /ogc in the OGC API exception shape (`{ code, description }`, the `exception` schema of OGC API –
  * Features Part 1), with the platform's own `error` object beside it for the web pages that read it; a 401 says
  * how to authenticate. Anything that is not a client error goes on to the platform's handler (logged, no internals).

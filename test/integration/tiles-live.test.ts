@@ -177,10 +177,20 @@ describe('access', () => {
     const anon = await request(t.app).get(`/tiles/incidents/${harbin(12)}.mvt`);
     expect(anon.status).toBe(401);
     expect(anon.body.error.message).toMatch(/登录|令牌/);
+    // Says how to authenticate, as the OGC API does: a GIS client may send its API token as the Basic password, a
+    // page's own script is offered no Basic password dialog.
+    expect(anon.headers['www-authenticate']).toBe(
+      'Bearer realm="Harbin GIS OGC API", Basic realm="Harbin GIS OGC API", charset="UTF-8"',
+    );
+    const fromPage = await request(t.app)
+      .get(`/tiles/incidents/${harbin(12)}.mvt`)
+      .set('Sec-Fetch-Mode', 'cors');
+    expect(fromPage.headers['www-authenticate']).toBe('Bearer realm="Harbin GIS OGC API"');
     const planner = await request(t.app)
       .get(`/tiles/units/${harbin(12)}.mvt`)
       .set('Cookie', plannerCookie);
     expect(planner.status).toBe(403);
+    expect(planner.headers['www-authenticate']).toBeUndefined();
     const json = await request(t.app).get('/tiles/units.json');
     expect(json.status).toBe(401);
     // Base layers stay open and cacheable.
