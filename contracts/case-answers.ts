@@ -135,6 +135,7 @@ export const caseDetailSchema = caseSummarySchema.extend({
   filingStandard: z.string(),
   closingStandard: z.string(),
   contact: z.string().nullable(),
+  mediaUrl: z.string().nullable(),
   steps: z.array(stepSchema),
   photos: z.array(casePhotoSchema),
   pendingExtension: z.object({ amount: z.number(), unit: z.enum(TIME_LIMIT_UNITS), reason: z.string() }).nullable(),

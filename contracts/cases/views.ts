@@ -114,6 +114,11 @@ export interface CaseDetail extends CaseSummary {
   filingStandard: string;
   closingStandard: string;
   contact: string | null;
+  /**
+   * 渠道附件: the address of a photo or video the reporting channel holds elsewhere (Open311 `media_url`, http or
+   * https), shown as a link; the platform never fetches it.
+   */
+  mediaUrl: string | null;
   steps: CaseStep[];
   photos: CasePhoto[];
   /** Pending extension request, when the state is `extension_requested`. */

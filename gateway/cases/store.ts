@@ -25,6 +25,7 @@ import { eventsFor } from './workflow';
 const CASE_ROWS_SQL = caseSql('case-rows.sql');
 const CASE_STEPS_SQL = caseSql('case-steps.sql');
 const CASE_PHOTOS_SQL = caseSql('case-photos.sql');
+const CASE_MEDIA_SQL = caseSql('case-media.sql');
 
 export interface CaseRow {
   id: string;
@@ -200,9 +201,10 @@ async function toDetail(
   mode: ModeEffect,
   role: string,
 ): Promise<CaseDetail> {
-  const [steps, photos] = await Promise.all([
+  const [steps, photos, media] = await Promise.all([
     db.query<StepRow>(CASE_STEPS_SQL, [r.id]),
     db.query<PhotoRow>(CASE_PHOTOS_SQL, [r.id]),
+    db.query<{ media_url: string | null }>(CASE_MEDIA_SQL, [r.id]),
   ]);
   const minor = t.categories.minor(r.category_code);
   const allowedEvents = eventsFor(r.state, role);
@@ -215,6 +217,7 @@ async function toDetail(
     filingStandard: minor?.filingStandard ?? '',
     closingStandard: minor?.closingStandard ?? '',
     contact: r.contact,
+    mediaUrl: media[0]?.media_url ?? null,
     steps: steps.map((s): CaseStep => ({
       seq: Number(s.id),
       event: s.event,

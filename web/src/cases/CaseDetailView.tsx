@@ -97,6 +97,17 @@ export function CaseDetailView({
           {CASE_CHANNEL_LABELS[d.channel]}
           {d.reporterName ? ` · ${d.reporterName}` : ''} · {formatTime(d.reportedAt)}
         </dd>
+        {d.mediaUrl && (
+          <>
+            <dt>渠道附件</dt>
+            <dd data-testid="case-media">
+              {/* Held by the channel, not by the platform: opened in a new tab only when the handler clicks. */}
+              <a href={d.mediaUrl} target="_blank" rel="noopener noreferrer" referrerPolicy="no-referrer">
+                {d.mediaUrl}
+              </a>
+            </dd>
+          </>
+        )}
         {d.departmentName && (
           <>
             <dt>责任部门</dt>
