@@ -271,6 +271,7 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
           {problem?.where === 'rows' && (
             <p className="warning planner-cql-error" role="alert" data-testid="rows-cql-error">
               条件行有误：{problem.message}
+              {problem.start !== undefined && '（位置按下方“条件行生成的 CQL2”计）'}
             </p>
           )}
           <button
