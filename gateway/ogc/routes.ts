@@ -151,7 +151,12 @@ async function collectionDoc(db: Db, req: Request, layer: CatalogLayer, identity
 /** The CQL2 filter of a request, parsed (checking and compiling happen with the layer's schema). */
 function parseFilter(raw: string | undefined, lang: string | undefined): Cql2Node | undefined {
   if (raw === undefined) return undefined;
-  if (raw.trim() === '') throw invalidParameter('filter', 'the filter is empty');
+  if (raw.trim() === '') {
+    throw new AppError('bad_request', '筛选条件（filter）为空：请填写条件，或去掉 filter 参数', {
+      code: 'InvalidParameterValue',
+      parameter: 'filter',
+    });
+  }
   const node = parseCql2(raw);
   return lang === 'cql-text' ? legacyCqlText(node) : node;
 }
@@ -178,7 +183,7 @@ function formatHref(req: Request, layer: CatalogLayer, params: Map<string, strin
  */
 function clientError(err: unknown, req: Request): unknown {
   if (err instanceof Cql2Error) {
-    return new AppError('bad_request', `filter: ${err.message}`, {
+    return new AppError('bad_request', `筛选条件（filter）有误：${err.message}`, {
       code: 'InvalidParameterValue',
       parameter: 'filter',
       ...(err.offset !== undefined ? { offset: err.offset } : {}),
@@ -187,16 +192,17 @@ function clientError(err: unknown, req: Request): unknown {
   }
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   if (code === '57014') {
-    return new AppError(
-      'unavailable',
-      'the query took longer than 5 s and was cancelled; narrow it with bbox, datetime or filter',
-    );
+    return new AppError('unavailable', '查询超过 5 秒已被取消：请用 bbox（范围）、datetime（时间）或 filter（筛选条件）缩小查询');
   }
   if (typeof code === 'string' && (code.startsWith('22') || code === 'XX000')) {
     req.log?.warn({ err }, 'OGC query refused by the database');
-    return new AppError('bad_request', 'the query could not be evaluated for these parameter values', {
-      code: 'InvalidParameterValue',
-    });
+    return new AppError(
+      'bad_request',
+      '这组参数值无法完成查询：请检查 filter、bbox、datetime 中的值（如日期、数字、几何）后重试',
+      {
+        code: 'InvalidParameterValue',
+      },
+    );
   }
   return err;
 }

@@ -1,6 +1,6 @@
 import type { SharingArea } from '../../contracts/sharing';
 import type { CatalogLayer } from '../../geo/catalog/layers';
-import { parseCql2 } from '../../geo/ogc/cql2';
+import { Cql2Error, parseCql2 } from '../../geo/ogc/cql2';
 
 /** An approved 条件共享 request in force: what the requesting department may read, and until when. */
 export interface SharingGrant {
@@ -82,8 +82,9 @@ export function ogcScopeProblem(
     let refs: Set<string>;
     try {
       refs = propertiesOf(parseCql2(filter), new Set());
-    } catch {
-      return '按共享授权查询时 filter 须为可解析的 CQL2 文本';
+    } catch (err) {
+      const why = err instanceof Cql2Error ? `：${err.message}` : '';
+      return `按共享授权查询时 filter 须为可解析的 CQL2 文本${why}`;
     }
     probes.push(...outside(refs));
   }

@@ -72,15 +72,37 @@ it('queries POI with an attribute filter: the count is the server numberMatched,
   await shot('planner-query.png');
 });
 
-it('shows server errors of a bad CQL2 text in a notice', async () => {
+it('shows the Chinese message of a bad CQL2 text under the text box, counted in what was typed', async () => {
   await page.locator('details summary', { hasText: 'CQL2' }).click();
-  await page.locator('[data-testid=raw-cql]').fill('name LIKE');
+  const box = page.locator('[data-testid=raw-cql]');
+  const error = page.locator('[data-testid=raw-cql-error]');
+  // The builder row of the first test (name LIKE '%医院%') goes first in the filter sent, "(name LIKE)" after it:
+  // the server's place is the closing parenthesis the builder added, shown as the end of the typed text.
+  await box.fill('name LIKE');
   await page.locator('[data-testid=query-button]').click();
-  const notice = page.locator('[data-testid=planner-error]');
-  await notice.waitFor({ timeout: 10_000 });
-  expect(await notice.textContent()).toContain('操作失败');
-  await page.locator('[data-testid=raw-cql]').fill('');
-  // The deliberate 400 is the only failed request of the page.
+  await error.waitFor({ timeout: 10_000 });
+  expect(await error.textContent()).toBe(
+    "CQL2 文本有误：第 10 个字符处应为用单引号括起的 LIKE 模式（如 '%医院%'），但文本已结束",
+  );
+  expect(await error.getAttribute('data-start')).toBe('9');
+  // Shown under the text box, not repeated in the page's notice.
+  expect(await page.locator('[data-testid=planner-error]').count()).toBe(0);
+
+  // A misspelt property after two spaces: the position counts them, and the word is selected in the box.
+  await box.fill("  nmae = 'x'");
+  await error.waitFor({ state: 'detached', timeout: 5_000 });
+  await page.locator('[data-testid=query-button]').click();
+  await error.waitFor({ timeout: 10_000 });
+  expect(await error.textContent()).toMatch(/^CQL2 文本有误：第 3 个字符处的未知属性 "nmae"；可用属性：.*name/);
+  expect(await error.getAttribute('data-start')).toBe('2');
+  expect(await error.getAttribute('data-end')).toBe('6');
+  const selection = await box.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd]);
+  expect(selection).toEqual([2, 6]);
+  await shot('planner-cql-error.png');
+
+  await box.fill('');
+  await error.waitFor({ state: 'detached', timeout: 5_000 });
+  // The deliberate 400s are the only failed requests of the page.
   problems.errors = problems.errors.filter((e) => !/status of 400/.test(e));
 });
 

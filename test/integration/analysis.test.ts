@@ -132,7 +132,7 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
           ],
         ],
       },
-      /finite/,
+      /finite|有限数/,
     ],
     ['10,001 vertices', ring(10_001), /10,001 positions; at most 10,000/],
     [
@@ -148,7 +148,7 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
           ],
         ],
       },
-      /closed ring/,
+      /closed ring|闭合环/,
     ],
     [
       'bow-tie',

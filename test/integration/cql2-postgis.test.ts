@@ -196,7 +196,7 @@ describe('geometry literals PostGIS finds invalid are refused before the query r
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(Cql2Error);
-    expect((err as Cql2Error).message).toBe('POLYGON at 40 is not a valid geometry: Self-intersection[126.61 45.77]');
+    expect((err as Cql2Error).message).toBe('第 41 个字符处的 POLYGON 不是有效几何：自相交 [126.61 45.77]');
     expect((err as Cql2Error).offset).toBe(40);
   });
 

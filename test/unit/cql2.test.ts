@@ -350,61 +350,65 @@ describe('parseCql2: spatial functions and WKT', () => {
 
 describe('parseCql2: errors say what and where', () => {
   it.each([
-    ['name = AND x', 'unexpected "AND" at 7: expected a value', 7],
-    ['name =', 'unexpected end of input at 6: expected a value', 6],
-    ['', 'unexpected end of input at 0: expected a predicate', 0],
-    ["name = 'a' AND", 'unexpected end of input at 14: expected a predicate', 14],
-    ["name = 'a' 'b'", "unexpected 'b' at 11: expected AND, OR or end of input", 11],
-    ["(name = 'a'", 'unexpected end of input at 11: expected ")"', 11],
-    ["name = 'a')", 'unexpected ")" at 10: expected AND, OR or end of input', 10],
-    ["name 'a'", `unexpected 'a' at 5: expected "=", "<>", "<", "<=", ">", ">=", LIKE, BETWEEN, IN or IS`, 5],
-    ['name', 'unexpected end of input at 4: expected "=", "<>", "<", "<=", ">", ">=", LIKE, BETWEEN, IN or IS', 4],
-    ["name NOT = 'a'", 'unexpected "=" at 9: expected LIKE, BETWEEN or IN after NOT', 9],
-    ["name IS 'a'", "unexpected 'a' at 8: expected NULL or NOT NULL", 8],
-    ['name IS NOT 1', 'unexpected "1" at 12: expected NULL', 12],
-    ['name LIKE 5', 'unexpected "5" at 10: expected a quoted LIKE pattern', 10],
-    ['name LIKE "pattern"', 'unexpected "pattern" at 10: expected a quoted LIKE pattern', 10],
-    ['floors BETWEEN 1 OR 5', 'unexpected "OR" at 17: expected AND', 17],
-    ['floors IN 1, 2', 'unexpected "1" at 10: expected "(" and a list of values', 10],
-    ['floors IN (1 2)', 'unexpected "2" at 13: expected "," or ")"', 13],
-    ['floors IN ()', 'unexpected ")" at 11: expected a value', 11],
-    ['name = NULL', 'NULL at 7 can only be used in "IS NULL" or "IS NOT NULL"', 7],
-    ["name = 'abc", "unterminated string at 7: 'abc", 7],
-    ['"name = 1', 'unterminated quoted property name at 0: "name = 1', 0],
-    ['"" = 1', 'empty quoted property name at 0', 0],
-    ['name # 1', 'unexpected character "#" at 5', 5],
-    ['name != 1', 'unexpected "!=" at 5: CQL2 writes "not equal" as <>', 5],
-    ['a = - 1', 'unexpected character "-" at 4', 4],
-    ['floors = 12abc', 'malformed number at 9: "12abc"', 9],
-    ['floors = 1.2.3', 'malformed number at 9: "1.2.3"', 9],
-    ['area = 1e999', 'number out of range at 7: "1e999"', 7],
-    ["CASEI(name) = 'x'", 'CASEI at 0 is not supported (case- and accent-insensitive comparison is not offered)', 0],
-    ["name LIKE CASEI('x')", 'CASEI at 10 is not supported (case- and accent-insensitive comparison is not offered)', 10],
-    ['FOO(1) = 1', 'unknown function "FOO" at 0', 0],
-    ['a = upper(1)', 'unknown function "upper" at 4', 4],
+    ['name = AND x', '第 8 个字符处应为一个值，而不是 "AND"', 7],
+    ['name =', '第 7 个字符处应为一个值，但文本已结束', 6],
+    ['', '第 1 个字符处应为一个条件，但文本已结束', 0],
+    ["name = 'a' AND", '第 15 个字符处应为一个条件，但文本已结束', 14],
+    ["name = 'a' 'b'", "第 12 个字符处应为 AND、OR 或文本结尾，而不是 'b'", 11],
+    ["(name = 'a'", '第 12 个字符处应为 ")"，但文本已结束', 11],
+    ["name = 'a')", '第 11 个字符处应为 AND、OR 或文本结尾，而不是 ")"', 10],
+    ["name 'a'", "第 6 个字符处应为比较运算符（=、<>、<、<=、>、>=）或 LIKE、BETWEEN、IN、IS，而不是 'a'", 5],
+    ['name', '第 5 个字符处应为比较运算符（=、<>、<、<=、>、>=）或 LIKE、BETWEEN、IN、IS，但文本已结束', 4],
+    ["name NOT = 'a'", '第 10 个字符处应为 NOT 之后的 LIKE、BETWEEN 或 IN，而不是 "="', 9],
+    ["name IS 'a'", "第 9 个字符处应为 NULL 或 NOT NULL，而不是 'a'", 8],
+    ['name IS NOT 1', '第 13 个字符处应为 NULL，而不是 "1"', 12],
+    ['name LIKE 5', `第 11 个字符处应为用单引号括起的 LIKE 模式（如 '%医院%'），而不是 "5"`, 10],
+    ['name LIKE "pattern"', `第 11 个字符处应为用单引号括起的 LIKE 模式（如 '%医院%'），而不是 "pattern"`, 10],
+    ['floors BETWEEN 1 OR 5', '第 18 个字符处应为 AND，而不是 "OR"', 17],
+    ['floors IN 1, 2', '第 11 个字符处应为 "(" 及值列表，而不是 "1"', 10],
+    ['floors IN (1 2)', '第 14 个字符处应为 "," 或 ")"，而不是 "2"', 13],
+    ['floors IN ()', '第 12 个字符处应为一个值，而不是 ")"', 11],
+    ['name = NULL', '第 8 个字符处的 NULL 只能用在 "IS NULL" 或 "IS NOT NULL" 中', 7],
+    ["name = 'abc", "第 8 个字符处的字符串 'abc 没有结束：字符串须以单引号 ' 结尾（其中的单引号写作 ''）", 7],
+    ['"name = 1', '第 1 个字符处带双引号的属性名 "name = 1 没有结束：须以双引号 " 结尾', 0],
+    ['"" = 1', '第 1 个字符处的属性名为空（""）：请在双引号内写属性名', 0],
+    ['name # 1', '第 6 个字符处有无法识别的字符 "#"', 5],
+    ['name != 1', '第 6 个字符处的 "!=" 不是 CQL2 运算符：“不等于”请写作 <>', 5],
+    ['a = - 1', '第 5 个字符处有无法识别的字符 "-"', 4],
+    ['floors = 12abc', '第 10 个字符处的数字 "12abc" 写法有误：数字写作 12、-1.5 或 1.5E3 这样的形式', 9],
+    ['floors = 1.2.3', '第 10 个字符处的数字 "1.2.3" 写法有误：数字写作 12、-1.5 或 1.5E3 这样的形式', 9],
+    ['area = 1e999', '第 8 个字符处的数字 "1e999" 超出范围', 7],
+    ["CASEI(name) = 'x'", '第 1 个字符处的 CASEI 不受支持：不提供忽略大小写或重音的比较', 0],
+    ["name LIKE CASEI('x')", '第 11 个字符处的 CASEI 不受支持：不提供忽略大小写或重音的比较', 10],
+    ['FOO(1) = 1', '第 1 个字符处的 "FOO" 不是已知函数', 0],
+    ['a = upper(1)', '第 5 个字符处的 "upper" 不是已知函数', 4],
     [
       'S_CONTAINS(geom, POINT(126 45))',
-      'S_CONTAINS at 0 is not supported (spatial function; supported are S_INTERSECTS, S_WITHIN and S_DWITHIN)',
+      '第 1 个字符处的 S_CONTAINS 不受支持：空间函数只支持 S_INTERSECTS、S_WITHIN 和 S_DWITHIN',
       0,
     ],
     [
       "T_AFTER(updated, TIMESTAMP('2026-01-01T00:00:00Z'))",
-      'T_AFTER at 0 is not supported (temporal function; compare dates and timestamps with =, <, >, BETWEEN)',
+      '第 1 个字符处的 T_AFTER 不受支持：不提供时间函数；日期和时间戳请用 =、<、>、BETWEEN 比较',
       0,
     ],
-    ['A_CONTAINS(tags, 1)', 'A_CONTAINS at 0 is not supported (array function)', 0],
-    ['geom = POINT(126 45)', 'geometry literal POINT at 7 can only be an argument of S_INTERSECTS, S_WITHIN or S_DWITHIN', 7],
-    ['a = S_WITHIN(geom, geom)', 'S_WITHIN at 4 is a predicate, not a value', 4],
-    ["opened = DATE('2026-02-30')", "invalid DATE at 14: '2026-02-30' is not a calendar date written YYYY-MM-DD", 14],
-    ['opened = DATE(20260222)', `unexpected "20260222" at 14: expected a quoted date like '2026-11-22'`, 14],
+    ['A_CONTAINS(tags, 1)', '第 1 个字符处的 A_CONTAINS 不受支持：不提供数组函数', 0],
+    ['geom = POINT(126 45)', '第 8 个字符处的几何字面量 POINT 只能作为 S_INTERSECTS、S_WITHIN 或 S_DWITHIN 的参数', 7],
+    ['a = S_WITHIN(geom, geom)', '第 5 个字符处的 S_WITHIN 是条件，不能当作值使用', 4],
+    [
+      "opened = DATE('2026-02-30')",
+      "第 15 个字符处的 DATE 值 '2026-02-30' 不是有效日期：请写作 YYYY-MM-DD（如 '2026-11-22'）",
+      14,
+    ],
+    ['opened = DATE(20260222)', `第 15 个字符处应为用单引号括起的日期（如 '2026-11-22'），而不是 "20260222"`, 14],
     [
       "updated = TIMESTAMP('2026-11-22 10:00:00')",
-      "invalid TIMESTAMP at 20: '2026-11-22 10:00:00' is not an RFC 3339 instant like '2026-11-22T10:00:00Z'",
+      "第 21 个字符处的 TIMESTAMP 值 '2026-11-22 10:00:00' 不是 RFC 3339 时间：请写作 '2026-11-22T10:00:00Z' 这样的形式",
       20,
     ],
     [
       "updated = TIMESTAMP('2026-11-22T24:00:00Z')",
-      "invalid TIMESTAMP at 20: '2026-11-22T24:00:00Z' is not an RFC 3339 instant like '2026-11-22T10:00:00Z'",
+      "第 21 个字符处的 TIMESTAMP 值 '2026-11-22T24:00:00Z' 不是 RFC 3339 时间：请写作 '2026-11-22T10:00:00Z' 这样的形式",
       20,
     ],
   ])('%j → %s', (text, message, offset) => {
@@ -415,53 +419,41 @@ describe('parseCql2: errors say what and where', () => {
   });
 
   it.each([
-    ['S_INTERSECTS(geom, POINT Z(126 45 10))', 'only 2-D coordinates are supported: "POINT Z" at 19', 19],
-    ['S_INTERSECTS(geom, POINT EMPTY)', 'empty geometries are not supported: "POINT EMPTY" at 19', 19],
-    [
-      'S_INTERSECTS(geom, POINT(126 45 10))',
-      'only 2-D coordinates (longitude latitude) are supported; third coordinate at 32',
-      32,
-    ],
-    ['S_INTERSECTS(geom, POINT(126))', 'unexpected ")" at 28: expected a latitude', 28],
-    ['S_INTERSECTS(geom, LINESTRING(126 45))', 'a line string at 29 needs at least 2 positions, has 1', 29],
-    ['S_INTERSECTS(geom, POLYGON((126 45, 127 45, 127 46)))', 'a polygon ring at 27 needs at least 4 positions, has 3', 27],
-    [
-      'S_INTERSECTS(geom, POLYGON((126 45, 127 45, 127 46, 126 46)))',
-      'a polygon ring must end where it starts (closed ring); ring at 27',
-      27,
-    ],
-    ['S_INTERSECTS(geom, POLYGON(126 45, 127 45))', 'unexpected "126" at 27: expected "("', 27],
-    ['S_INTERSECTS(geom, BBOX(126.7, 45.6, 126.5, 45.8))', 'BBOX at 19 must have west < east and south < north', 19],
+    ['S_INTERSECTS(geom, POINT Z(126 45 10))', '第 20 个字符处的 "POINT Z" 不受支持：只支持二维坐标（经度 纬度）', 19],
+    ['S_INTERSECTS(geom, POINT EMPTY)', '第 20 个字符处的 "POINT EMPTY" 不受支持：不支持空几何', 19],
+    ['S_INTERSECTS(geom, POINT(126 45 10))', '第 33 个字符处是第三个坐标：只支持二维坐标（经度 纬度）', 32],
+    ['S_INTERSECTS(geom, POINT(126))', '第 29 个字符处应为纬度，而不是 ")"', 28],
+    ['S_INTERSECTS(geom, LINESTRING(126 45))', '第 30 个字符处的线至少需要 2 个坐标点，现有 1 个', 29],
+    ['S_INTERSECTS(geom, POLYGON((126 45, 127 45, 127 46)))', '第 28 个字符处的多边形环至少需要 4 个坐标点，现有 3 个', 27],
+    ['S_INTERSECTS(geom, POLYGON((126 45, 127 45, 127 46, 126 46)))', '第 28 个字符处的环有误：多边形环须首尾相同（闭合环）', 27],
+    ['S_INTERSECTS(geom, POLYGON(126 45, 127 45))', '第 28 个字符处应为 "("，而不是 "126"', 27],
+    ['S_INTERSECTS(geom, BBOX(126.7, 45.6, 126.5, 45.8))', '第 20 个字符处的 BBOX 须满足 西 < 东 且 南 < 北', 19],
     [
       'S_INTERSECTS(geom, BBOX(126.5, 45.6, 0, 126.7, 45.8, 100))',
-      'only 2-D BBOX (west, south, east, north) is supported; BBOX at 19 has 6 numbers',
+      '第 20 个字符处的 BBOX 有 6 个数：只支持二维 BBOX（西, 南, 东, 北）',
       19,
     ],
-    ['S_INTERSECTS(geom, BBOX(126.5, 45.6, 126.7))', 'BBOX at 19 needs 4 numbers (west, south, east, north), has 3', 19],
+    ['S_INTERSECTS(geom, BBOX(126.5, 45.6, 126.7))', '第 20 个字符处的 BBOX 需要 4 个数（西, 南, 东, 北），现有 3 个', 19],
     [
       'S_INTERSECTS(geom, GEOMETRYCOLLECTION(GEOMETRYCOLLECTION(POINT(126 45))))',
-      'a GEOMETRYCOLLECTION cannot contain another one (at 38)',
+      '第 39 个字符处：GEOMETRYCOLLECTION 里不能再套 GEOMETRYCOLLECTION',
       38,
     ],
-    ['S_INTERSECTS(geom, GEOMETRYCOLLECTION(BBOX(126, 45, 127, 46)))', 'unexpected "BBOX" at 38: expected a WKT geometry', 38],
-    ['S_INTERSECTS(geom)', 'unexpected ")" at 17: expected ","', 17],
-    ['S_INTERSECTS(geom, name = 1)', 'unexpected "=" at 24: expected ")"', 24],
-    ['S_INTERSECTS(geom, POINT(126 45), 1)', 'S_INTERSECTS at 0 takes 2 arguments', 32],
     [
-      "S_INTERSECTS(geom, 'POINT(126 45)')",
-      `unexpected 'POINT(126 45)' at 19: expected a geometry property or a WKT geometry`,
-      19,
+      'S_INTERSECTS(geom, GEOMETRYCOLLECTION(BBOX(126, 45, 127, 46)))',
+      '第 39 个字符处应为 WKT 几何（BBOX 除外），而不是 "BBOX"',
+      38,
     ],
-    ['S_INTERSECTS(geom, DATE(1))', 'unexpected "DATE" at 19: expected a geometry property or a WKT geometry', 19],
-    ['S_DWITHIN(geom, POINT(126 45))', 'unexpected ")" at 29: expected "," and a distance in meters', 29],
-    ['S_DWITHIN(geom, POINT(126 45), meters)', 'unexpected "meters" at 31: expected a distance in meters', 31],
-    ['S_DWITHIN(geom, POINT(126 45), -5, meters)', 'distance at 31 must not be negative', 31],
-    [
-      'S_DWITHIN(geom, POINT(126 45), 5, kilometers)',
-      'unsupported distance unit "kilometers" at 34: only meters is supported',
-      34,
-    ],
-    ["S_DWITHIN(geom, POINT(126 45), 5, 'meters')", "unexpected 'meters' at 34: expected the distance unit meters", 34],
+    ['S_INTERSECTS(geom)', '第 18 个字符处应为 ","，而不是 ")"', 17],
+    ['S_INTERSECTS(geom, name = 1)', '第 25 个字符处应为 ")"，而不是 "="', 24],
+    ['S_INTERSECTS(geom, POINT(126 45), 1)', '第 1 个字符处的 S_INTERSECTS 只接受 2 个参数', 32],
+    ["S_INTERSECTS(geom, 'POINT(126 45)')", "第 20 个字符处应为几何属性或 WKT 几何，而不是 'POINT(126 45)'", 19],
+    ['S_INTERSECTS(geom, DATE(1))', '第 20 个字符处应为几何属性或 WKT 几何，而不是 "DATE"', 19],
+    ['S_DWITHIN(geom, POINT(126 45))', '第 30 个字符处应为 "," 及以米为单位的距离，而不是 ")"', 29],
+    ['S_DWITHIN(geom, POINT(126 45), meters)', '第 32 个字符处应为以米为单位的距离，而不是 "meters"', 31],
+    ['S_DWITHIN(geom, POINT(126 45), -5, meters)', '第 32 个字符处的距离不能为负数', 31],
+    ['S_DWITHIN(geom, POINT(126 45), 5, kilometers)', '第 35 个字符处是不支持的距离单位 "kilometers"：只支持 meters', 34],
+    ["S_DWITHIN(geom, POINT(126 45), 5, 'meters')", "第 35 个字符处应为距离单位 meters，而不是 'meters'", 34],
   ])('%j → %s', (text, message, offset) => {
     const err = parseError(text);
     expect(err.message).toBe(message);
@@ -470,7 +462,7 @@ describe('parseCql2: errors say what and where', () => {
 
   it('gives an excerpt of the text around the problem', () => {
     const err = parseError("category = 'police' AND AND name = 'x'");
-    expect(err.message).toBe('unexpected "AND" at 24: expected a predicate');
+    expect(err.message).toBe('第 25 个字符处的 "AND" 之前缺少条件');
     expect(err.excerpt).toBe("…police' AND AND name = 'x'");
   });
 
@@ -482,7 +474,7 @@ describe('parseCql2: errors say what and where', () => {
   });
 
   it('rejects non-string input', () => {
-    expect(errorOf(() => parseCql2(42 as unknown as string)).message).toBe('filter must be a string');
+    expect(errorOf(() => parseCql2(42 as unknown as string)).message).toBe('筛选条件须为文本');
   });
 });
 
@@ -494,36 +486,36 @@ describe('limits', () => {
     expect(fill(20_000)).toHaveLength(20_000);
     expect(() => parseCql2(fill(20_000))).not.toThrow();
     const err = parseError(fill(20_001));
-    expect(err.message).toBe('filter is 20,001 characters long; at most 20,000 are allowed');
+    expect(err.message).toBe('筛选条件长 20001 个字符，最多允许 20000 个；请缩短条件');
   });
 
   it('accepts 50 nested parentheses and refuses 51', () => {
     const nest = (n: number) => `${'('.repeat(n)}a = 1${')'.repeat(n)}`;
     expect(parseCql2(nest(50))).toEqual(a1);
     const err = parseError(nest(51));
-    expect(err.message).toBe('filter nested deeper than 50 levels at 50');
+    expect(err.message).toBe('第 51 个字符处：筛选条件嵌套超过 50 层；请减少括号或 NOT 的层数');
     expect(err.offset).toBe(50);
   });
 
   it('accepts 50 nested NOTs and refuses 51', () => {
     const nots = (n: number) => `${'NOT '.repeat(n)}a = 1`;
     expect(() => parseCql2(nots(50))).not.toThrow();
-    expect(parseError(nots(51)).message).toBe('filter nested deeper than 50 levels at 200');
+    expect(parseError(nots(51)).message).toBe('第 201 个字符处：筛选条件嵌套超过 50 层；请减少括号或 NOT 的层数');
   });
 
   it('counts nested AND/OR nodes too, not just parentheses', () => {
     // Each level is "x OR y AND (…)": one parenthesis, two tree levels.
     let text = 'a = 1';
     for (let i = 0; i < 30; i++) text = `a = 1 OR b = 2 AND (${text})`;
-    expect(parseError(text).message).toMatch(/^filter nested deeper than 50 levels at \d+$/);
+    expect(parseError(text).message).toMatch(/^第 \d+ 个字符处：筛选条件嵌套超过 50 层；请减少括号或 NOT 的层数$/);
     let ok = 'a = 1';
     for (let i = 0; i < 25; i++) ok = `a = 1 OR b = 2 AND (${ok})`;
     expect(() => parseCql2(ok)).not.toThrow();
   });
 
   it('never overflows the stack on deep input', () => {
-    expect(parseError('('.repeat(19_000)).message).toBe('filter nested deeper than 50 levels at 50');
-    expect(parseError('NOT '.repeat(4_000)).message).toBe('filter nested deeper than 50 levels at 200');
+    expect(parseError('('.repeat(19_000)).message).toBe('第 51 个字符处：筛选条件嵌套超过 50 层；请减少括号或 NOT 的层数');
+    expect(parseError('NOT '.repeat(4_000)).message).toBe('第 201 个字符处：筛选条件嵌套超过 50 层；请减少括号或 NOT 的层数');
   });
 
   it('accepts 500 predicates and refuses 501', () => {
@@ -531,7 +523,7 @@ describe('limits', () => {
     const text = chain(501);
     const err = parseError(text);
     const at = text.lastIndexOf('a = 500');
-    expect(err.message).toBe(`filter has more than 500 predicates (one more at ${at})`);
+    expect(err.message).toBe(`筛选条件超过 500 个（第 ${at + 1} 个字符处是第 501 个）；请合并或拆分查询`);
     expect(() => parseCql2(chain(501, 'OR'))).toThrow(Cql2Error);
   });
 
@@ -540,7 +532,7 @@ describe('limits', () => {
     expect(() => parseCql2(list(1000))).not.toThrow();
     const text = list(1001);
     const err = parseError(text);
-    expect(err.message).toBe('IN list at 7 has more than 1,000 items');
+    expect(err.message).toBe('第 8 个字符处的 IN 列表超过 1000 项；请拆分条件');
     expect(err.offset).toBe(text.lastIndexOf(',1000') + 1);
   });
 
@@ -552,7 +544,7 @@ describe('limits', () => {
       left: P('geom'),
       right: G({ type: 'LineString', coordinates: coords }),
     };
-    expect(errorOf(() => checkCql2(line, schema)).message).toBe('geometry literals have more than 10,000 positions in all');
+    expect(errorOf(() => checkCql2(line, schema)).message).toBe('几何字面量的坐标点合计超过 10000 个；请简化几何');
     const ok: Cql2Node = { ...line, right: G({ type: 'LineString', coordinates: coords.slice(0, 10_000) }) };
     expect(() => checkCql2(ok, schema)).not.toThrow();
   });
@@ -560,11 +552,11 @@ describe('limits', () => {
   it('checkCql2 applies the depth and predicate limits to trees built in code', () => {
     let deep: Cql2Node = a1;
     for (let i = 0; i < 100_000; i++) deep = not(deep);
-    expect(errorOf(() => checkCql2(deep, schema)).message).toBe('filter nested deeper than 50 levels');
+    expect(errorOf(() => checkCql2(deep, schema)).message).toBe('筛选条件嵌套超过 50 层；请减少括号或 NOT 的层数');
     const wide = and(...Array.from({ length: 501 }, () => eq('floors', N(1))));
-    expect(errorOf(() => checkCql2(wide, schema)).message).toBe('filter has 501 predicates; at most 500 are allowed');
+    expect(errorOf(() => checkCql2(wide, schema)).message).toBe('筛选条件有 501 个，最多允许 500 个；请合并或拆分查询');
     const long: Cql2Node = { kind: 'in', value: P('floors'), list: Array.from({ length: 1001 }, (_, i) => N(i)) };
-    expect(errorOf(() => checkCql2(long, schema)).message).toBe('IN list has more than 1,000 items');
+    expect(errorOf(() => checkCql2(long, schema)).message).toBe('IN 列表超过 1000 项；请拆分条件');
   });
 });
 
@@ -574,53 +566,47 @@ describe('checkCql2: names and types', () => {
   it('refuses an unknown property, naming it and the allowed ones', () => {
     const err = checkError("nmae = 'x'");
     expect(err.message).toBe(
-      'unknown property "nmae" at 0; allowed: id, name, category, floors, area, open, updated, opened, lon, geom',
+      '第 1 个字符处的未知属性 "nmae"；可用属性：id、name、category、floors、area、open、updated、opened、lon、geom',
     );
     expect(err.offset).toBe(0);
     expect(checkError("floors = 1 AND Name = 'x'").message).toBe(
-      'unknown property "Name" at 15 (did you mean "name"?); allowed: id, name, category, floors, area, open, updated, opened, lon, geom',
+      '第 16 个字符处的未知属性 "Name"（是否想写 "name"？）；可用属性：id、name、category、floors、area、open、updated、opened、lon、geom',
     );
-    expect(checkError('S_INTERSECTS(shape, POINT(126 45))').message).toMatch(/^unknown property "shape" at 13; allowed: /);
+    expect(checkError('S_INTERSECTS(shape, POINT(126 45))').message).toMatch(/^第 14 个字符处的未知属性 "shape"；可用属性：/);
   });
 
   it.each([
-    ['name = 5', 'cannot compare string property "name" with number 5 at 7 in "="'],
-    ["floors = 'x'", `cannot compare integer property "floors" with string 'x' at 9 in "="`],
-    ['open = 1', 'cannot compare boolean property "open" with number 1 at 7 in "="'],
-    ['name = floors', 'cannot compare string property "name" with integer property "floors" at 7 in "="'],
+    ['name = 5', '第 8 个字符处的数字 5 不能与字符串属性 "name" 比较（"=" 两侧须为同一类型）'],
+    ["floors = 'x'", `第 10 个字符处的字符串 'x' 不能与整数属性 "floors" 比较（"=" 两侧须为同一类型）`],
+    ['open = 1', '第 8 个字符处的数字 1 不能与布尔属性 "open" 比较（"=" 两侧须为同一类型）'],
+    ['name = floors', '第 8 个字符处的整数属性 "floors" 不能与字符串属性 "name" 比较（"=" 两侧须为同一类型）'],
     [
       "opened = TIMESTAMP('2026-01-01T00:00:00Z') AND name = DATE('2026-01-01')",
-      `cannot compare string property "name" with DATE('2026-01-01') at 54 in "="`,
+      `第 55 个字符处的 DATE('2026-01-01') 不能与字符串属性 "name" 比较（"=" 两侧须为同一类型）`,
     ],
-    ['open < TRUE', 'booleans can only be compared with = or <>, not "<" at 0'],
+    ['open < TRUE', '第 1 个字符处：布尔值只能用 = 或 <> 比较，不能用 "<"'],
     [
       "updated > 'yesterday'",
-      `string 'yesterday' at 10 is not an ISO 8601 date (YYYY-MM-DD) or timestamp (YYYY-MM-DDThh:mm:ssZ), so it cannot be compared with timestamp property "updated"`,
+      `第 11 个字符处的字符串 'yesterday' 不是 ISO 8601 日期（YYYY-MM-DD）或时间戳（YYYY-MM-DDThh:mm:ssZ），不能与时间戳属性 "updated" 比较`,
     ],
-    [
-      'geom = 1',
-      'geometry property "geom" at 0 is the geometry; use it in S_INTERSECTS, S_WITHIN, S_DWITHIN or IS NULL, not in "="',
-    ],
-    ["floors LIKE '1%'", 'LIKE needs a string, not integer property "floors" at 0'],
-    ["name LIKE 'abc\\'", `LIKE pattern 'abc\\' at 0 ends with a lone escape character "\\"; write "\\\\" for a backslash`],
-    ["name BETWEEN 'a' AND 'z'", `BETWEEN needs numbers, dates or timestamps, not string property "name" at 0`],
-    ["floors BETWEEN 1 AND 'z'", `cannot compare integer property "floors" with string 'z' at 21 in BETWEEN`],
-    ["category IN ('police', 3)", `cannot compare string property "category" with number 3 at 23 in IN`],
+    ['geom = 1', '第 1 个字符处的几何属性 "geom" 不能用在 "=" 中：几何只能用在 S_INTERSECTS、S_WITHIN、S_DWITHIN 或 IS NULL 中'],
+    ["floors LIKE '1%'", '第 1 个字符处：LIKE 只能用于字符串，不能用于整数属性 "floors"'],
+    ["name LIKE 'abc\\'", `第 1 个字符处的 LIKE 模式 'abc\\' 以单独的转义符 "\\" 结尾：反斜杠本身请写作 "\\\\"`],
+    ["name BETWEEN 'a' AND 'z'", '第 1 个字符处：BETWEEN 只能用于数字、日期或时间戳，不能用于字符串属性 "name"'],
+    ["floors BETWEEN 1 AND 'z'", `第 22 个字符处的字符串 'z' 不能与整数属性 "floors" 比较（BETWEEN 的各值须为同一类型）`],
+    ["category IN ('police', 3)", '第 24 个字符处的数字 3 不能与字符串属性 "category" 比较（IN 的各值须为同一类型）'],
     [
       'S_INTERSECTS(name, POINT(126.6 45.7))',
-      'S_INTERSECTS works on the geometry property "geom" or a WKT geometry, not on string property "name" at 13',
+      '第 14 个字符处：S_INTERSECTS 只能用于几何属性 "geom" 或 WKT 几何，不能用于字符串属性 "name"',
     ],
-    [
-      'S_DWITHIN(geom, lon, 5)',
-      'S_DWITHIN works on the geometry property "geom" or a WKT geometry, not on number property "lon" at 16',
-    ],
+    ['S_DWITHIN(geom, lon, 5)', '第 17 个字符处：S_DWITHIN 只能用于几何属性 "geom" 或 WKT 几何，不能用于数值属性 "lon"'],
     [
       'S_INTERSECTS(geom, POINT(45.76 126.61))',
-      'POINT at 19 has position 45.76 126.61 outside the allowed area (longitude 125–131, latitude 44–47, EPSG:4326); WKT puts longitude first: did you swap them?',
+      '第 20 个字符处的 POINT 有坐标点 45.76 126.61 超出允许范围（经度 125–131，纬度 44–47，EPSG:4326）；WKT 先写经度、后写纬度，是否写反了？',
     ],
     [
       'S_WITHIN(geom, BBOX(116.3, 39.9, 116.5, 40.0))',
-      'POLYGON at 15 has position 116.3 39.9 outside the allowed area (longitude 125–131, latitude 44–47, EPSG:4326)',
+      '第 16 个字符处的 POLYGON 有坐标点 116.3 39.9 超出允许范围（经度 125–131，纬度 44–47，EPSG:4326）',
     ],
   ])('%j → %s', (text, message) => {
     expect(checkError(text).message).toBe(message);
@@ -794,7 +780,7 @@ describe('geometry validity check', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(Cql2Error);
-    expect((err as Cql2Error).message).toBe('POLYGON at 56 is not a valid geometry: Self-intersection[126.65 45.75]');
+    expect((err as Cql2Error).message).toBe('第 57 个字符处的 POLYGON 不是有效几何：自相交 [126.65 45.75]');
     const ok = { query: async <R>() => [] as R[] };
     await expect(assertGeometriesValid(ok, node)).resolves.toBeUndefined();
   });

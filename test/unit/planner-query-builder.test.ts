@@ -3,6 +3,7 @@ import {
   buildCql2,
   itemsUrl,
   literal,
+  locateFilterError,
   quoteProperty,
   quoteString,
   rowToCql2,
@@ -81,5 +82,71 @@ describe('planner query builder', () => {
     expect(valueTypeOf({ type: 'string', format: 'date-time' })).toBe('date-time');
     expect(valueTypeOf({ format: 'geometry-point' })).toBeNull();
     expect(valueTypeOf({ type: 'string' })).toBe('string');
+  });
+});
+
+describe('placing a server CQL2 error in what the planner typed', () => {
+  const PREFIX = '筛选条件（filter）有误：';
+  const police = [{ property: 'category', op: '=' as const, value: 'police' }];
+  // buildCql2(police, {}, raw) is "category = 'police' AND (<raw trimmed>)": the typed text starts at 25.
+
+  it('keeps positions of typed text sent alone, and selects the offending token', () => {
+    expect(locateFilterError([], {}, 'name = AND x', `${PREFIX}第 8 个字符处应为一个值，而不是 "AND"`, 7)).toEqual({
+      where: 'raw',
+      message: '第 8 个字符处应为一个值，而不是 "AND"',
+      start: 7,
+      end: 10,
+    });
+  });
+
+  it('counts inside the typed text when builder rows come first, leading spaces included', () => {
+    const raw = ' flors = 1';
+    expect(buildCql2(police, {}, raw)).toBe("category = 'police' AND (flors = 1)");
+    expect(locateFilterError(police, {}, raw, `${PREFIX}第 26 个字符处的未知属性 "flors"；可用属性：name、category`, 25)).toEqual(
+      { where: 'raw', message: '第 2 个字符处的未知属性 "flors"；可用属性：name、category', start: 1, end: 6 },
+    );
+  });
+
+  it('turns the closing parenthesis the builder added into the end of the typed text', () => {
+    const raw = 'name LIKE';
+    expect(buildCql2(police, {}, raw)).toBe("category = 'police' AND (name LIKE)");
+    const message = `${PREFIX}第 35 个字符处应为用单引号括起的 LIKE 模式（如 '%医院%'），而不是 ")"`;
+    expect(locateFilterError(police, {}, raw, message, 34)).toEqual({
+      where: 'raw',
+      message: "第 10 个字符处应为用单引号括起的 LIKE 模式（如 '%医院%'），但文本已结束",
+      start: 9,
+      end: 9,
+    });
+  });
+
+  it('renumbers every position of the typed text in the message', () => {
+    const raw = 'S_INTERSECTS(geom, POINT(126 45), 1)';
+    const message = `${PREFIX}第 26 个字符处的 S_INTERSECTS 只接受 2 个参数`;
+    expect(locateFilterError(police, {}, raw, message, 25 + 32)).toEqual({
+      where: 'raw',
+      message: '第 1 个字符处的 S_INTERSECTS 只接受 2 个参数',
+      start: 32,
+      end: 33,
+    });
+  });
+
+  it('places an error before the typed text under the builder rows, positions as in the rows’ CQL2', () => {
+    const rows = [{ property: 'floors', op: '=' as const, value: 'x' }];
+    const message = `${PREFIX}第 10 个字符处的字符串 'x' 不能与整数属性 "floors" 比较（"=" 两侧须为同一类型）`;
+    expect(locateFilterError(rows, {}, "name LIKE '%a%'", message, 9)).toEqual({
+      where: 'rows',
+      message: `第 10 个字符处的字符串 'x' 不能与整数属性 "floors" 比较（"=" 两侧须为同一类型）`,
+      start: 9,
+      end: 12,
+    });
+  });
+
+  it('puts an error without a place under the typed text when there is one, else under the rows', () => {
+    const message = `${PREFIX}筛选条件长 20001 个字符，最多允许 20000 个；请缩短条件`;
+    expect(locateFilterError(police, {}, 'name = 1', message)).toEqual({
+      where: 'raw',
+      message: '筛选条件长 20001 个字符，最多允许 20000 个；请缩短条件',
+    });
+    expect(locateFilterError(police, {}, '  ', message).where).toBe('rows');
   });
 });

@@ -132,12 +132,6 @@ export function placed<T extends object>(item: T, offset: number | undefined): T
   return item;
 }
 
-/** ` at N` for an item with a known place, else nothing. */
-export function atText(item: object): string {
-  const at = offsets.get(item);
-  return at === undefined ? '' : ` at ${at}`;
-}
-
 /**
  * The deepest nesting of AND/OR/NOT nodes (a lone predicate is 0), the number of predicates and the node at
  * which the depth limit was first passed. Walks without recursion, so a hostile tree built in code cannot

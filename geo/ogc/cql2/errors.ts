@@ -1,6 +1,7 @@
 /**
  * A filter the client wrote is wrong: bad syntax, an unknown property, mismatched types or a limit exceeded.
- * The message says what and where (0-based character offset into the filter text, and the offending text);
+ * The message, in Chinese for the planner, says what and where ("第 N 个字符", 1-based) and what to write instead;
+ * `offset` is the same place 0-based, for clients that point into the text (see messages.ts for shared wording);
  * the gateway answers it with HTTP 400 `bad_request`. It never carries a stack trace into a response.
  */
 export class Cql2Error extends Error {

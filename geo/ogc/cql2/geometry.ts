@@ -90,33 +90,33 @@ export function countPositions(g: Geometry): number {
 const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
 
 function positionProblem(p: unknown): string | null {
-  if (!isArray(p) || p.length !== 2) return 'a position must have exactly 2 coordinates (longitude latitude)';
-  if (!p.every((c) => typeof c === 'number' && Number.isFinite(c))) return 'coordinates must be finite numbers';
+  if (!isArray(p) || p.length !== 2) return '每个坐标点须正好有 2 个坐标（经度 纬度）';
+  if (!p.every((c) => typeof c === 'number' && Number.isFinite(c))) return '坐标须为有限数';
   return null;
 }
 
 function lineProblem(line: unknown, min: number, what: string): string | null {
-  if (!isArray(line)) return `${what} must be a list of positions`;
+  if (!isArray(line)) return `${what}须为坐标点列表`;
   for (const p of line) {
     const problem = positionProblem(p);
     if (problem) return problem;
   }
-  if (line.length < min) return `${what} needs at least ${min} positions, has ${line.length}`;
+  if (line.length < min) return `${what}至少需要 ${min} 个坐标点，现有 ${line.length} 个`;
   return null;
 }
 
 /** The problem with a linear ring (≥ 4 positions, first equal to last), or null. */
 export function ringProblem(ring: unknown): string | null {
-  const problem = lineProblem(ring, 4, 'a polygon ring');
+  const problem = lineProblem(ring, 4, '多边形环');
   if (problem) return problem;
   const r = ring as Position[];
   const first = r[0]!;
   const last = r[r.length - 1]!;
-  return first[0] === last[0] && first[1] === last[1] ? null : 'a polygon ring must end where it starts (closed ring)';
+  return first[0] === last[0] && first[1] === last[1] ? null : '多边形环须首尾相同（闭合环）';
 }
 
 function polygonProblem(rings: unknown): string | null {
-  if (!isArray(rings) || rings.length === 0) return 'a polygon needs at least one ring';
+  if (!isArray(rings) || rings.length === 0) return '多边形至少需要一个环';
   for (const ring of rings) {
     const problem = ringProblem(ring);
     if (problem) return problem;
@@ -125,7 +125,7 @@ function polygonProblem(rings: unknown): string | null {
 }
 
 function listProblem(items: unknown, what: string, each: (item: unknown) => string | null): string | null {
-  if (!isArray(items) || items.length === 0) return `${what} needs at least one member`;
+  if (!isArray(items) || items.length === 0) return `${what}至少需要一个成员`;
   for (const item of items) {
     const problem = each(item);
     if (problem) return problem;
@@ -138,26 +138,26 @@ function listProblem(items: unknown, what: string, each: (item: unknown) => stri
  * null. Self-intersection and ring orientation are left to PostGIS: see `geometryValidityQuery`.
  */
 export function structureProblem(g: unknown, nested = false): string | null {
-  if (g === null || typeof g !== 'object') return 'not a geometry';
+  if (g === null || typeof g !== 'object') return '不是几何对象';
   const geom = g as { type?: unknown; coordinates?: unknown; geometries?: unknown };
   switch (geom.type) {
     case 'Point':
       return positionProblem(geom.coordinates);
     case 'LineString':
-      return lineProblem(geom.coordinates, 2, 'a line string');
+      return lineProblem(geom.coordinates, 2, '线');
     case 'Polygon':
       return polygonProblem(geom.coordinates);
     case 'MultiPoint':
-      return listProblem(geom.coordinates, 'a multipoint', positionProblem);
+      return listProblem(geom.coordinates, '多点（MultiPoint）', positionProblem);
     case 'MultiLineString':
-      return listProblem(geom.coordinates, 'a multilinestring', (l) => lineProblem(l, 2, 'a line string'));
+      return listProblem(geom.coordinates, '多线（MultiLineString）', (l) => lineProblem(l, 2, '线'));
     case 'MultiPolygon':
-      return listProblem(geom.coordinates, 'a multipolygon', polygonProblem);
+      return listProblem(geom.coordinates, '多多边形（MultiPolygon）', polygonProblem);
     case 'GeometryCollection':
-      if (nested) return 'a geometry collection cannot contain another geometry collection';
-      return listProblem(geom.geometries, 'a geometry collection', (m) => structureProblem(m, true));
+      if (nested) return '几何集合里不能再套几何集合';
+      return listProblem(geom.geometries, '几何集合（GeometryCollection）', (m) => structureProblem(m, true));
     default:
-      return `unknown geometry type ${JSON.stringify(String(geom.type)).slice(0, 40)}`;
+      return `未知的几何类型 ${JSON.stringify(String(geom.type)).slice(0, 40)}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import { clip, errorAt } from './errors';
+import { charAt } from './messages';
 
 /**
  * Tokens of CQL2 text:
@@ -51,7 +52,12 @@ export function tokenize(text: string): Token[] {
       let j = i + 1;
       for (;;) {
         const close = text.indexOf("'", j);
-        if (close < 0) throw errorAt(text, i, `unterminated string at ${i}: ${clip(text.slice(i))}`);
+        if (close < 0)
+          throw errorAt(
+            text,
+            i,
+            `${charAt(i)}处的字符串 ${clip(text.slice(i))} 没有结束：字符串须以单引号 ' 结尾（其中的单引号写作 ''）`,
+          );
         value += text.slice(j, close);
         if (text[close + 1] === "'") {
           value += "'";
@@ -65,8 +71,8 @@ export function tokenize(text: string): Token[] {
     }
     if (c === '"') {
       const close = text.indexOf('"', i + 1);
-      if (close < 0) throw errorAt(text, i, `unterminated quoted property name at ${i}: ${clip(text.slice(i))}`);
-      if (close === i + 1) throw errorAt(text, i, `empty quoted property name at ${i}`);
+      if (close < 0) throw errorAt(text, i, `${charAt(i)}处带双引号的属性名 ${clip(text.slice(i))} 没有结束：须以双引号 " 结尾`);
+      if (close === i + 1) throw errorAt(text, i, `${charAt(i)}处的属性名为空（""）：请在双引号内写属性名`);
       push('quoted', text.slice(i + 1, close), i, close + 1);
       continue;
     }
@@ -75,7 +81,7 @@ export function tokenize(text: string): Token[] {
       const end = i + number.length;
       if (end < text.length && AFTER_NUMBER.test(text[end]!)) {
         const rest = matchAt(/[\p{L}\p{M}\p{Nd}_.+-]*/uy, text, end) ?? '';
-        throw errorAt(text, i, `malformed number at ${i}: "${clip(number + rest)}"`);
+        throw errorAt(text, i, `${charAt(i)}处的数字 "${clip(number + rest)}" 写法有误：数字写作 12、-1.5 或 1.5E3 这样的形式`);
       }
       push('number', number, i, end);
       continue;
@@ -98,17 +104,17 @@ export function tokenize(text: string): Token[] {
       push('op', c, i, i + 1);
       continue;
     }
-    if (two === '!=') throw errorAt(text, i, `unexpected "!=" at ${i}: CQL2 writes "not equal" as <>`);
+    if (two === '!=') throw errorAt(text, i, `${charAt(i)}处的 "!=" 不是 CQL2 运算符：“不等于”请写作 <>`);
     const ch = String.fromCodePoint(text.codePointAt(i)!);
-    throw errorAt(text, i, `unexpected character ${JSON.stringify(ch)} at ${i}`);
+    throw errorAt(text, i, `${charAt(i)}处有无法识别的字符 ${JSON.stringify(ch)}`);
   }
   tokens.push({ kind: 'eof', value: '', start: text.length, end: text.length });
   return tokens;
 }
 
-/** How a token is named in messages: `"AND"`, `'abc'`, `"quoted name"`, `end of input`. */
+/** How a token is named in messages: `"AND"`, `'abc'`, `"quoted name"`, `文本结尾` (end of input). */
 export function describeToken(text: string, t: Token): string {
-  if (t.kind === 'eof') return 'end of input';
+  if (t.kind === 'eof') return '文本结尾';
   const raw = clip(text.slice(t.start, t.end));
   return t.kind === 'string' || t.kind === 'quoted' ? raw : `"${raw}"`;
 }

@@ -37,6 +37,7 @@ import type { CompareOp, Cql2Node, GeometryLiteral, PropertyRef, ScalarOperand, 
 import { CQL2_LIMITS, measureTree, placed, sourceOffset } from './ast';
 import { Cql2Error, errorAt } from './errors';
 import { describeToken, tokenize, type Token } from './lexer';
+import { charAt, IN_TOO_LONG, OUT_OF_RANGE, TOO_DEEP } from './messages';
 import { isIsoDate, isIsoTimestamp } from './temporal';
 import { isGeometryTag, readGeometry, type TokenCursor, type VertexBudget } from './wkt';
 
@@ -50,16 +51,23 @@ const isSpatialName = (w: string): w is SpatialName => Object.hasOwn(SPATIAL, w)
 /** CQL2 functions and operators this server does not offer, with the conformance class they belong to. */
 function unsupported(word: string): string | null {
   if (['S_EQUALS', 'S_DISJOINT', 'S_TOUCHES', 'S_OVERLAPS', 'S_CROSSES', 'S_CONTAINS'].includes(word)) {
-    return 'spatial function; supported are S_INTERSECTS, S_WITHIN and S_DWITHIN';
+    return '空间函数只支持 S_INTERSECTS、S_WITHIN 和 S_DWITHIN';
   }
-  if (word.startsWith('T_') || word === 'INTERVAL')
-    return 'temporal function; compare dates and timestamps with =, <, >, BETWEEN';
-  if (word.startsWith('A_')) return 'array function';
-  if (word === 'CASEI' || word === 'ACCENTI') return 'case- and accent-insensitive comparison is not offered';
+  if (word.startsWith('T_') || word === 'INTERVAL') return '不提供时间函数；日期和时间戳请用 =、<、>、BETWEEN 比较';
+  if (word.startsWith('A_')) return '不提供数组函数';
+  if (word === 'CASEI' || word === 'ACCENTI') return '不提供忽略大小写或重音的比较';
   return null;
 }
 
-const ORDER = '"=", "<>", "<", "<=", ">", ">=", LIKE, BETWEEN, IN or IS';
+const ORDER = '比较运算符（=、<>、<、<=、>、>=）或 LIKE、BETWEEN、IN、IS';
+
+/** What the parser expects, in words (`expected(what)` says "此处应为…"). */
+const PREDICATE = '一个条件';
+const VALUE = '一个值';
+const GEOMETRY_ARG = '几何属性或 WKT 几何';
+
+/** "<what> is not supported (<why>)" for a CQL2 function this server does not offer. */
+const notSupported = (offset: number, word: string, why: string) => `${charAt(offset)}处的 ${word} 不受支持：${why}`;
 
 class Parser implements TokenCursor {
   private i = 0;
@@ -84,7 +92,13 @@ class Parser implements TokenCursor {
 
   expected(what: string): never {
     const t = this.peek();
-    throw errorAt(this.text, t.start, `unexpected ${describeToken(this.text, t)} at ${t.start}: expected ${what}`);
+    const found = describeToken(this.text, t);
+    if (what === PREDICATE && (this.is(t, 'AND') || this.is(t, 'OR'))) {
+      throw errorAt(this.text, t.start, `${charAt(t.start)}处的 ${found} 之前缺少条件`);
+    }
+    const tail = t.kind === 'eof' ? '但文本已结束' : `而不是 ${found}`;
+    const space = /^[\x21-\x7e]/.test(what) ? ' ' : '';
+    throw errorAt(this.text, t.start, `${charAt(t.start)}处应为${space}${what}，${tail}`);
   }
 
   fail(offset: number, message: string): never {
@@ -102,19 +116,22 @@ class Parser implements TokenCursor {
 
   private enter(t: Token): void {
     if (++this.depth > CQL2_LIMITS.maxDepth) {
-      this.fail(t.start, `filter nested deeper than ${CQL2_LIMITS.maxDepth} levels at ${t.start}`);
+      this.fail(t.start, `${charAt(t.start)}处：${TOO_DEEP(CQL2_LIMITS.maxDepth)}`);
     }
   }
 
   private countPredicate(at: number): void {
     if (++this.predicates > CQL2_LIMITS.maxPredicates) {
-      this.fail(at, `filter has more than ${CQL2_LIMITS.maxPredicates} predicates (one more at ${at})`);
+      this.fail(
+        at,
+        `筛选条件超过 ${CQL2_LIMITS.maxPredicates} 个（${charAt(at)}处是第 ${this.predicates} 个）；请合并或拆分查询`,
+      );
     }
   }
 
   filter(): Cql2Node {
     const node = this.or();
-    if (this.peek().kind !== 'eof') this.expected('AND, OR or end of input');
+    if (this.peek().kind !== 'eof') this.expected('AND、OR 或文本结尾');
     return node;
   }
 
@@ -163,7 +180,7 @@ class Parser implements TokenCursor {
       const word = t.value.toUpperCase();
       if (isSpatialName(word)) return this.spatial(word);
       const why = unsupported(word);
-      if (why) this.fail(t.start, `${word} at ${t.start} is not supported (${why})`);
+      if (why) this.fail(t.start, notSupported(t.start, word, why));
     }
     return this.predicate();
   }
@@ -171,11 +188,11 @@ class Parser implements TokenCursor {
   private predicate(): Cql2Node {
     const start = this.peek().start;
     this.countPredicate(start);
-    const left = this.scalar('a predicate');
+    const left = this.scalar(PREDICATE);
     const t = this.peek();
     if (t.kind === 'op') {
       this.next();
-      const right = this.scalar('a value');
+      const right = this.scalar(VALUE);
       return placed({ kind: 'compare', op: t.value as CompareOp, left, right }, start);
     }
     let negated = false;
@@ -183,7 +200,7 @@ class Parser implements TokenCursor {
       const after = this.peek(1);
       if (!['LIKE', 'BETWEEN', 'IN'].some((k) => this.is(after, k))) {
         this.next();
-        this.expected('LIKE, BETWEEN or IN after NOT');
+        this.expected('NOT 之后的 LIKE、BETWEEN 或 IN');
       }
       this.next();
       negated = true;
@@ -195,36 +212,36 @@ class Parser implements TokenCursor {
       const pattern = this.peek();
       if (pattern.kind === 'word' && this.peek(1).kind === '(') {
         const why = unsupported(pattern.value.toUpperCase());
-        if (why) this.fail(pattern.start, `${pattern.value.toUpperCase()} at ${pattern.start} is not supported (${why})`);
+        if (why) this.fail(pattern.start, notSupported(pattern.start, pattern.value.toUpperCase(), why));
       }
-      this.expect('string', 'a quoted LIKE pattern');
+      this.expect('string', "用单引号括起的 LIKE 模式（如 '%医院%'）");
       node = placed({ kind: 'like', value: left, pattern: pattern.value }, start);
     } else if (this.is(keyword, 'BETWEEN')) {
       this.next();
-      const low = this.scalar('a value');
+      const low = this.scalar(VALUE);
       if (!this.is(this.peek(), 'AND')) this.expected('AND');
       this.next();
-      const high = this.scalar('a value');
+      const high = this.scalar(VALUE);
       node = placed({ kind: 'between', value: left, low, high }, start);
     } else if (this.is(keyword, 'IN')) {
       this.next();
-      this.expect('(', '"(" and a list of values');
-      const list = [this.scalar('a value')];
+      this.expect('(', '"(" 及值列表');
+      const list = [this.scalar(VALUE)];
       while (this.peek().kind === ',') {
         this.next();
         const item = this.peek();
         if (list.length >= CQL2_LIMITS.maxInList) {
-          this.fail(item.start, `IN list at ${keyword.start} has more than ${CQL2_LIMITS.maxInList.toLocaleString('en')} items`);
+          this.fail(item.start, `${charAt(keyword.start)}处的 ${IN_TOO_LONG(CQL2_LIMITS.maxInList)}`);
         }
-        list.push(this.scalar('a value'));
+        list.push(this.scalar(VALUE));
       }
-      this.expect(')', '"," or ")"');
+      this.expect(')', '"," 或 ")"');
       node = placed({ kind: 'in', value: left, list }, start);
     } else if (this.is(keyword, 'IS')) {
       this.next();
       const not = this.is(this.peek(), 'NOT');
       if (not) this.next();
-      if (!this.is(this.peek(), 'NULL')) this.expected(not ? 'NULL' : 'NULL or NOT NULL');
+      if (!this.is(this.peek(), 'NULL')) this.expected(not ? 'NULL' : 'NULL 或 NOT NULL');
       this.next();
       node = placed({ kind: 'isNull', value: left }, start);
       if (not) node = placed({ kind: 'not', arg: node }, start);
@@ -246,7 +263,7 @@ class Parser implements TokenCursor {
       case 'number': {
         this.next();
         const value = Number(t.value);
-        if (!Number.isFinite(value)) this.fail(t.start, `number out of range at ${t.start}: "${t.value}"`);
+        if (!Number.isFinite(value)) this.fail(t.start, `${charAt(t.start)}处的${OUT_OF_RANGE(t.value)}`);
         return placed({ kind: 'number', value }, t.start);
       }
       case 'quoted':
@@ -259,7 +276,7 @@ class Parser implements TokenCursor {
           return placed({ kind: 'boolean', value: word === 'TRUE' }, t.start);
         }
         if (this.peek(1).kind === '(') return this.call(t);
-        if (word === 'NULL') this.fail(t.start, `NULL at ${t.start} can only be used in "IS NULL" or "IS NOT NULL"`);
+        if (word === 'NULL') this.fail(t.start, `${charAt(t.start)}处的 NULL 只能用在 "IS NULL" 或 "IS NOT NULL" 中`);
         if (RESERVED.has(word)) this.expected(what);
         this.next();
         return placed({ kind: 'property', name: t.value }, t.start);
@@ -280,26 +297,29 @@ class Parser implements TokenCursor {
       this.next();
       this.next();
       const example = word === 'DATE' ? "'2026-11-22'" : "'2026-11-22T10:00:00Z'";
-      const s = this.expect('string', `a quoted ${word === 'DATE' ? 'date' : 'timestamp'} like ${example}`);
+      const s = this.expect('string', `用单引号括起的${word === 'DATE' ? '日期' : '时间戳'}（如 ${example}）`);
       this.expect(')', '")"');
       if (word === 'DATE' && !isIsoDate(s.value)) {
-        this.fail(s.start, `invalid DATE at ${s.start}: '${s.value.slice(0, 40)}' is not a calendar date written YYYY-MM-DD`);
+        this.fail(
+          s.start,
+          `${charAt(s.start)}处的 DATE 值 '${s.value.slice(0, 40)}' 不是有效日期：请写作 YYYY-MM-DD（如 ${example}）`,
+        );
       }
       if (word === 'TIMESTAMP' && !isIsoTimestamp(s.value)) {
         this.fail(
           s.start,
-          `invalid TIMESTAMP at ${s.start}: '${s.value.slice(0, 40)}' is not an RFC 3339 instant like ${example}`,
+          `${charAt(s.start)}处的 TIMESTAMP 值 '${s.value.slice(0, 40)}' 不是 RFC 3339 时间：请写作 ${example} 这样的形式`,
         );
       }
       return placed({ kind: word === 'DATE' ? 'date' : 'timestamp', value: s.value }, t.start);
     }
     if (isGeometryTag(word)) {
-      this.fail(t.start, `geometry literal ${word} at ${t.start} can only be an argument of S_INTERSECTS, S_WITHIN or S_DWITHIN`);
+      this.fail(t.start, `${charAt(t.start)}处的几何字面量 ${word} 只能作为 S_INTERSECTS、S_WITHIN 或 S_DWITHIN 的参数`);
     }
-    if (isSpatialName(word)) this.fail(t.start, `${word} at ${t.start} is a predicate, not a value`);
+    if (isSpatialName(word)) this.fail(t.start, `${charAt(t.start)}处的 ${word} 是条件，不能当作值使用`);
     const why = unsupported(word);
-    if (why) this.fail(t.start, `${word} at ${t.start} is not supported (${why})`);
-    return this.fail(t.start, `unknown function "${t.value.slice(0, 40)}" at ${t.start}`);
+    if (why) this.fail(t.start, notSupported(t.start, word, why));
+    return this.fail(t.start, `${charAt(t.start)}处的 "${t.value.slice(0, 40)}" 不是已知函数`);
   }
 
   private spatial(word: SpatialName): Cql2Node {
@@ -311,23 +331,20 @@ class Parser implements TokenCursor {
     this.expect(',', '","');
     const right = this.spatialArg();
     if (op !== 'dwithin') {
-      if (this.peek().kind === ',') this.fail(this.peek().start, `${word} at ${name.start} takes 2 arguments`);
+      if (this.peek().kind === ',') this.fail(this.peek().start, `${charAt(name.start)}处的 ${word} 只接受 2 个参数`);
       this.expect(')', '")"');
       return placed({ kind: 'spatial', op, left, right }, name.start);
     }
-    this.expect(',', '"," and a distance in meters');
-    const d = this.expect('number', 'a distance in meters');
+    this.expect(',', '"," 及以米为单位的距离');
+    const d = this.expect('number', '以米为单位的距离');
     const distance = Number(d.value);
-    if (!Number.isFinite(distance)) this.fail(d.start, `number out of range at ${d.start}: "${d.value}"`);
-    if (distance < 0) this.fail(d.start, `distance at ${d.start} must not be negative`);
+    if (!Number.isFinite(distance)) this.fail(d.start, `${charAt(d.start)}处的${OUT_OF_RANGE(d.value)}`);
+    if (distance < 0) this.fail(d.start, `${charAt(d.start)}处的距离不能为负数`);
     if (this.peek().kind === ',') {
       this.next();
-      const unit = this.expect('word', 'the distance unit meters');
+      const unit = this.expect('word', '距离单位 meters');
       if (unit.value.toUpperCase() !== 'METERS') {
-        this.fail(
-          unit.start,
-          `unsupported distance unit "${unit.value.slice(0, 40)}" at ${unit.start}: only meters is supported`,
-        );
+        this.fail(unit.start, `${charAt(unit.start)}处是不支持的距离单位 "${unit.value.slice(0, 40)}"：只支持 meters`);
       }
     }
     this.expect(')', '")"');
@@ -336,7 +353,7 @@ class Parser implements TokenCursor {
 
   /** The geometry property (by name) or a WKT/BBOX literal. */
   private spatialArg(): SpatialOperand {
-    const what = 'a geometry property or a WKT geometry';
+    const what = GEOMETRY_ARG;
     const t = this.peek();
     if (t.kind === 'quoted') {
       this.next();
@@ -359,18 +376,16 @@ class Parser implements TokenCursor {
  * Every failure is a Cql2Error naming the offending text and its 0-based offset.
  */
 export function parseCql2(text: string): Cql2Node {
-  if (typeof text !== 'string') throw new Cql2Error('filter must be a string');
+  if (typeof text !== 'string') throw new Cql2Error('筛选条件须为文本');
   if (text.length > CQL2_LIMITS.maxLength) {
-    throw new Cql2Error(
-      `filter is ${text.length.toLocaleString('en')} characters long; at most ${CQL2_LIMITS.maxLength.toLocaleString('en')} are allowed`,
-    );
+    throw new Cql2Error(`筛选条件长 ${text.length} 个字符，最多允许 ${CQL2_LIMITS.maxLength} 个；请缩短条件`);
   }
   const parser = new Parser(text, tokenize(text));
   const node = parser.filter();
   const { tooDeep } = measureTree(node);
   if (tooDeep) {
     const at = sourceOffset(tooDeep) ?? 0;
-    throw errorAt(text, at, `filter nested deeper than ${CQL2_LIMITS.maxDepth} levels at ${at}`);
+    throw errorAt(text, at, `${charAt(at)}处：${TOO_DEEP(CQL2_LIMITS.maxDepth)}`);
   }
   return node;
 }

@@ -1,8 +1,30 @@
 import type { Queryable } from '../../db/types';
 import type { Cql2Node, GeometryLiteral } from './ast';
-import { atText, sourceOffset } from './ast';
+import { sourceOffset } from './ast';
 import { Cql2Error } from './errors';
 import { wktTag } from './geometry';
+import { placedText } from './messages';
+
+/** PostGIS's ST_IsValidReason phrases (GEOS) in Chinese; the bracketed place, e.g. `[126.65 45.75]`, is kept. */
+const REASONS: Record<string, string> = {
+  'Self-intersection': '自相交',
+  'Ring Self-intersection': '环自相交',
+  'Too few points': '坐标点太少',
+  'Hole lies outside shell': '内环位于外环之外',
+  'Nested holes': '内环相互嵌套',
+  'Nested shells': '外环相互嵌套',
+  'Interior is disconnected': '内部不连通',
+  'Duplicate Rings': '有重复的环',
+  'Invalid Coordinate': '坐标无效',
+  'Ring is not closed': '环未闭合',
+};
+
+/** PostGIS's reason in Chinese, e.g. "自相交[126.65 45.75]"; an unknown reason is kept as PostGIS wrote it. */
+function validityReason(reason: string): string {
+  const m = /^([^[]*?)\s*(\[.*\])?$/.exec(reason);
+  const known = m ? REASONS[m[1]!] : undefined;
+  return known ? `${known}${m?.[2] ? ` ${m[2]}` : ''}` : reason;
+}
 
 /** The geometry literals of a filter, in the order they appear. */
 export function geometryLiterals(node: Cql2Node): GeometryLiteral[] {
@@ -52,8 +74,6 @@ export async function assertGeometriesValid(db: Queryable, node: Cql2Node): Prom
   const first = rows[0];
   if (!first) return;
   const literal = geometryLiterals(node)[first.n - 1]!;
-  throw new Cql2Error(
-    `${wktTag(literal.value)}${atText(literal)} is not a valid geometry: ${first.reason}`,
-    sourceOffset(literal),
-  );
+  const at = sourceOffset(literal);
+  throw new Cql2Error(`${placedText(at, wktTag(literal.value))} 不是有效几何：${validityReason(first.reason)}`, at);
 }

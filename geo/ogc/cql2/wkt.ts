@@ -2,12 +2,13 @@ import { CQL2_LIMITS } from './ast';
 import type { Geometry, Position, SimpleGeometry } from './geometry';
 import { ringProblem } from './geometry';
 import type { Token } from './lexer';
+import { charAt, OUT_OF_RANGE, TOO_MANY_POSITIONS } from './messages';
 
 /** What the WKT reader needs from the parser: tokens, and errors placed in the filter text. */
 export interface TokenCursor {
   peek(ahead?: number): Token;
   next(): Token;
-  /** Throws `unexpected <token> at <offset>: expected <what>` for the next token. */
+  /** Throws "第 N 个字符处应为<what>，而不是 <token>" for the next token. */
   expected(what: string): never;
   /** Throws a Cql2Error with `message` placed at `offset`. */
   fail(offset: number, message: string): never;
@@ -41,7 +42,7 @@ function open(cur: TokenCursor): Token {
 }
 
 function close(cur: TokenCursor): void {
-  if (cur.peek().kind !== ')') cur.expected('"," or ")"');
+  if (cur.peek().kind !== ')') cur.expected('"," 或 ")"');
   cur.next();
 }
 
@@ -57,22 +58,18 @@ function number(cur: TokenCursor, what: string): number {
   if (t.kind !== 'number') cur.expected(what);
   cur.next();
   const v = Number(t.value);
-  if (!Number.isFinite(v)) cur.fail(t.start, `number out of range at ${t.start}: "${t.value}"`);
+  if (!Number.isFinite(v)) cur.fail(t.start, `${charAt(t.start)}处的${OUT_OF_RANGE(t.value)}`);
   return v;
 }
 
 function position(cur: TokenCursor, budget: VertexBudget): Position {
   const start = cur.peek().start;
-  const x = number(cur, 'a longitude');
-  const y = number(cur, 'a latitude');
+  const x = number(cur, '经度');
+  const y = number(cur, '纬度');
   const third = cur.peek();
-  if (third.kind === 'number')
-    cur.fail(third.start, `only 2-D coordinates (longitude latitude) are supported; third coordinate at ${third.start}`);
+  if (third.kind === 'number') cur.fail(third.start, `${charAt(third.start)}处是第三个坐标：只支持二维坐标（经度 纬度）`);
   if (++budget.used > CQL2_LIMITS.maxVertices) {
-    cur.fail(
-      start,
-      `geometry literals have more than ${CQL2_LIMITS.maxVertices.toLocaleString('en')} positions in all (at ${start})`,
-    );
+    cur.fail(start, `${charAt(start)}处：${TOO_MANY_POSITIONS(CQL2_LIMITS.maxVertices)}`);
   }
   return [x, y];
 }
@@ -83,15 +80,15 @@ function positionList(cur: TokenCursor, budget: VertexBudget, min: number, what:
   const list = [position(cur, budget)];
   while (more(cur)) list.push(position(cur, budget));
   close(cur);
-  if (list.length < min) cur.fail(at, `${what} at ${at} needs at least ${min} positions, has ${list.length}`);
+  if (list.length < min) cur.fail(at, `${charAt(at)}处的${what}至少需要 ${min} 个坐标点，现有 ${list.length} 个`);
   return list;
 }
 
 function ring(cur: TokenCursor, budget: VertexBudget): Position[] {
   const at = cur.peek().start;
-  const r = positionList(cur, budget, 4, 'a polygon ring');
+  const r = positionList(cur, budget, 4, '多边形环');
   const problem = ringProblem(r);
-  if (problem) cur.fail(at, `${problem}; ring at ${at}`);
+  if (problem) cur.fail(at, `${charAt(at)}处的环有误：${problem}`);
   return r;
 }
 
@@ -114,21 +111,17 @@ function list<T>(cur: TokenCursor, item: () => T): T[] {
 /** `BBOX(west, south, east, north)` (ENVELOPE is read the same way) as a closed polygon. */
 function bbox(cur: TokenCursor, budget: VertexBudget, tag: Token): Geometry {
   open(cur);
-  const v = [number(cur, 'a number')];
-  while (more(cur)) v.push(number(cur, 'a number'));
+  const v = [number(cur, '数字')];
+  while (more(cur)) v.push(number(cur, '数字'));
   close(cur);
   const name = tag.value.toUpperCase();
-  if (v.length === 6)
-    cur.fail(tag.start, `only 2-D ${name} (west, south, east, north) is supported; ${name} at ${tag.start} has 6 numbers`);
-  if (v.length !== 4) cur.fail(tag.start, `${name} at ${tag.start} needs 4 numbers (west, south, east, north), has ${v.length}`);
+  if (v.length === 6) cur.fail(tag.start, `${charAt(tag.start)}处的 ${name} 有 6 个数：只支持二维 ${name}（西, 南, 东, 北）`);
+  if (v.length !== 4) cur.fail(tag.start, `${charAt(tag.start)}处的 ${name} 需要 4 个数（西, 南, 东, 北），现有 ${v.length} 个`);
   const [w, s, e, n] = v as [number, number, number, number];
-  if (!(w < e && s < n)) cur.fail(tag.start, `${name} at ${tag.start} must have west < east and south < north`);
+  if (!(w < e && s < n)) cur.fail(tag.start, `${charAt(tag.start)}处的 ${name} 须满足 西 < 东 且 南 < 北`);
   budget.used += 5;
   if (budget.used > CQL2_LIMITS.maxVertices) {
-    cur.fail(
-      tag.start,
-      `geometry literals have more than ${CQL2_LIMITS.maxVertices.toLocaleString('en')} positions in all (at ${tag.start})`,
-    );
+    cur.fail(tag.start, `${charAt(tag.start)}处：${TOO_MANY_POSITIONS(CQL2_LIMITS.maxVertices)}`);
   }
   return {
     type: 'Polygon',
@@ -156,9 +149,9 @@ export function readGeometry(cur: TokenCursor, budget: VertexBudget, nested = fa
   const after = cur.peek();
   if (after.kind === 'word') {
     const modifier = after.value.toUpperCase();
-    if (modifier === 'EMPTY') cur.fail(tag.start, `empty geometries are not supported: "${name} EMPTY" at ${tag.start}`);
+    if (modifier === 'EMPTY') cur.fail(tag.start, `${charAt(tag.start)}处的 "${name} EMPTY" 不受支持：不支持空几何`);
     if (modifier === 'Z' || modifier === 'M' || modifier === 'ZM') {
-      cur.fail(tag.start, `only 2-D coordinates are supported: "${name} ${modifier}" at ${tag.start}`);
+      cur.fail(tag.start, `${charAt(tag.start)}处的 "${name} ${modifier}" 不受支持：只支持二维坐标（经度 纬度）`);
     }
   }
   switch (name) {
@@ -169,7 +162,7 @@ export function readGeometry(cur: TokenCursor, budget: VertexBudget, nested = fa
       return { type: 'Point', coordinates: p };
     }
     case 'LINESTRING':
-      return { type: 'LineString', coordinates: positionList(cur, budget, 2, 'a line string') };
+      return { type: 'LineString', coordinates: positionList(cur, budget, 2, '线') };
     case 'POLYGON':
       return { type: 'Polygon', coordinates: polygonRings(cur, budget) };
     case 'MULTIPOINT':
@@ -184,15 +177,15 @@ export function readGeometry(cur: TokenCursor, budget: VertexBudget, nested = fa
         }),
       };
     case 'MULTILINESTRING':
-      return { type: 'MultiLineString', coordinates: list(cur, () => positionList(cur, budget, 2, 'a line string')) };
+      return { type: 'MultiLineString', coordinates: list(cur, () => positionList(cur, budget, 2, '线')) };
     case 'MULTIPOLYGON':
       return { type: 'MultiPolygon', coordinates: list(cur, () => polygonRings(cur, budget)) };
     case 'GEOMETRYCOLLECTION': {
-      if (nested) cur.fail(tag.start, `a GEOMETRYCOLLECTION cannot contain another one (at ${tag.start})`);
+      if (nested) cur.fail(tag.start, `${charAt(tag.start)}处：GEOMETRYCOLLECTION 里不能再套 GEOMETRYCOLLECTION`);
       const geometries = list(cur, () => {
         const t = cur.peek();
         const word = t.kind === 'word' ? t.value.toUpperCase() : '';
-        if (!isGeometryTag(word) || word === 'BBOX' || word === 'ENVELOPE') cur.expected('a WKT geometry');
+        if (!isGeometryTag(word) || word === 'BBOX' || word === 'ENVELOPE') cur.expected('WKT 几何（BBOX 除外）');
         return readGeometry(cur, budget, true) as SimpleGeometry;
       });
       return { type: 'GeometryCollection', geometries };
@@ -201,6 +194,6 @@ export function readGeometry(cur: TokenCursor, budget: VertexBudget, nested = fa
     case 'ENVELOPE':
       return bbox(cur, budget, tag);
     default:
-      return cur.fail(tag.start, `not a geometry literal at ${tag.start}: "${tag.value}"`);
+      return cur.fail(tag.start, `${charAt(tag.start)}处的 "${tag.value}" 不是几何字面量`);
   }
 }

@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error body's `details` (e.g. an OGC filter error's `parameter`, `offset` and `excerpt`), when given. */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -66,7 +68,12 @@ export async function call<T>(
     const err = apiErrorBodySchema.safeParse(answer);
     const message = err.success ? err.data.error.message : `${path} 返回 HTTP ${res.status}`;
     if (res.status === 401 && !path.startsWith('/api/auth/')) sessionSignals.unauthenticated?.(message);
-    throw new ApiError(res.status, err.success ? err.data.error.code : 'http_error', message);
+    throw new ApiError(
+      res.status,
+      err.success ? err.data.error.code : 'http_error',
+      message,
+      err.success ? err.data.error.details : undefined,
+    );
   }
   const parsed = schema.safeParse(answer);
   if (!parsed.success) throw new ApiError(res.status, 'bad_response', `${path} 的响应格式不符：${z.prettifyError(parsed.error)}`);

@@ -1,16 +1,18 @@
 import type { LayersList } from '@deck.gl/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { valueLabel, valueLabelsOf } from '../../../contracts/layer-values';
-import { isAbort, messageOf } from '../api/http';
+import { ApiError, isAbort, messageOf } from '../api/http';
 import { plannerApi, type Collection, type Items } from './api';
 import { featuresBbox } from './extent';
 import { cell, resultLayer, timelineLayer } from './map-layers';
 import {
   buildCql2,
   itemsUrl,
+  locateFilterError,
   OPERATORS,
   splitList,
   type Bbox,
+  type FilterProblem,
   type FilterRow,
   type Operator,
   type ValueType,
@@ -39,6 +41,14 @@ const EXPORTS = [
 /** The time property played back per collection; others use their first date-time queryable. */
 const TIME_FIELDS: Record<string, string> = { incidents: 'first_reported_at', cases: 'reported_at' };
 
+/** The 0-based offset of an OGC API answer that refused the `filter` parameter, or null for any other failure. */
+function filterErrorOf(err: unknown): { offset?: number } | null {
+  if (!(err instanceof ApiError) || err.status !== 400) return null;
+  const details = err.details as { parameter?: unknown; offset?: unknown } | undefined;
+  if (details?.parameter !== 'filter') return null;
+  return typeof details.offset === 'number' ? { offset: details.offset } : {};
+}
+
 function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : 1;
@@ -63,7 +73,11 @@ export function useQuery(task: Task, viewBounds: () => Bbox | null, zoomTo: (b: 
   const [sort, setSort] = useState<{ key: string; desc: boolean } | null>(null);
   const [playback, setPlayback] = useState(false);
   const [frame, setFrame] = useState<TimelineFrame | null>(null);
+  /** The server's refusal of the filter, placed under the rows or the typed CQL2; cleared by any edit. */
+  const [filterProblem, setFilterProblem] = useState<FilterProblem | null>(null);
   const { setError } = task;
+
+  useEffect(() => setFilterProblem(null), [rows, rawCql, collectionId]);
 
   useEffect(() => {
     const ac = new AbortController();
@@ -101,7 +115,16 @@ export function useQuery(task: Task, viewBounds: () => Bbox | null, zoomTo: (b: 
       const filter = buildCql2(rows, queryables, rawCql);
       const bbox = useView ? viewBounds() : null;
       const url = itemsUrl(collectionId, { filter, bbox, limit: RESULT_LIMIT }, 'geojson');
-      const items = await plannerApi.items(url);
+      setFilterProblem(null);
+      let items: Items;
+      try {
+        items = await plannerApi.items(url);
+      } catch (err) {
+        const refused = filterErrorOf(err);
+        if (!refused) throw err;
+        setFilterProblem(locateFilterError(rows, queryables, rawCql, messageOf(err), refused.offset));
+        return;
+      }
       setSort(null);
       setResult({ url, filter, bbox, items });
     });
@@ -148,6 +171,7 @@ export function useQuery(task: Task, viewBounds: () => Bbox | null, zoomTo: (b: 
     query,
     layers,
     cql,
+    filterProblem,
     resultBbox,
     zoomToResult,
   };
@@ -159,6 +183,19 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
   const { collections, collectionId, titles, queryables, rows, setRows, result } = q;
   const chosen = collections?.find((c) => c.id === collectionId) ?? null;
   const matched = result ? (result.items.numberMatched ?? result.items.features.length) : 0;
+  const problem = q.filterProblem;
+  const rawDetails = useRef<HTMLDetailsElement>(null);
+  const rawText = useRef<HTMLTextAreaElement>(null);
+  // A refusal of the typed CQL2: open its box and select the offending text there.
+  useEffect(() => {
+    if (problem?.where !== 'raw') return;
+    if (rawDetails.current) rawDetails.current.open = true;
+    const box = rawText.current;
+    if (box && problem.start !== undefined) {
+      box.focus();
+      box.setSelectionRange(problem.start, problem.end ?? problem.start);
+    }
+  }, [problem]);
   return (
     <>
       <h2>数据目录</h2>
@@ -231,6 +268,12 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
               </button>
             </div>
           ))}
+          {problem?.where === 'rows' && (
+            <p className="warning planner-cql-error" role="alert" data-testid="rows-cql-error">
+              条件行有误：{problem.message}
+              {problem.start !== undefined && '（位置按下方“条件行生成的 CQL2”计）'}
+            </p>
+          )}
           <button
             type="button"
             data-testid="add-filter"
@@ -242,16 +285,29 @@ export function QueryPanel({ q, task }: { q: QueryState; task: Task }) {
           <label className="planner-check">
             <input type="checkbox" checked={q.useView} onChange={(e) => q.setUseView(e.target.checked)} /> 仅限当前视图范围
           </label>
-          <details>
+          <details ref={rawDetails}>
             <summary>高级：另加 CQL2 文本条件</summary>
             <textarea
+              ref={rawText}
               aria-label="CQL2 文本"
+              aria-invalid={problem?.where === 'raw'}
               data-testid="raw-cql"
               rows={3}
               value={q.rawCql}
               placeholder="如 name LIKE '%医院%' AND S_INTERSECTS(geometry, BBOX(126.6,45.7,126.7,45.8))"
               onChange={(e) => q.setRawCql(e.target.value)}
             />
+            {problem?.where === 'raw' && (
+              <p
+                className="warning planner-cql-error"
+                role="alert"
+                data-testid="raw-cql-error"
+                data-start={problem.start ?? ''}
+                data-end={problem.end ?? ''}
+              >
+                CQL2 文本有误：{problem.message}
+              </p>
+            )}
           </details>
           <CqlPreview rows={q.cql.rows} raw={q.rawCql.trim()} combined={q.cql.combined} error={q.cql.error} />
           <button

@@ -77,6 +77,70 @@ export function buildCql2(rows: FilterRow[], types: Record<string, ValueType> = 
   return parts.join(' AND ');
 }
 
+/** Where a CQL2 error of the combined filter belongs: the builder rows, or the typed CQL2 text. */
+export interface FilterProblem {
+  where: 'rows' | 'raw';
+  /** The message, its positions ("第 N 个字符") counted inside the part it belongs to. */
+  message: string;
+  /**
+   * 0-based range to select in that part (for `raw`, in the textarea's value as typed, leading spaces included);
+   * absent when the error has no place.
+   */
+  start?: number;
+  end?: number;
+}
+
+/** The prefix the OGC API puts before a filter's message; the form shows its own label instead. */
+const SERVER_PREFIX = /^筛选条件（filter）有误：/;
+const POSITION = /第 (\d+) 个字符/g;
+/** One token of typed CQL2 at the start of a string, to select: a word or number, a quoted text, or one character. */
+const TOKEN = /^(?:[\p{L}\p{N}_.+-]+|'(?:[^']|'')*'?|"[^"]*"?|<>|<=|>=|\S)/u;
+
+/**
+ * Places a CQL2 error of the filter `buildCql2(rows, types, raw)` made. `offset` is the server's 0-based offset into
+ * that combined text: before the typed text it belongs to the rows (positions unchanged: the rows' CQL2 comes first),
+ * else to the typed text, counted from the start of what was typed (leading spaces included). A place past the
+ * typed text (the closing parenthesis buildCql2 adds, or the end) is the end of the typed text, and "而不是 ")""
+ * becomes "但文本已结束". Every "第 N 个字符" in the message is renumbered the same way.
+ */
+export function locateFilterError(
+  rows: FilterRow[],
+  types: Record<string, ValueType>,
+  raw: string,
+  message: string,
+  offset?: number,
+): FilterProblem {
+  let rowsText = '';
+  try {
+    rowsText = buildCql2(rows, types);
+  } catch {
+    // Rows that do not build are never sent; place everything in the typed text.
+  }
+  const typed = raw.trim();
+  const lead = typed ? raw.length - raw.trimStart().length : 0;
+  const rawStart = !typed ? Infinity : rowsText ? rowsText.length + ' AND ('.length : 0;
+  const rawEnd = rawStart + typed.length;
+  /** The part and the 0-based place in it of a combined offset; `past` when beyond the typed text. */
+  const map = (o: number): { where: 'rows' | 'raw'; at: number; past: boolean } => {
+    if (o < rawStart) return { where: 'rows', at: o, past: false };
+    if (o >= rawEnd) return { where: 'raw', at: lead + typed.length, past: true };
+    return { where: 'raw', at: lead + (o - rawStart), past: false };
+  };
+  const text = message.replace(SERVER_PREFIX, '');
+  const where = offset !== undefined ? map(offset).where : typed ? 'raw' : 'rows';
+  const renumbered = text.replace(POSITION, (all, n: string) => {
+    const m = map(Number(n) - 1);
+    return m.where === where ? `第 ${m.at + 1} 个字符` : all;
+  });
+  if (offset === undefined) return { where, message: renumbered };
+  const place = map(offset);
+  if (place.past)
+    return { where, message: renumbered.replace(/，而不是 "\)"/, '，但文本已结束'), start: place.at, end: place.at };
+  const part = where === 'raw' ? raw : rowsText;
+  const token = TOKEN.exec(part.slice(place.at))?.[0] ?? '';
+  return { where, message: renumbered, start: place.at, end: Math.min(part.length, place.at + Math.max(1, token.length)) };
+}
+
 /** A bbox parameter, rounded to 6 decimals (about 0.1 m) and clamped to longitude/latitude range. */
 export function bboxParam([w, s, e, n]: Bbox): string {
   const r = (x: number, lim: number) => String(Math.round(Math.max(-lim, Math.min(lim, x)) * 1e6) / 1e6);
