@@ -47,7 +47,7 @@ export function parseOutputCrs(name: string, raw: string | undefined): OutputCrs
   const curie = /^\[?EPSG:(\d{4,5})\]?$/i.exec(raw.trim());
   const uri = curie ? `http://www.opengis.net/def/crs/EPSG/0/${curie[1]}` : raw.trim();
   const crs = BY_URI.get(uri);
-  if (!crs) throw invalidParameter(name, `${JSON.stringify(raw.slice(0, 80))} is not offered; use one of ${CRS_URIS.join(', ')}`);
+  if (!crs) throw invalidParameter(name, `不提供坐标参照系 ${JSON.stringify(raw.slice(0, 80))}；可用 ${CRS_URIS.join(', ')}`);
   return crs;
 }
 

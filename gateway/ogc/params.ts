@@ -29,9 +29,9 @@ export const ITEMS_PARAMS = [
   'filter-crs',
 ] as const;
 
-/** A 400 naming the query parameter that was wrong. */
+/** A 400 naming the query parameter that was wrong: 「参数 bbox 有误：…」 (the parameter as written, the reason in Chinese). */
 export function invalidParameter(name: string, message: string): AppError {
-  return new AppError('bad_request', `${name}: ${message}`, { code: 'InvalidParameterValue', parameter: name });
+  return new AppError('bad_request', `参数 ${name} 有误：${message}`, { code: 'InvalidParameterValue', parameter: name });
 }
 
 /** Shortens what the client sent before it is quoted in a message. */
@@ -50,15 +50,15 @@ export function queryParams(req: Request, allowed: readonly string[]): Map<strin
       unknown.push(key);
       continue;
     }
-    if (typeof value !== 'string') throw invalidParameter(key, 'give the parameter once, as a single value');
+    if (typeof value !== 'string') throw invalidParameter(key, '只能给出一次，且为单个值');
     out.set(key, value);
   }
   if (unknown.length > 0) {
     const list = unknown.map(quote).join(', ');
     throw new AppError(
       'bad_request',
-      `unknown query parameter ${list}; this endpoint accepts ${allowed.length ? allowed.join(', ') : 'none'} ` +
-        '(unknown parameters are refused rather than ignored)',
+      `未知的查询参数 ${list}；此接口接受的参数：${allowed.length ? allowed.join(', ') : '无'}` +
+        '（未知参数一律拒绝，不会被忽略）',
       { code: 'InvalidParameterValue', unknown },
     );
   }
@@ -69,7 +69,7 @@ export function queryParams(req: Request, allowed: readonly string[]): Map<strin
 export function parseFormat(params: Map<string, string>, geojson: boolean): void {
   const f = params.get('f');
   if (f === undefined || f === 'json' || (geojson && f === 'geojson')) return;
-  throw invalidParameter('f', `format ${quote(f)} is not offered; use ${geojson ? 'json or geojson' : 'json'}`);
+  throw invalidParameter('f', `不提供格式 ${quote(f)}；可用 ${geojson ? 'json 或 geojson' : 'json'}`);
 }
 
 /** The formats of an items response: GeoJSON (`json` is its synonym) or a download converted by GDAL. */
@@ -83,7 +83,7 @@ export function parseItemsFormat(params: Map<string, string>): ItemsFormat {
   const f = params.get('f');
   if (f === undefined) return 'json';
   if ((ITEMS_FORMATS as readonly string[]).includes(f)) return f as ItemsFormat;
-  throw invalidParameter('f', `format ${quote(f)} is not offered; use ${ITEMS_FORMATS.join(', ')}`);
+  throw invalidParameter('f', `不提供格式 ${quote(f)}；可用 ${ITEMS_FORMATS.join(', ')}`);
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -110,36 +110,35 @@ const CRS84_BBOX: BboxCrs = { srid: 4326, northFirst: false, geographic: true };
 export function parseBbox(raw: string | undefined, crs: BboxCrs = CRS84_BBOX): Bbox | undefined {
   if (raw === undefined) return undefined;
   const parts = raw.split(',');
-  if (parts.length === 6) throw invalidParameter('bbox', 'only a 2D bbox (4 numbers) is supported, not 6');
-  if (parts.length !== 4) throw invalidParameter('bbox', `expected 4 comma-separated numbers, got ${quote(raw)}`);
+  if (parts.length === 6) throw invalidParameter('bbox', '只支持二维范围（4 个数），不支持 6 个数');
+  if (parts.length !== 4) throw invalidParameter('bbox', `应为逗号分隔的 4 个数，收到 ${quote(raw)}`);
   const n = parts.map((p) => (NUMBER.test(p.trim()) ? Number(p.trim()) : NaN));
-  if (n.some((x) => !Number.isFinite(x))) throw invalidParameter('bbox', `expected 4 finite numbers, got ${quote(raw)}`);
+  if (n.some((x) => !Number.isFinite(x))) throw invalidParameter('bbox', `应为 4 个有限数，收到 ${quote(raw)}`);
   const [a0, b0, a1, b1] = n as [number, number, number, number];
   const [x0, y0, x1, y1] = crs.northFirst ? [b0, a0, b1, a1] : [a0, b0, a1, b1];
   if (crs.geographic && ([x0, x1].some((x) => x < -180 || x > 180) || [y0, y1].some((y) => y < -90 || y > 90)))
-    throw invalidParameter('bbox', 'longitudes must be within [-180, 180] and latitudes within [-90, 90]');
-  if (!crs.geographic && n.some((v) => Math.abs(v) > 1e8))
-    throw invalidParameter('bbox', 'projected coordinates must be within ±100,000 km');
+    throw invalidParameter('bbox', '经度须在 [-180, 180] 内，纬度须在 [-90, 90] 内');
+  if (!crs.geographic && n.some((v) => Math.abs(v) > 1e8)) throw invalidParameter('bbox', '投影坐标须在 ±100000 千米以内');
   if (x0 > x1 || y0 > y1)
     throw invalidParameter(
       'bbox',
       crs.northFirst
-        ? 'give minNorth,minEast,maxNorth,maxEast (latitude first for geographic CRS) with min ≤ max'
-        : 'give minLon,minLat,maxLon,maxLat with min ≤ max (boxes across the antimeridian are not supported)',
+        ? '应按 最小北坐标,最小东坐标,最大北坐标,最大东坐标（地理坐标系纬度在前）给出，且最小值 ≤ 最大值'
+        : '应按 最小经度,最小纬度,最大经度,最大纬度 给出，且最小值 ≤ 最大值（不支持跨越 180° 经线的范围）',
     );
   return { box: [x0, y0, x1, y1], srid: crs.srid };
 }
 
 /** `bbox-crs` / `filter-crs`: only CRS84 is offered. */
 export function parseCrs(name: string, raw: string | undefined): void {
-  if (raw !== undefined && raw !== CRS84) throw invalidParameter(name, `only ${CRS84} is supported`);
+  if (raw !== undefined && raw !== CRS84) throw invalidParameter(name, `只支持 ${CRS84}`);
 }
 
 function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(name, `expected an integer from ${min} to ${max}, got ${quote(raw)}`);
+  if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(name, `应为 ${min} 到 ${max} 的整数，收到 ${quote(raw)}`);
   const n = Number(raw);
-  if (n < min || n > max) throw invalidParameter(name, `must be from ${min} to ${max}, got ${n}`);
+  if (n < min || n > max) throw invalidParameter(name, `须在 ${min} 到 ${max} 之间，收到 ${n}`);
   return n;
 }
 
@@ -149,9 +148,9 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
  */
 function parsePageSize(raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw invalidParameter('limit', `expected a positive integer, got ${quote(raw)}`);
+  if (!/^\d+$/.test(raw)) throw invalidParameter('limit', `应为正整数，收到 ${quote(raw)}`);
   const n = Number(raw);
-  if (n < 1) throw invalidParameter('limit', `must be at least 1, got ${n}`);
+  if (n < 1) throw invalidParameter('limit', `至少为 1，收到 ${n}`);
   return Math.min(n, max);
 }
 
@@ -176,25 +175,24 @@ function parseInstant(s: string): { start: string; endExclusive: string | null }
   if (d) {
     const start = new Date(`${s}T00:00:00Z`);
     if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== s)
-      throw invalidParameter('datetime', `${quote(s)} is not a calendar date`);
+      throw invalidParameter('datetime', `${quote(s)} 不是有效的日历日期`);
     return { start: start.toISOString(), endExclusive: new Date(start.getTime() + 86_400_000).toISOString() };
   }
   if (DATE_TIME.test(s)) {
     const t = new Date(s.toUpperCase());
-    if (Number.isNaN(t.getTime())) throw invalidParameter('datetime', `${quote(s)} is not a valid instant`);
+    if (Number.isNaN(t.getTime())) throw invalidParameter('datetime', `${quote(s)} 不是有效的时刻`);
     return { start: t.toISOString(), endExclusive: null };
   }
   throw invalidParameter(
     'datetime',
-    `${quote(s)} is not an RFC 3339 date-time (2024-05-01T08:00:00Z) or date (2024-05-01); intervals are start/end with .. for an open end`,
+    `${quote(s)} 不是 RFC 3339 时间（如 2024-05-01T08:00:00Z）或日期（如 2024-05-01）；区间写作 开始/结束，开放的一端写 ..`,
   );
 }
 
 /** `datetime`: an instant, a date, or an interval `start/end` where either end may be `..` (or empty). */
 export function parseDatetime(raw: string | undefined, layer: CatalogLayer): TimeRange | undefined {
   if (raw === undefined) return undefined;
-  if (!layer.temporalColumn)
-    throw invalidParameter('datetime', `collection ${layer.id} has no temporal property, so it cannot be filtered by time`);
+  if (!layer.temporalColumn) throw invalidParameter('datetime', `数据集 ${layer.id} 没有时间属性，不能按时间筛选`);
   const parts = raw.split('/');
   if (parts.length === 1) {
     const one = parseInstant(parts[0]!);
@@ -202,10 +200,10 @@ export function parseDatetime(raw: string | undefined, layer: CatalogLayer): Tim
       ? { from: one.start, to: one.endExclusive, toExclusive: true }
       : { from: one.start, to: one.start, toExclusive: false };
   }
-  if (parts.length !== 2) throw invalidParameter('datetime', `expected an instant or one interval start/end, got ${quote(raw)}`);
+  if (parts.length !== 2) throw invalidParameter('datetime', `应为一个时刻或一个 开始/结束 区间，收到 ${quote(raw)}`);
   const open = (s: string) => s === '..' || s === '';
   const [a, b] = parts as [string, string];
-  if (open(a) && open(b)) throw invalidParameter('datetime', 'an interval needs at least one closed end');
+  if (open(a) && open(b)) throw invalidParameter('datetime', '区间至少要有一端是确定的时间');
   const start = open(a) ? null : parseInstant(a);
   const end = open(b) ? null : parseInstant(b);
   const range: TimeRange = {
@@ -213,8 +211,7 @@ export function parseDatetime(raw: string | undefined, layer: CatalogLayer): Tim
     to: end ? (end.endExclusive ?? end.start) : null,
     toExclusive: end !== null && end.endExclusive !== null,
   };
-  if (start !== null && end !== null && start.start > end.start)
-    throw invalidParameter('datetime', 'the interval ends before it starts');
+  if (start !== null && end !== null && start.start > end.start) throw invalidParameter('datetime', '区间的结束早于开始');
   return range;
 }
 
@@ -229,7 +226,7 @@ export function parseProperties(raw: string | undefined, layer: CatalogLayer): s
   if (unknown.length > 0)
     throw invalidParameter(
       'properties',
-      `collection ${layer.id} has no property ${unknown.map(quote).join(', ')}; it has ${names(layer).join(', ')}`,
+      `数据集 ${layer.id} 没有属性 ${unknown.map(quote).join(', ')}；可用属性：${names(layer).join(', ')}`,
     );
   return [...new Set(asked)];
 }
@@ -243,14 +240,14 @@ export interface SortKey {
 export function parseSortby(raw: string | undefined, layer: CatalogLayer): SortKey[] {
   if (raw === undefined || raw.trim() === '') return [];
   const keys = raw.split(',').map((s) => s.trim());
-  if (keys.length > MAX_SORT_KEYS) throw invalidParameter('sortby', `at most ${MAX_SORT_KEYS} sort keys`);
+  if (keys.length > MAX_SORT_KEYS) throw invalidParameter('sortby', `最多 ${MAX_SORT_KEYS} 个排序字段`);
   return keys.map((k) => {
     // `+` arrives as a space when the client did not percent-encode it.
     const m = /^([+ -]?)([A-Za-z_][A-Za-z0-9_]*)$/.exec(k);
     if (!m || !names(layer).includes(m[2]!))
       throw invalidParameter(
         'sortby',
-        `cannot sort on ${quote(k)}; collection ${layer.id} sorts on ${names(layer).join(', ')} (prefix - for descending)`,
+        `不能按 ${quote(k)} 排序；数据集 ${layer.id} 可按 ${names(layer).join(', ')} 排序（前加 - 为降序）`,
       );
     return { name: m[2]!, descending: m[1] === '-' };
   });
@@ -264,7 +261,7 @@ export function parseSortby(raw: string | undefined, layer: CatalogLayer): SortK
 export const FILTER_LANGS = ['cql2-text', 'cql-text'] as const;
 export function parseFilterLang(raw: string | undefined): void {
   if (raw !== undefined && !(FILTER_LANGS as readonly string[]).includes(raw))
-    throw invalidParameter('filter-lang', `${quote(raw)} is not supported; use ${FILTER_LANGS.join(' or ')}`);
+    throw invalidParameter('filter-lang', `不支持 ${quote(raw)}；可用 ${FILTER_LANGS.join(' 或 ')}`);
 }
 
 /**
@@ -279,21 +276,20 @@ export function queryableParameters(layer: CatalogLayer, reserved: readonly stri
 function queryableLiteral(p: PropertySchema, raw: string): ScalarLiteral {
   switch (p.type) {
     case 'integer':
-      if (!/^[+-]?\d{1,15}$/.test(raw)) throw invalidParameter(p.name, `expected an integer, got ${quote(raw)}`);
+      if (!/^[+-]?\d{1,15}$/.test(raw)) throw invalidParameter(p.name, `应为整数，收到 ${quote(raw)}`);
       return { kind: 'number', value: Number(raw) };
     case 'number':
-      if (!NUMBER.test(raw) || !Number.isFinite(Number(raw)))
-        throw invalidParameter(p.name, `expected a number, got ${quote(raw)}`);
+      if (!NUMBER.test(raw) || !Number.isFinite(Number(raw))) throw invalidParameter(p.name, `应为数字，收到 ${quote(raw)}`);
       return { kind: 'number', value: Number(raw) };
     case 'boolean':
-      if (raw !== 'true' && raw !== 'false') throw invalidParameter(p.name, `expected true or false, got ${quote(raw)}`);
+      if (raw !== 'true' && raw !== 'false') throw invalidParameter(p.name, `应为 true 或 false，收到 ${quote(raw)}`);
       return { kind: 'boolean', value: raw === 'true' };
     case 'date':
-      if (!DATE.test(raw)) throw invalidParameter(p.name, `expected a date like 2024-05-01, got ${quote(raw)}`);
+      if (!DATE.test(raw)) throw invalidParameter(p.name, `应为日期（如 2024-05-01），收到 ${quote(raw)}`);
       return { kind: 'string', value: raw };
     case 'timestamp':
       if (!DATE_TIME.test(raw))
-        throw invalidParameter(p.name, `expected an RFC 3339 date-time like 2024-05-01T08:00:00Z, got ${quote(raw)}`);
+        throw invalidParameter(p.name, `应为 RFC 3339 时间（如 2024-05-01T08:00:00Z），收到 ${quote(raw)}`);
       return { kind: 'string', value: raw };
     case 'string':
     case 'geometry':

@@ -93,7 +93,7 @@ async function readableLayerFor(
 ): Promise<{ layer: CatalogLayer; principal: Principal | null }> {
   const layer = CATALOG_BY_ID.get(id);
   if (!layer) {
-    throw new AppError('not_found', `no collection ${JSON.stringify(id.slice(0, 60))}; see /ogc/collections`, {
+    throw new AppError('not_found', `没有数据集 ${JSON.stringify(id.slice(0, 60))}；可用的数据集见 /ogc/collections`, {
       code: 'NotFound',
     });
   }
@@ -277,7 +277,7 @@ function collectionRoutes(db: Db, identity: Identity): Router {
   r.get('/ogc/api', async (req, res) => {
     const f = queryParams(req, ['f']).get('f');
     if (f !== undefined && f !== 'json' && f !== 'html')
-      throw invalidParameter('f', `format ${JSON.stringify(f.slice(0, 60))} is not offered; use json or html`);
+      throw invalidParameter('f', `不提供格式 ${JSON.stringify(f.slice(0, 60))}；可用 json 或 html`);
     const principal = await principalOf(identity, req, res);
     const visible = CATALOG.filter((l) => mayReadLayer(identity, principal, l));
     const doc = openApiDocument(base(req), visible, API_VERSION);
@@ -423,13 +423,9 @@ function collectionRoutes(db: Db, identity: Identity): Router {
     const layer = await readableLayer(identity, req, res, req.params.collectionId);
     const feature = await queryItem(db, layer, req.params.featureId, geometryOutput(crs));
     if (!feature) {
-      throw new AppError(
-        'not_found',
-        `collection ${layer.id} has no feature ${JSON.stringify(req.params.featureId.slice(0, 60))}`,
-        {
-          code: 'NotFound',
-        },
-      );
+      throw new AppError('not_found', `数据集 ${layer.id} 中没有要素 ${JSON.stringify(req.params.featureId.slice(0, 60))}`, {
+        code: 'NotFound',
+      });
     }
     const self = `${base(req)}/collections/${layer.id}/items/${encodeURIComponent(String(feature.id))}`;
     res.setHeader('Content-Crs', contentCrs(crs));

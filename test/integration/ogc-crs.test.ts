@@ -132,7 +132,7 @@ describe('crs on PostGIS', () => {
       .query({ bbox: '126.62,45.75,126.64,45.77', 'bbox-crs': CGCS2000 })
       .expect(400);
     expect(wrong.body).toMatchObject({ code: 'InvalidParameterValue' });
-    expect(wrong.body.description).toMatch(/^bbox:/);
+    expect(wrong.body.description).toMatch(/^参数 bbox 有误：/);
     await request(t.app).get('/ogc/collections/poi/items').query({ crs: 'EPSG:3857' }).expect(400);
     await request(t.app).get('/ogc/collections/poi/items').query({ 'bbox-crs': 'EPSG:2000', bbox: '1,2,3,4' }).expect(400);
   });

@@ -82,7 +82,7 @@ describe('landing page and conformance', () => {
   it('refuses unknown parameters and formats, naming them', async () => {
     const res = await get('/ogc', { bogus: '1' }).expect(400);
     expect(res.body.error.message).toContain('"bogus"');
-    expect((await get('/ogc/conformance', { f: 'xml' }).expect(400)).body.error.message).toMatch(/^f:/);
+    expect((await get('/ogc/conformance', { f: 'xml' }).expect(400)).body.error.message).toMatch(/^参数 f 有误：/);
   });
 });
 
@@ -303,7 +303,7 @@ describe('datetime on incidents', () => {
 
   it('refuses datetime on a collection without a temporal property, and malformed instants', async () => {
     expect((await get('/ogc/collections/poi/items', { datetime: '2024-01-01' }).expect(400)).body.error.message).toMatch(
-      /no temporal property/,
+      /没有时间属性/,
     );
     for (const datetime of ['yesterday', '2024-02-30', '../..', '2024-01-02/2024-01-01', 'a/b/c'])
       await get('/ogc/collections/incidents/items', { datetime }, commander).expect(400);

@@ -138,7 +138,7 @@ describe('the OpenAPI definition', () => {
     expect(res.text).not.toMatch(/<script/i);
     const bad = await request(t.app).get('/ogc/api').query({ f: 'yaml' }).expect(400);
     expect(bad.body).toMatchObject({ code: 'InvalidParameterValue' });
-    expect(bad.body.description).toMatch(/^f:/);
+    expect(bad.body.description).toMatch(/^参数 f 有误：/);
   });
 });
 
@@ -191,10 +191,10 @@ describe('items as the standard asks', () => {
       .query({ priority: 'high' })
       .expect(400);
     expect(wrong.body).toMatchObject({ code: 'InvalidParameterValue' });
-    expect(wrong.body.description).toMatch(/^priority:/);
+    expect(wrong.body.description).toMatch(/^参数 priority 有误：/);
     await request(t.app).get('/ogc/collections/poi/items').query({ drill: 'true' }).expect(400);
     const when = await request(t.app).get('/ogc/collections/warnings/items').query({ sent_at: 'yesterday' }).expect(400);
-    expect(when.body.description).toMatch(/^sent_at:/);
+    expect(when.body.description).toMatch(/^参数 sent_at 有误：/);
     const sent = await request(t.app)
       .get('/ogc/collections/warnings/items')
       .query({ sent_at: '2024-05-01T08:00:00Z', drill: 'false' })
@@ -211,7 +211,7 @@ describe('items as the standard asks', () => {
     expect(old.body.numberMatched).toBe(cql2.body.numberMatched);
     expect(old.body.numberMatched).toBe(await count("poi WHERE category = 'police' AND name LIKE '%派出所%'"));
     const json = await request(t.app).get('/ogc/collections/poi/items').query({ filter, 'filter-lang': 'cql2-json' }).expect(400);
-    expect(json.body.description).toMatch(/cql2-text or cql-text/);
+    expect(json.body.description).toMatch(/cql2-text 或 cql-text/);
   });
 });
 
