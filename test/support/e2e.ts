@@ -85,7 +85,8 @@ export async function signedInPage(
   if (res.status() !== 200) throw new Error(`login of ${username} answered ${res.status()}: ${await res.text()}`);
   if (open) {
     await opened.page.goto(`${stack.gateway.url}/#${open.hash}`);
-    for (const selector of open.ready) await opened.page.locator(selector).waitFor({ timeout: 30_000 });
+    // A 4K wall drawn by software (no GPU in these browsers) on a loaded 2-core machine can take over 30 s to load.
+    for (const selector of open.ready) await opened.page.locator(selector).waitFor({ timeout: 60_000 });
   }
   return opened;
 }
