@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import { writeFileSync, rmSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 
@@ -10,6 +10,18 @@ import type { Logger } from 'pino';
  * the file is unreadable, so a loaded machine gets ample time: the stop waits, the recording is kept.
  */
 const FINISH_MS = 20_000;
+
+/** How many seconds key frames are asked for, once a second, until ffmpeg has written the file's header. */
+const KEY_FRAME_TRIES = 30;
+
+/** Whether ffmpeg has begun the file (its header is written once it has seen a key frame). */
+function hasHeader(file: string): boolean {
+  try {
+    return statSync(file).size > 0;
+  } catch {
+    return false;
+  }
+}
 
 /** Whether a UDP port on 127.0.0.1 is free now. */
 function udpFree(port: number): Promise<boolean> {
@@ -153,9 +165,16 @@ export class RoomRecorder {
       for (const t of tracks)
         if (t.consumer.kind === 'video' && !t.consumer.closed) void t.consumer.requestKeyFrame().catch(() => undefined);
     };
+    // ffmpeg writes the file's header only after a key frame; a request sent before it listens (a slow start on a
+    // loaded machine) is lost, and a browser's encoder sends none unasked. So ask every second until the header is on
+    // disk, for at most KEY_FRAME_TRIES seconds.
+    let tries = 0;
+    const untilHeader = setInterval(() => {
+      if (rec.done || hasHeader(file) || ++tries > KEY_FRAME_TRIES) clearInterval(untilHeader);
+      else askKeyFrames();
+    }, 1000);
+    untilHeader.unref();
     askKeyFrames();
-    setTimeout(askKeyFrames, 1000).unref();
-    setTimeout(askKeyFrames, 2500).unref();
     return rec;
   }
 
