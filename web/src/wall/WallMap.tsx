@@ -23,6 +23,7 @@ import {
   type WallFacility,
 } from './incident-layers';
 import type { WallLayerId } from './mode-view';
+import { useReducedMotion } from '../ui/useReducedMotion';
 import { routeLayers, type UnitRoute } from './unit-routes';
 
 interface Props {
@@ -56,6 +57,8 @@ interface Props {
 
 const PULSE_PERIOD_MS = 1400;
 const PULSE_FRAME_MS = 50;
+/** The pulse's phase drawn still when motion is reduced: the ring at its widest. */
+const STILL_PULSE = 0.5;
 
 /**
  * The Harbin map of the wall with the layers asked for (unit grid, incidents, units, gauges, hospitals, fire
@@ -85,11 +88,13 @@ export function WallMap(props: Props) {
   useTileLayerVisibility(handles, visibility);
   const facilities = useWallFacilities(WALL_FACILITY_KINDS.some(shows));
 
-  // The pulse animates only while something is alerting.
-  const animating = alerting.size > 0;
+  // The pulse animates only while something is alerting, and never for a person who asked for less motion: their
+  // alerting markers keep the ring drawn still at its widest.
+  const reducedMotion = useReducedMotion();
+  const animating = alerting.size > 0 && !reducedMotion;
   useEffect(() => {
     if (!animating) {
-      setPulse(0);
+      setPulse(reducedMotion ? STILL_PULSE : 0);
       return;
     }
     const t0 = performance.now();
@@ -98,7 +103,7 @@ export function WallMap(props: Props) {
       PULSE_FRAME_MS,
     );
     return () => window.clearInterval(timer);
-  }, [animating]);
+  }, [animating, reducedMotion]);
 
   // With the incident layer off, only the selected incident (if any) is drawn.
   const onlyIncident = shows('incidents') ? undefined : selectedId;
