@@ -118,7 +118,7 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
   for (let i = 0; i < 500; i++) nested = { type: 'GeometryCollection', geometries: [nested] };
 
   const cases: [string, unknown, RegExp][] = [
-    ['NaN literal', '{"collection":"poi","geometry":{"type":"Point","coordinates":[NaN,45]}}', /not valid JSON/],
+    ['NaN literal', '{"collection":"poi","geometry":{"type":"Point","coordinates":[NaN,45]}}', /请求内容不是有效的 JSON/],
     [
       'NaN as text',
       {

@@ -310,7 +310,7 @@ describe('errors, in the requested format, on every path', () => {
   });
 
   it('answers paths and formats it does not serve with a GeoReport 404', async () => {
-    expectXmlError(await request(t.app).get('/open311/v2/nothing-here.xml'), 404, /no such endpoint/);
+    expectXmlError(await request(t.app).get('/open311/v2/nothing-here.xml'), 404, /没有这个接口/);
     expectXmlError(await request(t.app).get('/open311/v2/requests/999999999.xml'), 404, /no such service request/);
     const csv = await request(t.app).get('/open311/v2/requests/1.csv');
     expect(csv.status).toBe(404);

@@ -256,7 +256,7 @@ describe('road conditions', () => {
       .set('Content-Type', 'application/json')
       .send('{gid:')
       .expect(400);
-    expect(res.body.error.message).toContain('not valid JSON');
+    expect(res.body.error.message).toContain('请求内容不是有效的 JSON');
   });
 
   it('clears a condition once: a second clear is a conflict, an unknown id is not found', async () => {
