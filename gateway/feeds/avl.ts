@@ -20,9 +20,7 @@ export const avlTopic = (unitId: string) => `${AVL_TOPIC_PREFIX}${unitId}`;
 export const COT_UNKNOWN = 9999999;
 
 export const avlNativeSchema = z.object({
-  uid: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '应为力量编号：字母、数字、"."、"_" 和 "-"，最多 64 个字符'),
+  uid: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '应为力量编号：字母、数字、"."、"_" 和 "-"，最多 64 个字符'),
   type: z.string().regex(/^[a-z](-[A-Za-z0-9]+)+$/, '应为 CoT 类型，如 a-f-G-E-V'),
   time: z.string(),
   start: z.string(),

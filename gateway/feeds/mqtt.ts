@@ -223,10 +223,7 @@ async function handleMessage(
   for (let attempt = 1; ; attempt++) {
     try {
       if (payload.length > MQTT_PAYLOAD_MAX_BYTES) {
-        throw new FeedRejection(
-          'malformed',
-          `消息有 ${payload.length} 字节，最多接收 ${MQTT_PAYLOAD_MAX_BYTES} 字节`,
-        );
+        throw new FeedRejection('malformed', `消息有 ${payload.length} 字节，最多接收 ${MQTT_PAYLOAD_MAX_BYTES} 字节`);
       }
       const body = parseFeedJson(text, '消息');
       if (source === 'flood-gauge') await storeGauge(state, readiness.changes, stations, topic, body);

@@ -42,8 +42,5 @@ export function assertStorable(value: unknown, what: string): void {
   const p = findUnsafeText(value, FEED_TEXT_LIMITS);
   // A number beyond float range (1e999 in the text) is stored as null; the adapter judges a coordinate or count.
   if (p && p.kind !== 'not_finite')
-    throw new FeedRejection(
-      'malformed',
-      `${what}无法保存：${p.path ? `字段 ${p.path} ` : ''}${PROBLEM[p.kind]}`,
-    );
+    throw new FeedRejection('malformed', `${what}无法保存：${p.path ? `字段 ${p.path} ` : ''}${PROBLEM[p.kind]}`);
 }

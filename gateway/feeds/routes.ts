@@ -49,13 +49,7 @@ function feedRoutes(state: ReadyState, { config }: AppDeps): Router {
     }
     const text = raw.toString('utf8');
     if (!req.is('application/json')) {
-      await reject(
-        state,
-        source,
-        'http',
-        text,
-        new FeedRejection('malformed', '请以 Content-Type: application/json 发送记录'),
-      );
+      await reject(state, source, 'http', text, new FeedRejection('malformed', '请以 Content-Type: application/json 发送记录'));
     }
     let body: unknown;
     try {

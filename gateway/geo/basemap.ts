@@ -88,8 +88,7 @@ export function basemapRoutes({ config }: AppDeps): Router {
     if (!match) return next();
     const name = archiveName(match[1] ?? '');
     const [header, meta] = await Promise.all([archives.header(name), archives.metadata(name)]);
-    if (!header || !meta)
-      throw new AppError('not_found', `城市数据的 tiles 目录中没有底图文件 ${name}.pmtiles`);
+    if (!header || !meta) throw new AppError('not_found', `城市数据的 tiles 目录中没有底图文件 ${name}.pmtiles`);
     res.set('Cache-Control', 'public, max-age=300');
     res.json({
       tilejson: '3.0.0',
@@ -131,9 +130,7 @@ export function basemapRoutes({ config }: AppDeps): Router {
     throw new AppError('not_found', `城市数据的 tiles 目录中没有底图文件 ${req.path.slice(1)}`);
   };
   const badEncoding: ErrorRequestHandler = (err: unknown, req, _res, next) => {
-    next(
-      err instanceof URIError ? new AppError('not_found', `底图路径不是有效的百分号编码：${req.originalUrl}`) : err,
-    );
+    next(err instanceof URIError ? new AppError('not_found', `底图路径不是有效的百分号编码：${req.originalUrl}`) : err);
   };
   r.use('/basemap', onlyPmtiles, files, missing, badEncoding);
   return r;

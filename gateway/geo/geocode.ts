@@ -19,10 +19,7 @@ export function geocodeRoutes(geocoder: GeocodeService): Router {
     const { lon, lat } = parseInput(pointQuery, req.query, 'invalid_coordinates');
     const result = await geocoder.reverse(lon, lat);
     if (!result) {
-      throw new AppError(
-        'outside_area',
-        `(${lon}, ${lat}) 在哈尔滨范围之外：没有可描述它的区县、街道或道路`,
-      );
+      throw new AppError('outside_area', `(${lon}, ${lat}) 在哈尔滨范围之外：没有可描述它的区县、街道或道路`);
     }
     res.json(result);
   });

@@ -69,7 +69,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     ({ code, message, details } = err);
   } else if (isBodyParserError(err)) {
     code = err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
-    message = err.type === 'entity.too.large' ? '请求内容过大：请减小后重试' : `请求内容不是有效的 JSON：请检查后重试（${err.message}）`;
+    message =
+      err.type === 'entity.too.large' ? '请求内容过大：请减小后重试' : `请求内容不是有效的 JSON：请检查后重试（${err.message}）`;
   } else if (err instanceof URIError || isClientHttpError(err)) {
     // e.g. a path parameter with broken percent-encoding, which the router rejects before any handler runs
     code = 'bad_request';

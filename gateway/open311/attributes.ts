@@ -107,8 +107,7 @@ export class ServiceDefinitions {
     for (const a of asked.values()) {
       const given = (raw.get(a.code) ?? []).map((v) => v.trim()).filter(Boolean);
       if (!given.length) {
-        if (a.required)
-          throw new AppError('bad_request', `服务 ${service} 必须填写 attribute[${a.code}]：${a.description}`);
+        if (a.required) throw new AppError('bad_request', `服务 ${service} 必须填写 attribute[${a.code}]：${a.description}`);
         continue;
       }
       if (a.datatype !== 'multivaluelist' && given.length > 1) {
@@ -147,7 +146,10 @@ export class ServiceDefinitions {
         }
         case 'datetime': {
           if (!z.iso.datetime({ offset: true }).safeParse(one).success) {
-            throw new AppError('bad_request', `attribute[${a.code}] 应为带时区偏移的 ISO 8601 日期时间，如 2026-03-01T08:30:00+08:00`);
+            throw new AppError(
+              'bad_request',
+              `attribute[${a.code}] 应为带时区偏移的 ISO 8601 日期时间，如 2026-03-01T08:30:00+08:00`,
+            );
           }
           values[a.code] = one;
           lines.push(`${label}：${one}`);
@@ -156,8 +158,7 @@ export class ServiceDefinitions {
         case 'string':
         case 'text': {
           const max = a.datatype === 'string' ? STRING_MAX : TEXT_MAX;
-          if (Array.from(one).length > max)
-            throw new AppError('bad_request', `attribute[${a.code}] 最多 ${max} 个字`);
+          if (Array.from(one).length > max) throw new AppError('bad_request', `attribute[${a.code}] 最多 ${max} 个字`);
           values[a.code] = one;
           lines.push(`${label}：${one}`);
           break;

@@ -164,7 +164,8 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
     o311((req, res) => {
       const { name } = splitFile(String(req.params.file ?? ''), '服务定义');
       checkJurisdiction(parseInput(open311PlainQuery, req.query).jurisdiction_id);
-      if (!categories.minor(name)) throw new AppError('not_found', `没有服务 ${name.slice(0, 40)}：可用的服务见 /open311/v2/services.json`);
+      if (!categories.minor(name))
+        throw new AppError('not_found', `没有服务 ${name.slice(0, 40)}：可用的服务见 /open311/v2/services.json`);
       sendGeoReport(req, res, 'service_definition', definitions.definition(name));
     }),
   );
@@ -299,7 +300,11 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
         'SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM grid_cell WHERE code = $1) c',
         [input.address_id],
       );
-      if (!cell) throw new AppError('bad_request', `address_id ${input.address_id} 不是哈尔滨的单元网格编码：请核对编码，或改用 lat 和 long`);
+      if (!cell)
+        throw new AppError(
+          'bad_request',
+          `address_id ${input.address_id} 不是哈尔滨的单元网格编码：请核对编码，或改用 lat 和 long`,
+        );
       return { lon: Number(cell.lon), lat: Number(cell.lat), locatedBy: 'address_id' };
     }
     const address = input.address_string ?? '';
@@ -323,13 +328,15 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
           req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : {};
         checkJurisdiction(typeof body.jurisdiction_id === 'string' ? body.jurisdiction_id : undefined);
         const apiKey = body.api_key;
-        if (typeof apiKey !== 'string' || !apiKey)
-          throw new AppError('bad_request', '缺少 api_key：请向市里申请渠道密钥');
+        if (typeof apiKey !== 'string' || !apiKey) throw new AppError('bad_request', '缺少 api_key：请向市里申请渠道密钥');
         const channel = await channelOf(apiKey, req);
         const input = parseInput(open311PostInput, body);
         checkJurisdiction(input.jurisdiction_id);
         if (!categories.minor(input.service_code)) {
-          throw new AppError('bad_request', `未知的服务类别（service_code）：${input.service_code}；可用的类别见 /open311/v2/services.json`);
+          throw new AppError(
+            'bad_request',
+            `未知的服务类别（service_code）：${input.service_code}；可用的类别见 /open311/v2/services.json`,
+          );
         }
         const answers = definitions.answers(input.service_code, rawAnswers(body));
         const place = await placeOf(input, db);

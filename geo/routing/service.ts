@@ -152,7 +152,8 @@ export class RoutingService {
   private gidNear(lon: number, lat: number): number {
     this.assertInHarbin(lon, lat);
     const snap = this.router.snaps.nearest(lon, lat, CONDITION_SNAP_M, () => true);
-    if (!snap) throw new RoutingError('far_from_road', `(${lon}, ${lat}) 周围 ${CONDITION_SNAP_M} 米内没有道路路段；请把位置放在道路上`);
+    if (!snap)
+      throw new RoutingError('far_from_road', `(${lon}, ${lat}) 周围 ${CONDITION_SNAP_M} 米内没有道路路段；请把位置放在道路上`);
     return this.graph.gid[snap.edge]!;
   }
 

@@ -202,7 +202,9 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
   });
 
   it('refuses an unknown collection and a too-large limit', async () => {
-    expect((await post('within', { collection: 'road_edge', geometry: AREA })).body.error.message).toMatch(/没有数据集 "road_edge"/);
+    expect((await post('within', { collection: 'road_edge', geometry: AREA })).body.error.message).toMatch(
+      /没有数据集 "road_edge"/,
+    );
     expect((await post('within', { collection: 'poi', geometry: AREA, limit: 10_001 })).status).toBe(400);
   });
 });

@@ -282,7 +282,11 @@ describe('errors, in the requested format, on every path', () => {
     const p = t.nextPoint();
     const cover = `api_key=${encodeURIComponent(hotline.apiKey)}&service_code=BJ0102&lat=${p.lat}&long=${p.lon}&description=%E4%BA%95%E7%9B%96%E5%9D%8F%E4%BA%86`;
     expectXmlError(await postXml(cover), 400, /服务 BJ0102 必须填写 attribute\[condition\]/);
-    expectXmlError(await postXml(`${cover}&attribute[condition]=stolen`), 400, /attribute\[condition\] 应为 missing, broken.* 之一（收到的是 "stolen"）/);
+    expectXmlError(
+      await postXml(`${cover}&attribute[condition]=stolen`),
+      400,
+      /attribute\[condition\] 应为 missing, broken.* 之一（收到的是 "stolen"）/,
+    );
     expectXmlError(
       await postXml(`${cover}&attribute[condition]=broken&attribute[colour]=red`),
       400,

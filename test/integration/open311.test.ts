@@ -155,7 +155,11 @@ describe('POST requests.json', () => {
     expect((lamp.body as CaseDetail).description).toBe('路灯不亮\n【补充信息】现状：夜间不亮');
     const cases: [Record<string, unknown>, number, RegExp][] = [
       [{ service_code: 'XX', lat: p.lat, long: p.lon, description: '测试测试' }, 400, /service_code|category/],
-      [{ service_code: 'SJ9999', lat: p.lat, long: p.lon, description: '测试测试' }, 400, /未知的服务类别（service_code）：SJ9999/],
+      [
+        { service_code: 'SJ9999', lat: p.lat, long: p.lon, description: '测试测试' },
+        400,
+        /未知的服务类别（service_code）：SJ9999/,
+      ],
       [{ service_code: 'SJ0102', lat: 39.9, long: 116.4, description: '北京的位置' }, 422, /outside Harbin/],
       [{ service_code: 'SJ0102', lat: 'north', long: p.lon, description: '测试测试' }, 400, /lat/],
       [{ service_code: 'SJ0102', lat: p.lat, long: p.lon }, 400, /description/],

@@ -369,7 +369,9 @@ describe('agency time formats', () => {
     badTime(() => parseBeijingCompact('20260101126000', 'BJSJ'));
     badTime(() => parseBeijingCompact('20260101125960', 'BJSJ'));
     badTime(() => parseBeijingCompact('2026010112000', 'BJSJ'));
-    expect(rejectionOf(() => parseBeijingCompact('20260230120000', 'BJSJ')).message).toMatch(/BJSJ "20260230120000" 有误：2026-02 只有 01–28 日，没有 30 日/);
+    expect(rejectionOf(() => parseBeijingCompact('20260230120000', 'BJSJ')).message).toMatch(
+      /BJSJ "20260230120000" 有误：2026-02 只有 01–28 日，没有 30 日/,
+    );
   });
 
   it('needs an explicit offset in ISO times and honours it', () => {
