@@ -20,7 +20,8 @@ export function checkGeometry(input: unknown, allowed: readonly Geometry['type']
   const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
   if (typeof type !== 'string' || !(allowed as readonly string[]).includes(type)) {
     const got = typeof type === 'string' ? `收到的是 ${JSON.stringify(type.slice(0, 40))}` : '收到的几何缺少 type';
-    throw new GeometryInputError(`参数 geometry 有误：应为 GeoJSON ${allowed.join(' 或 ')}，${got}`);
+    const want = allowed.length > 1 ? `${allowed.join('、')} 之一` : allowed.join('');
+    throw new GeometryInputError(`参数 geometry 有误：应为 GeoJSON ${want}，${got}`);
   }
   const problem = structureProblem(input);
   if (problem) throw new GeometryInputError(`参数 geometry 有误：${problem}`);
