@@ -36,6 +36,18 @@ export interface ReadyState {
   responses: ResponseContext;
 }
 
+/** Each start-up step (as `/api/health` names it) in the words of the 503 a request gets meanwhile. */
+const STEP_LABELS: Record<string, string> = {
+  starting: '准备启动',
+  'opening database': '连接数据库',
+  'applying migrations': '升级数据库结构',
+  'provisioning accounts': '准备账号',
+  'importing city data': '导入城市数据',
+  'generating unit grid': '生成单元网格',
+  'warming up projections': '预热坐标转换',
+  'building services': '构建服务',
+};
+
 export class Readiness {
   private state: ReadyState | null = null;
   step = 'starting';
@@ -56,7 +68,7 @@ export class Readiness {
 
   /** The 503 a request gets while the platform starts, naming the step it is at. */
   startingError(): AppError {
-    return new AppError('unavailable', `the platform is still starting (${this.step}); retry in a few seconds`);
+    return new AppError('unavailable', `平台正在启动（${STEP_LABELS[this.step] ?? this.step}），请几秒后重试`);
   }
 
   /** The database, for services built before start-up (identity, audit); a 503 until it is ready. */

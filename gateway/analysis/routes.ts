@@ -22,11 +22,11 @@ function clientError(err: unknown, req: Request): unknown {
   if (err instanceof GeometryInputError) return new AppError('bad_request', err.message);
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   if (code === '57014') {
-    return new AppError('unavailable', 'the analysis took longer than 10 s and was cancelled; use a smaller area or filter');
+    return new AppError('unavailable', '分析超过 10 秒已被取消：请缩小范围或加上筛选条件后重试');
   }
   if (typeof code === 'string' && (code.startsWith('22') || code === 'XX000')) {
     req.log?.warn({ err }, 'analysis input refused by the database');
-    return new AppError('bad_request', 'the geometry could not be processed by the spatial database');
+    return new AppError('bad_request', '空间数据库无法处理这个几何：请检查参数 geometry 中的坐标后重试');
   }
   return err;
 }
@@ -45,7 +45,7 @@ const handle =
 async function readableLayer(identity: Identity, req: Request, id: string): Promise<CatalogLayer> {
   const layer = CATALOG_BY_ID.get(id);
   if (!layer) {
-    throw new AppError('bad_request', `collection: no collection ${JSON.stringify(id)}; see /ogc/collections`);
+    throw new AppError('bad_request', `参数 collection 有误：没有数据集 ${JSON.stringify(id)}；可用的数据集见 /ogc/collections`);
   }
   await requireLayer(identity, req, principalOf(req), layer, 'analysis.run');
   return layer;
@@ -87,11 +87,11 @@ function analysisRoutes({ db, geo }: ReadyState, deps: AppDeps): Router {
     '/analysis/service-area',
     handle(async (req, res) => {
       const { lon, lat, minutes } = parseInput(serviceAreaInput, req.body ?? {});
-      if (!inHarbin(lon, lat)) throw new AppError('outside_area', `(${lon}, ${lat}) is outside Harbin`);
+      if (!inHarbin(lon, lat)) throw new AppError('outside_area', `(${lon}, ${lat}) 在哈尔滨范围之外`);
       const router = geo.routing.router;
       const place = router.place(lon, lat);
       if (!place) {
-        throw new AppError('far_from_road', `(${lon}, ${lat}) is too far from any open road of the routable network`);
+        throw new AppError('far_from_road', `(${lon}, ${lat}) 离可通行道路网太远：请在道路附近另选起点`);
       }
       const graph = router.graph;
       const reach = reachWithin(graph, place, minutes * 60);

@@ -53,7 +53,7 @@ export function apiTokenRoutes(deps: AppDeps): Router {
       });
       return token;
     });
-    if (!revoked) throw new AppError('not_found', `no API token ${id} of yours`);
+    if (!revoked) throw new AppError('not_found', `你没有编号为 ${id} 的 API 令牌：请核对编号，或刷新令牌列表`);
     res.json(revoked);
   });
 

@@ -39,10 +39,10 @@ export function periodOf(q: Pick<EvaluationQuery, 'from' | 'to'>): { start: Date
   const start = new Date(`${q.from}T00:00:00+08:00`);
   const end = new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000);
   if (!Number.isFinite(start.getTime()) || !Number.isFinite(end.getTime()))
-    throw new AppError('bad_request', 'from/to are not valid dates');
-  if (end <= start) throw new AppError('bad_request', 'to must not be before from');
+    throw new AppError('bad_request', '参数 from、to 不是有效日期：请按 YYYY-MM-DD 填写，如 2026-03-01');
+  if (end <= start) throw new AppError('bad_request', '参数 to 不能早于 from：请把结束日期改到开始日期当天或之后');
   if (end.getTime() - start.getTime() > 3 * 366 * 86_400_000)
-    throw new AppError('bad_request', 'the period is at most three years');
+    throw new AppError('bad_request', '统计时段最长三年：请缩短 from 到 to 的区间');
   return { start, end };
 }
 

@@ -83,7 +83,7 @@ function uploaded(req: Request): { body: Buffer; fileName: string | null } {
     try {
       fileName = decodeURIComponent(header);
     } catch {
-      throw new AppError('bad_request', 'X-File-Name is not valid percent-encoding');
+      throw new AppError('bad_request', 'X-File-Name 不是有效的百分号编码：请用 encodeURIComponent 编码文件名');
     }
   }
   return { body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), fileName };

@@ -202,7 +202,7 @@ export class PhotoStore {
   /** The absolute path of a stored file; stored paths are generated here, but are checked to stay inside. */
   resolve(rel: string): string {
     const full = path.resolve(this.root, rel);
-    if (!full.startsWith(path.resolve(this.root) + path.sep)) throw new AppError('not_found', 'no such photo file');
+    if (!full.startsWith(path.resolve(this.root) + path.sep)) throw new AppError('not_found', '没有这个照片文件');
     return full;
   }
 

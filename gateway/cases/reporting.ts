@@ -40,7 +40,8 @@ export async function reportCase(
   const scopeKey = opts.scopeKey ?? `user:${actor.id}`;
   const now = ctx.now();
   const observed = input.observedAt ? new Date(input.observedAt) : now;
-  if (observed.getTime() > now.getTime() + 5 * 60_000) throw new AppError('bad_request', 'observedAt lies in the future');
+  if (observed.getTime() > now.getTime() + 5 * 60_000)
+    throw new AppError('bad_request', 'observedAt 晚于当前时间：请核对发现时间和设备时钟');
   const existing = async (db: Queryable) => (await db.query<{ id: string }>(FIND_SQL, [scopeKey, input.idempotencyKey]))[0];
   const found = await existing(ctx.db);
   if (found) return { case: await readCase(ctx, Number(found.id), actor.role, ALL_CASES), created: false };

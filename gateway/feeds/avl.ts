@@ -20,10 +20,8 @@ export const avlTopic = (unitId: string) => `${AVL_TOPIC_PREFIX}${unitId}`;
 export const COT_UNKNOWN = 9999999;
 
 export const avlNativeSchema = z.object({
-  uid: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a unit id of letters, digits, ".", "_" and "-" (at most 64)'),
-  type: z.string().regex(/^[a-z](-[A-Za-z0-9]+)+$/, 'must be a CoT type such as a-f-G-E-V'),
+  uid: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '应为力量编号：字母、数字、"."、"_" 和 "-"，最多 64 个字符'),
+  type: z.string().regex(/^[a-z](-[A-Za-z0-9]+)+$/, '应为 CoT 类型，如 a-f-G-E-V'),
   time: z.string(),
   start: z.string(),
   stale: z.string(),
@@ -35,7 +33,7 @@ export const avlNativeSchema = z.object({
     ce: z.number().min(0),
     le: z.number().min(0),
   }),
-  status: z.enum(UNIT_STATUSES, { error: `status is one of ${UNIT_STATUSES.join(', ')}` }).nullish(),
+  status: z.enum(UNIT_STATUSES, { error: `status 应为以下之一：${UNIT_STATUSES.join(', ')}` }).nullish(),
 });
 export type AvlNative = z.infer<typeof avlNativeSchema>;
 
@@ -58,10 +56,10 @@ export function normaliseAvl(native: AvlNative): AvlFix {
   const start = parseIsoUtc(native.start, 'start');
   const staleAt = parseIsoUtc(native.stale, 'stale');
   if (Date.parse(staleAt) <= Date.parse(at)) {
-    throw new FeedRejection('bad_time', `stale ${native.stale} must be after time ${native.time}`);
+    throw new FeedRejection('bad_time', `stale ${native.stale} 应晚于 time ${native.time}`);
   }
   if (Date.parse(start) >= Date.parse(staleAt)) {
-    throw new FeedRejection('bad_time', `start ${native.start} must be before stale ${native.stale}`);
+    throw new FeedRejection('bad_time', `start ${native.start} 应早于 stale ${native.stale}`);
   }
   const point = readPoint(
     { value: native.point.lon, field: 'point.lon' },
@@ -69,7 +67,7 @@ export function normaliseAvl(native: AvlNative): AvlFix {
     'wgs84',
     'number',
   );
-  if (point === null) throw new FeedRejection('bad_coordinates', 'point.lat and point.lon are required');
+  if (point === null) throw new FeedRejection('bad_coordinates', '缺少 point.lat 和 point.lon');
   return {
     unitId: native.uid,
     lon: point.lon,
@@ -83,12 +81,12 @@ export function normaliseAvl(native: AvlNative): AvlFix {
 
 /** One MQTT message: the topic's unit must be the payload's `uid`. */
 export function parseAvlMessage(topic: string, body: unknown): AvlFix {
-  assertStorable(body, 'AVL position');
+  assertStorable(body, 'AVL 定位');
   const parsed = avlNativeSchema.safeParse(body);
-  if (!parsed.success) throw new FeedRejection('malformed', `AVL position is malformed: ${formatZodIssues(parsed.error)}`);
+  if (!parsed.success) throw new FeedRejection('malformed', `AVL 定位格式有误：${formatZodIssues(parsed.error)}`);
   const expected = avlTopic(parsed.data.uid);
   if (topic !== expected) {
-    throw new FeedRejection('malformed', `position of ${parsed.data.uid} arrived on ${topic}, expected ${expected}`);
+    throw new FeedRejection('malformed', `${parsed.data.uid} 的定位发到了主题 ${topic}，应发到 ${expected}`);
   }
   return normaliseAvl(parsed.data);
 }

@@ -14,8 +14,8 @@ export function assertNotAhead(at: string, field: string, nowMs = Date.now()): v
   if (aheadMs > MAX_AHEAD_MS) {
     throw new FeedRejection(
       'bad_time',
-      `${field} ${at} is ${Math.round(aheadMs / 1000)} s ahead of the platform's clock (at most ${MAX_SKEW_S} s is ` +
-        `taken as clock skew): the sender's clock is wrong`,
+      `${field} ${at} 比平台时钟快 ${Math.round(aheadMs / 1000)} 秒（最多容许 ${MAX_SKEW_S} 秒的时钟偏差）：` +
+        '发送方的时钟有误，请校准后重新发送',
     );
   }
 }

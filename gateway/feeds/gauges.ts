@@ -17,7 +17,7 @@ export const GAUGE_TOPIC_PREFIX = 'harbin/flood/gauge/';
 export const GAUGE_TOPIC_FILTER = `${GAUGE_TOPIC_PREFIX}+`;
 export const gaugeTopic = (stcd: string) => `${GAUGE_TOPIC_PREFIX}${stcd}`;
 
-const stcdSchema = z.string().regex(/^[0-9A-Z]{8}$/, 'must be an SL 323 station code: 8 characters, digits and capital letters');
+const stcdSchema = z.string().regex(/^[0-9A-Z]{8}$/, '应为 SL 323 测站编码：8 位数字或大写字母');
 
 /** One gauge station as configured (data/feeds/gauge-stations.json). */
 export const gaugeStationSchema = z
@@ -49,22 +49,22 @@ export const gaugeNativeSchema = z
     /** 水位, m. */
     z: z.number().min(-100).max(9000).nullish(),
     /** 时段降水量, mm. */
-    drp: z.number().min(0, 'rainfall cannot be negative').max(2000).nullish(),
+    drp: z.number().min(0, '降水量不能为负数').max(2000).nullish(),
   })
-  .refine((r) => r.z != null || r.drp != null, { message: 'a reading carries z (水位), drp (降水量) or both', path: ['z'] });
+  .refine((r) => r.z != null || r.drp != null, { message: '读数应带有 z（水位）、drp（降水量）或两者', path: ['z'] });
 export type GaugeNative = z.infer<typeof gaugeNativeSchema>;
 
 /** The configured station of a code; `unknown_code` for a station the platform does not know. */
 export function findGaugeStation(stations: readonly GaugeStation[], stcd: string): GaugeStation {
   const station = stations.find((s) => s.stcd === stcd);
-  if (!station) throw new FeedRejection('unknown_code', `stcd ${JSON.stringify(stcd)} is not a configured gauge station`);
+  if (!station) throw new FeedRejection('unknown_code', `stcd ${JSON.stringify(stcd)} 不是已配置的水文测站：请核对测站编码`);
   return station;
 }
 
 /** A parsed payload → the common reading. Reaching the warning level counts as over it (达到或超过警戒水位). */
 export function normaliseGauge(native: GaugeNative, station: GaugeStation): GaugeReading {
   if (native.stcd !== station.stcd) {
-    throw new FeedRejection('unknown_code', `reading for stcd ${native.stcd} was matched with station ${station.stcd}`);
+    throw new FeedRejection('unknown_code', `stcd ${native.stcd} 的读数被对应到了测站 ${station.stcd}`);
   }
   const at = parseBeijingDashed(native.tm, 'tm');
   const waterLevelM = native.z ?? null;
@@ -84,12 +84,12 @@ export function normaliseGauge(native: GaugeNative, station: GaugeStation): Gaug
 
 /** One MQTT message: the topic's station must be the payload's, and known. */
 export function parseGaugeMessage(topic: string, body: unknown, stations: readonly GaugeStation[]): GaugeReading {
-  assertStorable(body, 'gauge reading');
+  assertStorable(body, '水文读数');
   const parsed = gaugeNativeSchema.safeParse(body);
-  if (!parsed.success) throw new FeedRejection('malformed', `gauge reading is malformed: ${formatZodIssues(parsed.error)}`);
+  if (!parsed.success) throw new FeedRejection('malformed', `水文读数格式有误：${formatZodIssues(parsed.error)}`);
   const expected = gaugeTopic(parsed.data.stcd);
   if (topic !== expected) {
-    throw new FeedRejection('malformed', `reading for stcd ${parsed.data.stcd} arrived on ${topic}, expected ${expected}`);
+    throw new FeedRejection('malformed', `stcd ${parsed.data.stcd} 的读数发到了主题 ${topic}，应发到 ${expected}`);
   }
   return normaliseGauge(parsed.data, findGaugeStation(stations, parsed.data.stcd));
 }

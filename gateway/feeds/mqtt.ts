@@ -223,15 +223,12 @@ async function handleMessage(
   for (let attempt = 1; ; attempt++) {
     try {
       if (payload.length > MQTT_PAYLOAD_MAX_BYTES) {
-        throw new FeedRejection(
-          'malformed',
-          `the payload is ${payload.length} bytes; at most ${MQTT_PAYLOAD_MAX_BYTES} are taken`,
-        );
+        throw new FeedRejection('malformed', `消息有 ${payload.length} 字节，最多接收 ${MQTT_PAYLOAD_MAX_BYTES} 字节`);
       }
-      const body = parseFeedJson(text, 'the payload');
+      const body = parseFeedJson(text, '消息');
       if (source === 'flood-gauge') await storeGauge(state, readiness.changes, stations, topic, body);
       else if (source === 'avl') await storeFix(state, topic, body);
-      else throw new FeedRejection('malformed', `no stream on topic ${topic}`);
+      else throw new FeedRejection('malformed', `主题 ${topic} 上没有数据流`);
       inHand.end('stored');
       return;
     } catch (err) {
@@ -240,7 +237,7 @@ async function handleMessage(
         err instanceof FeedRejection || err instanceof AppError
           ? { code: err instanceof FeedRejection ? err.kind : err.code, reason: err.message }
           : isRecordFault(err)
-            ? { code: 'malformed', reason: `the message cannot be stored: ${(err as Error).message}` }
+            ? { code: 'malformed', reason: `这条消息无法保存：${(err as Error).message}` }
             : null;
       if (rejection) {
         try {
@@ -286,6 +283,6 @@ async function storeFix(state: ReadyState, topic: string, body: unknown): Promis
   assertNotAhead(fix.at, 'time');
   const result = await state.command.avl.submit(fix);
   if (!result.applied && result.reason === 'unknown_unit') {
-    throw new FeedRejection('unknown_code', `no unit ${fix.unitId} is registered`);
+    throw new FeedRejection('unknown_code', `没有登记编号为 ${fix.unitId} 的力量：请先在平台中登记该力量`);
   }
 }

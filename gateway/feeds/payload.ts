@@ -11,26 +11,26 @@ export const FEED_TEXT_LIMITS: TextLimits = { maxDepth: 16, maxStringLength: 20_
 export const MQTT_PAYLOAD_MAX_BYTES = 64 * 1024;
 
 const PROBLEM: Record<TextProblemKind, string> = {
-  nul: 'contains U+0000, which PostgreSQL text cannot hold',
-  lone_surrogate: 'contains a lone UTF-16 surrogate, which is not Unicode text',
-  too_long: `is longer than ${FEED_TEXT_LIMITS.maxStringLength} characters`,
-  too_deep: `nests deeper than ${FEED_TEXT_LIMITS.maxDepth} levels`,
-  too_many: `holds more than ${FEED_TEXT_LIMITS.maxNodes} values`,
-  not_finite: 'is not a finite number',
+  nul: '含有 U+0000（PostgreSQL 文本无法保存）',
+  lone_surrogate: '含有孤立的 UTF-16 代理项（surrogate），不是有效的 Unicode 文本',
+  too_long: `超过 ${FEED_TEXT_LIMITS.maxStringLength} 个字符`,
+  too_deep: `嵌套超过 ${FEED_TEXT_LIMITS.maxDepth} 层`,
+  too_many: `包含超过 ${FEED_TEXT_LIMITS.maxNodes} 个值`,
+  not_finite: '不是有限数值',
 };
 
 /**
  * The JSON text of a delivery or message as a value. The nesting is measured on the text before parsing, so a
  * 10,000-deep body costs one pass; anything not JSON or too deep is `malformed`.
  */
-export function parseFeedJson(text: string, what = 'the body'): unknown {
+export function parseFeedJson(text: string, what = '请求体'): unknown {
   if (jsonDepthExceeds(text, FEED_TEXT_LIMITS.maxDepth)) {
-    throw new FeedRejection('malformed', `${what} ${PROBLEM.too_deep}`);
+    throw new FeedRejection('malformed', `${what}${PROBLEM.too_deep}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new FeedRejection('malformed', `${what} is not JSON: ${(err as Error).message}`);
+    throw new FeedRejection('malformed', `${what}不是有效的 JSON：${(err as Error).message}`);
   }
 }
 
@@ -42,8 +42,5 @@ export function assertStorable(value: unknown, what: string): void {
   const p = findUnsafeText(value, FEED_TEXT_LIMITS);
   // A number beyond float range (1e999 in the text) is stored as null; the adapter judges a coordinate or count.
   if (p && p.kind !== 'not_finite')
-    throw new FeedRejection(
-      'malformed',
-      `${what} cannot be stored: ${p.path ? `field ${p.path}` : 'the value'} ${PROBLEM[p.kind]}`,
-    );
+    throw new FeedRejection('malformed', `${what}无法保存：${p.path ? `字段 ${p.path} ` : ''}${PROBLEM[p.kind]}`);
 }

@@ -30,7 +30,7 @@ export async function reject(
   sourceId: string | null = null,
 ): Promise<never> {
   const id = await recordDeadLetter(state.db, { source, sourceId, code: err.kind, reason: err.message, transport, payload });
-  throw new AppError(REJECTION_CODE[err.kind], `${err.kind}: ${err.message}`, { kind: err.kind, deadLetterId: id });
+  throw new AppError(REJECTION_CODE[err.kind], `${err.kind}：${err.message}`, { kind: err.kind, deadLetterId: id });
 }
 
 /**
@@ -50,7 +50,7 @@ export async function receiveRecord(
   let place;
   try {
     report = parseNative(FEED_ADAPTERS[source], body);
-    assertNotAhead(report.reportedAt, 'the report time');
+    assertNotAhead(report.reportedAt, '报告时间');
     place = await locateReport(report, state.geo.locator, state.geo.geocoder, state.db);
   } catch (err) {
     if (err instanceof FeedRejection) return reject(state, source, transport, raw, err, report?.sourceId ?? null);
@@ -62,11 +62,11 @@ export async function receiveRecord(
   } catch (err) {
     if (isRecordFault(err)) {
       // The database refused this very record (its batch was retried item by item): retrying cannot help.
-      const why = new FeedRejection('malformed', `the record cannot be stored: ${(err as Error).message}`);
+      const why = new FeedRejection('malformed', `这条记录无法保存：${(err as Error).message}`);
       return reject(state, source, transport, raw, why, report.sourceId);
     }
     // Not acknowledged: the sender keeps the record and retries.
-    throw new AppError('unavailable', 'the record could not be stored just now; it was not accepted, retry later');
+    throw new AppError('unavailable', '记录暂时无法保存，本次未被接收：请稍后重试');
   }
   if (!ack.created) return ack;
   const roadEffect = await applyRoadEffect(state, report, ack.recordId);

@@ -13,7 +13,7 @@ import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature'
 import { AppError, parseInput } from '../http/errors';
 
 const sourceParam = z.object({
-  source: z.enum(FEED_SOURCES, { error: `unknown feed source; the sources are ${FEED_SOURCES.join(', ')}` }),
+  source: z.enum(FEED_SOURCES, { error: `未知的数据来源；可用的来源：${FEED_SOURCES.join(', ')}` }),
 });
 const deadLetterQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -38,7 +38,7 @@ function feedRoutes(state: ReadyState, { config }: AppDeps): Router {
     const { source } = parseInput(sourceParam, req.params, 'not_found') as { source: FeedSource };
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const secret = state.command.keys.secretOf(source);
-    if (!secret) throw new AppError('unavailable', `no secret is configured for feed ${source}`);
+    if (!secret) throw new AppError('unavailable', `数据来源 ${source} 未配置签名密钥：请管理员先配置密钥`);
     const check = checkSignature(secret, req.get(TIMESTAMP_HEADER), req.get(SIGNATURE_HEADER), raw, Date.now());
     if (!check.ok) {
       await auditMachineLoginFailure(
@@ -49,13 +49,7 @@ function feedRoutes(state: ReadyState, { config }: AppDeps): Router {
     }
     const text = raw.toString('utf8');
     if (!req.is('application/json')) {
-      await reject(
-        state,
-        source,
-        'http',
-        text,
-        new FeedRejection('malformed', 'send the record as Content-Type: application/json'),
-      );
+      await reject(state, source, 'http', text, new FeedRejection('malformed', '请以 Content-Type: application/json 发送记录'));
     }
     let body: unknown;
     try {

@@ -22,22 +22,22 @@ export function checkSignature(
   nowMs: number,
 ): SignatureCheck {
   if (!timestampHeader || !/^\d{9,11}$/.test(timestampHeader)) {
-    return { ok: false, message: 'X-Feed-Timestamp (Unix seconds) is missing or not a number' };
+    return { ok: false, message: 'X-Feed-Timestamp（Unix 秒）缺失或不是数字' };
   }
   const ts = Number(timestampHeader);
   if (Math.abs(nowMs / 1000 - ts) > MAX_SKEW_S) {
     return {
       ok: false,
-      message: `X-Feed-Timestamp is more than ${MAX_SKEW_S} s from the gateway clock (replayed or clock skew)`,
+      message: `X-Feed-Timestamp 与网关时钟相差超过 ${MAX_SKEW_S} 秒（重放的请求，或发送方时钟不准）：请校准时钟后重新签名发送`,
     };
   }
   if (!signatureHeader || !/^sha256=[0-9a-f]{64}$/.test(signatureHeader)) {
-    return { ok: false, message: 'X-Feed-Signature is missing or not "sha256=<64 hex digits>"' };
+    return { ok: false, message: 'X-Feed-Signature 缺失，或不是 "sha256=<64 位十六进制数字>" 的格式' };
   }
   const expected = Buffer.from(signFeed(secret, ts, body));
   const given = Buffer.from(signatureHeader);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    return { ok: false, message: 'X-Feed-Signature does not match the body and timestamp for this source' };
+    return { ok: false, message: 'X-Feed-Signature 与该来源的请求体和时间戳不符：请核对签名密钥和签名方法' };
   }
   return { ok: true };
 }

@@ -17,7 +17,7 @@ const BASEMAP_CACHE = 'public, max-age=3600';
 const originOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
 function archiveName(name: string): string {
-  if (!ARCHIVE_NAME.test(name)) throw new AppError('not_found', `no basemap archive named "${name.slice(0, 100)}"`);
+  if (!ARCHIVE_NAME.test(name)) throw new AppError('not_found', `没有名为 "${name.slice(0, 100)}" 的底图文件`);
   return name;
 }
 
@@ -60,7 +60,7 @@ export function basemapRoutes({ config }: AppDeps): Router {
   r.get('/basemap/sources/:file', async (req, res) => {
     const id = /^([A-Za-z0-9_-]+)\.geojson$/.exec(req.params.file)?.[1];
     const file = id ? (await localStyle(config.CITY_DATA_DIR, originOf(req))).geojsonFiles.get(id) : undefined;
-    if (!file) throw new AppError('not_found', `the basemap style has no GeoJSON source ${req.params.file.slice(0, 100)}`);
+    if (!file) throw new AppError('not_found', `底图样式中没有 GeoJSON 数据源 ${req.params.file.slice(0, 100)}`);
     await new Promise<void>((resolve, reject) =>
       res.sendFile(file, { headers: { 'Content-Type': 'application/geo+json' }, maxAge: '1h' }, (err) =>
         err ? reject(err) : resolve(),
@@ -72,7 +72,7 @@ export function basemapRoutes({ config }: AppDeps): Router {
     const name = archiveName(req.params.name);
     const tile = parseInput(tilePathSchema, req.params, 'invalid_tile');
     const header = await archives.header(name);
-    if (!header) throw new AppError('not_found', `no basemap archive ${name}.pmtiles in the city data's tiles directory`);
+    if (!header) throw new AppError('not_found', `城市数据的 tiles 目录中没有底图文件 ${name}.pmtiles`);
     const stored = await archives.tile(name, tile);
     res.set('Cache-Control', BASEMAP_CACHE);
     // Outside the archive's area or zoom range, or an empty tile: no features, said without a body.
@@ -88,8 +88,7 @@ export function basemapRoutes({ config }: AppDeps): Router {
     if (!match) return next();
     const name = archiveName(match[1] ?? '');
     const [header, meta] = await Promise.all([archives.header(name), archives.metadata(name)]);
-    if (!header || !meta)
-      throw new AppError('not_found', `no basemap archive ${name}.pmtiles in the city data's tiles directory`);
+    if (!header || !meta) throw new AppError('not_found', `城市数据的 tiles 目录中没有底图文件 ${name}.pmtiles`);
     res.set('Cache-Control', 'public, max-age=300');
     res.json({
       tilejson: '3.0.0',
@@ -112,7 +111,7 @@ export function basemapRoutes({ config }: AppDeps): Router {
     if (!PMTILES_NAME.test(req.path)) {
       throw new AppError(
         'not_found',
-        `under /basemap: style.json, {name}.pmtiles, {name}.json or {name}/{z}/{x}/{y}.mvt; got ${req.originalUrl}`,
+        `/basemap 下只有 style.json、{name}.pmtiles、{name}.json 或 {name}/{z}/{x}/{y}.mvt；收到的是 ${req.originalUrl}`,
       );
     }
     next();
@@ -128,12 +127,10 @@ export function basemapRoutes({ config }: AppDeps): Router {
     setHeaders: (res) => res.setHeader('Content-Type', 'application/vnd.pmtiles'),
   });
   const missing: RequestHandler = (req) => {
-    throw new AppError('not_found', `no basemap archive ${req.path.slice(1)} in the city data's tiles directory`);
+    throw new AppError('not_found', `城市数据的 tiles 目录中没有底图文件 ${req.path.slice(1)}`);
   };
   const badEncoding: ErrorRequestHandler = (err: unknown, req, _res, next) => {
-    next(
-      err instanceof URIError ? new AppError('not_found', `basemap path is not valid percent-encoding: ${req.originalUrl}`) : err,
-    );
+    next(err instanceof URIError ? new AppError('not_found', `底图路径不是有效的百分号编码：${req.originalUrl}`) : err);
   };
   r.use('/basemap', onlyPmtiles, files, missing, badEncoding);
   return r;

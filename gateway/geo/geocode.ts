@@ -11,7 +11,7 @@ export function geocodeRoutes(geocoder: GeocodeService): Router {
     const { q, limit, kind } = parseInput(geocodeQuery, req.query);
     // A query of only punctuation or spaces would match everything or nothing; say so instead.
     if (!normalizeName(q)) {
-      throw new AppError('bad_request', 'q must contain at least one letter, digit or Chinese character');
+      throw new AppError('bad_request', '参数 q 至少要有一个汉字、字母或数字：只有标点或空格无法检索');
     }
     res.json(geocoder.search(q, kind ? { limit, kind } : { limit }));
   });
@@ -19,10 +19,7 @@ export function geocodeRoutes(geocoder: GeocodeService): Router {
     const { lon, lat } = parseInput(pointQuery, req.query, 'invalid_coordinates');
     const result = await geocoder.reverse(lon, lat);
     if (!result) {
-      throw new AppError(
-        'outside_area',
-        `(${lon}, ${lat}) is outside Harbin: there is no district, street or road to describe it`,
-      );
+      throw new AppError('outside_area', `(${lon}, ${lat}) 在哈尔滨范围之外：没有可描述它的区县、街道或道路`);
     }
     res.json(result);
   });

@@ -13,7 +13,7 @@ export function locateRoutes(locator: Locator): Router {
     const { lon, lat } = parseInput(pointQuery, req.query, 'invalid_coordinates');
     const result = locator.locate(lon, lat);
     if (result.coverage === 'outside') {
-      throw new AppError('outside_area', `(${lon}, ${lat}) is outside Harbin: no district, street or grid cell contains it`);
+      throw new AppError('outside_area', `(${lon}, ${lat}) 在哈尔滨范围之外：不在任何区县、街道或网格内`);
     }
     res.json(result);
   });

@@ -15,7 +15,7 @@ function knownLayer(id: string): TileLayerDef {
   const layer = TILE_LAYERS_BY_ID.get(id);
   if (!layer) {
     const known = [...TILE_LAYERS_BY_ID.keys()];
-    throw new AppError('unknown_layer', `no tile layer "${id}"; known layers: ${known.join(', ')}`, { known });
+    throw new AppError('unknown_layer', `没有瓦片图层 "${id}"；可用的图层：${known.join(', ')}`, { known });
   }
   return layer;
 }
@@ -61,7 +61,7 @@ function cacheControl(layer: TileLayerDef, maxAge: number = layer.maxAgeSeconds)
  * it is the caller's malformed tile address, so it is answered 400, not left to become a 500.
  */
 const badEncodingIsInvalidTile: ErrorRequestHandler = (err: unknown, req, _res, next) => {
-  if (err instanceof URIError) next(new AppError('invalid_tile', `tile path is not valid percent-encoding: ${req.originalUrl}`));
+  if (err instanceof URIError) next(new AppError('invalid_tile', `瓦片路径不是有效的百分号编码：${req.originalUrl}`));
   else next(err);
 };
 
@@ -92,7 +92,7 @@ export function tileRoutes(db: Db, identity: Identity): Router {
   // Any other shape under /tiles is a malformed tile address, not an unknown endpoint: say what was expected.
   r.get('/tiles/*rest', (req) => {
     knownLayer(req.params.rest[0] ?? '');
-    throw new AppError('invalid_tile', `expected ${TILE_PATTERN} with integer z, x and y; got ${req.path}`);
+    throw new AppError('invalid_tile', `瓦片地址应为 ${TILE_PATTERN}，z、x、y 为整数；收到的是 ${req.path}`);
   });
 
   r.use('/tiles', badEncodingIsInvalidTile);
@@ -109,7 +109,7 @@ export function tileJsonRoutes(identity: Identity): Router {
 
   r.get('/tiles/:file', async (req, res) => {
     const match = /^(.+)\.json$/.exec(req.params.file);
-    if (!match) throw new AppError('invalid_tile', `expected ${TILE_PATTERN} or /tiles/{layer}.json; got ${req.path}`);
+    if (!match) throw new AppError('invalid_tile', `瓦片地址应为 ${TILE_PATTERN} 或 /tiles/{layer}.json；收到的是 ${req.path}`);
     const layer = knownLayer(match[1] ?? '');
     await authorizeLayerRead(identity, req, res, layer, 'tiles.read');
     const entry = CATALOG_BY_ID.get(layer.id);

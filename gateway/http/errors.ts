@@ -56,24 +56,25 @@ export function inputError(error: z.ZodError, code: ErrorCode = 'bad_request'): 
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError('not_found', `no such endpoint: ${req.method} ${req.path}`));
+  next(new AppError('not_found', `没有这个接口：${req.method} ${req.path}；请核对请求方法和路径`));
 };
 
 /** Maps every error to its status and a JSON body; unexpected errors are logged and answered without internals. */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   const requestId = String(req.id ?? '');
   let code: ErrorCode = 'internal';
-  let message = 'internal error; the request id identifies it in the server log';
+  let message = '服务器内部错误：请稍后重试；如仍失败，请把请求编号（requestId）告知管理员，据此可在服务器日志中查到原因';
   let details: unknown;
   if (err instanceof AppError) {
     ({ code, message, details } = err);
   } else if (isBodyParserError(err)) {
     code = err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
-    message = err.type === 'entity.too.large' ? 'request body is too large' : `request body is not valid JSON: ${err.message}`;
+    message =
+      err.type === 'entity.too.large' ? '请求内容过大：请减小后重试' : `请求内容不是有效的 JSON：请检查后重试（${err.message}）`;
   } else if (err instanceof URIError || isClientHttpError(err)) {
     // e.g. a path parameter with broken percent-encoding, which the router rejects before any handler runs
     code = 'bad_request';
-    message = err instanceof URIError ? `the URL is not valid percent-encoding: ${err.message}` : err.message;
+    message = err instanceof URIError ? `网址不是有效的百分号编码：请检查网址后重试（${err.message}）` : err.message;
   } else {
     req.log?.error({ err }, 'unhandled error');
   }

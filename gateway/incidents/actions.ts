@@ -110,7 +110,7 @@ export class IncidentActions {
         incident_id: string | null;
       }>('SELECT id, callsign, agency, status, incident_id FROM unit WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
       const missing = ids.filter((u) => !rows.some((r) => r.id === u));
-      if (missing.length) throw new AppError('not_found', `no such unit: ${missing.join(', ')}`);
+      if (missing.length) throw new AppError('not_found', `没有这些力量：${missing.join(', ')}；请刷新力量列表后重新选择`);
       for (const r of rows) guard(r);
       const busy = rows.filter((r) => r.status !== 'available');
       if (busy.length) {
@@ -147,7 +147,7 @@ export class IncidentActions {
       if (!OPEN_STATES.includes(status)) throw new AppError('conflict', `警情 #${id} ${INCIDENT_STATE_LABELS[status]}，不能拆分`);
       const records = await tx.query<{ id: string }>('SELECT id FROM feed_record WHERE incident_id = $1 ORDER BY id', [id]);
       if (!records.some((r) => Number(r.id) === recordId)) {
-        throw new AppError('not_found', `record ${recordId} does not belong to incident #${id}`);
+        throw new AppError('not_found', `来源记录 ${recordId} 不属于警情 #${id}；请刷新警情后重新选择要拆分的记录`);
       }
       if (records.length < 2) throw new AppError('conflict', `警情 #${id} 只有这一条来源记录，无需拆分`);
       const [created] = await tx.query<{ id: string }>(
@@ -228,7 +228,7 @@ export class IncidentActions {
         callsign: string;
         agency: FeedSource;
       }>('SELECT id, status, incident_id, callsign, agency FROM unit WHERE id = $1 FOR UPDATE', [unitId]);
-      if (!u) throw new AppError('not_found', `no such unit: ${unitId}`);
+      if (!u) throw new AppError('not_found', `没有力量 ${unitId}；请刷新力量列表后重试`);
       replacing?.(u.status);
       guard(u);
       if (!UNIT_MOVES[u.status].includes(status)) {
@@ -270,7 +270,7 @@ export class IncidentActions {
   /** For each unit type the incident needs, the nearest available units by drive time on the road network. */
   async recommend(id: number): Promise<RecommendationResponse> {
     const [incident] = await loadIncidents(this.db, [id]);
-    if (!incident) throw new AppError('not_found', `no such incident: #${id}`);
+    if (!incident) throw new AppError('not_found', `没有警情 #${id}：请核对编号，或刷新警情列表`);
     const needs = [...new Set(incident.records.flatMap((r) => this.rules.neededUnits(r.category)))] as UnitType[];
     const routing = this.routing();
     const origin = routing.router.place(incident.place.lon, incident.place.lat);
@@ -330,7 +330,7 @@ class Touched {
 
 async function lockIncident(tx: Queryable, id: number): Promise<IncidentState> {
   const [row] = await tx.query<{ status: IncidentState }>('SELECT status FROM incident WHERE id = $1 FOR UPDATE', [id]);
-  if (!row) throw new AppError('not_found', `no such incident: #${id}`);
+  if (!row) throw new AppError('not_found', `没有警情 #${id}：请核对编号，或刷新警情列表`);
   return row.status;
 }
 

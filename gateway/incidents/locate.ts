@@ -83,15 +83,23 @@ export async function locateReport(
     ({ lon, lat } = report.point);
     via = 'reported';
   } else {
-    if (!report.address) throw new FeedRejection('missing_location', 'the record has neither coordinates nor an address');
+    if (!report.address)
+      throw new FeedRejection('missing_location', '这条记录既没有坐标也没有地址：请在来源系统中补上坐标或地址后重新发送');
     const best = await geocodeAddress(report.address, geocoder, db);
     if (!best) {
-      throw new FeedRejection('missing_location', `the address "${report.address}" matches no place, road or landmark of Harbin`);
+      throw new FeedRejection(
+        'missing_location',
+        `地址 "${report.address}" 与哈尔滨的任何地点、道路或地标都对不上：请在来源系统中核对地址或补上坐标后重新发送`,
+      );
     }
     ({ lon, lat } = best);
     via = 'geocoded';
   }
   const at = locator.locate(lon, lat);
-  if (at.coverage === 'outside') throw new FeedRejection('outside_area', `(${lon}, ${lat}) is outside Harbin`);
+  if (at.coverage === 'outside')
+    throw new FeedRejection(
+      'outside_area',
+      `(${lon}, ${lat}) 在哈尔滨范围之外：请在来源系统中核对坐标（经度 lon、纬度 lat 是否写反）`,
+    );
   return { lon, lat, district: at.district, street: at.street, gridCode: at.gridCode, via };
 }

@@ -46,7 +46,7 @@ function incidentRoutes({ db, command }: ReadyState, deps: AppDeps): Router {
   r.get('/incidents/:id', async (req, res) => {
     const { id } = parseInput(incidentIdParam, req.params);
     const [incident] = await loadIncidents(db, [id]);
-    if (!incident) throw new AppError('not_found', `no such incident: #${id}`);
+    if (!incident) throw new AppError('not_found', `没有警情 #${id}：请核对编号，或刷新警情列表`);
     res.json(incident);
   });
 
@@ -58,7 +58,7 @@ function incidentRoutes({ db, command }: ReadyState, deps: AppDeps): Router {
   r.post('/incidents/:id/transition', async (req, res) => {
     const { id } = parseInput(incidentIdParam, req.params);
     const { action, note } = parseInput(incidentTransitionInput, req.body ?? {});
-    if (action === 'dispatch') throw new AppError('bad_request', 'dispatch has its own endpoint');
+    if (action === 'dispatch') throw new AppError('bad_request', '派遣请使用专门的接口 POST /incidents/{id}/dispatch');
     const seen: { before?: string } = {};
     const incident = await command.actions.transition(id, action, principalOf(req).username, note ?? null, (s) => {
       seen.before = s;

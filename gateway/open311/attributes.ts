@@ -99,7 +99,7 @@ export class ServiceDefinitions {
     const asked = new Map(specs.filter((a) => a.variable).map((a) => [a.code, a]));
     for (const code of raw.keys()) {
       if (!asked.has(code)) {
-        throw new AppError('bad_request', `attribute[${code.slice(0, 40)}] is not an attribute of service ${service}`);
+        throw new AppError('bad_request', `attribute[${code.slice(0, 40)}] 不是服务 ${service} 的属性；该服务的属性见其服务定义`);
       }
     }
     const values: Record<string, string | number | string[]> = {};
@@ -107,12 +107,11 @@ export class ServiceDefinitions {
     for (const a of asked.values()) {
       const given = (raw.get(a.code) ?? []).map((v) => v.trim()).filter(Boolean);
       if (!given.length) {
-        if (a.required)
-          throw new AppError('bad_request', `attribute[${a.code}] is required for service ${service}: ${a.description}`);
+        if (a.required) throw new AppError('bad_request', `服务 ${service} 必须填写 attribute[${a.code}]：${a.description}`);
         continue;
       }
       if (a.datatype !== 'multivaluelist' && given.length > 1) {
-        throw new AppError('bad_request', `attribute[${a.code}] takes one value`);
+        throw new AppError('bad_request', `attribute[${a.code}] 只能填一个值`);
       }
       const one = given[0]!;
       const label = a.label ?? a.code;
@@ -124,7 +123,7 @@ export class ServiceDefinitions {
             if (!v) {
               throw new AppError(
                 'bad_request',
-                `attribute[${a.code}] must be one of ${a.values!.map((x) => x.key).join(', ')} (got "${key.slice(0, 40)}")`,
+                `attribute[${a.code}] 应为 ${a.values!.map((x) => x.key).join(', ')} 之一（收到的是 "${key.slice(0, 40)}"）`,
               );
             }
             return v.name;
@@ -136,10 +135,10 @@ export class ServiceDefinitions {
         case 'number': {
           const n = Number(one);
           if (!/^-?\d+(\.\d+)?$/.test(one) || !Number.isFinite(n)) {
-            throw new AppError('bad_request', `attribute[${a.code}] must be a number`);
+            throw new AppError('bad_request', `attribute[${a.code}] 应为数字`);
           }
           if ((a.min !== undefined && n < a.min) || (a.max !== undefined && n > a.max)) {
-            throw new AppError('bad_request', `attribute[${a.code}] must lie between ${a.min ?? '-∞'} and ${a.max ?? '∞'}`);
+            throw new AppError('bad_request', `attribute[${a.code}] 应在 ${a.min ?? '-∞'} 到 ${a.max ?? '∞'} 之间`);
           }
           values[a.code] = n;
           lines.push(`${label}：${n}`);
@@ -147,7 +146,10 @@ export class ServiceDefinitions {
         }
         case 'datetime': {
           if (!z.iso.datetime({ offset: true }).safeParse(one).success) {
-            throw new AppError('bad_request', `attribute[${a.code}] must be an ISO 8601 date and time with its offset`);
+            throw new AppError(
+              'bad_request',
+              `attribute[${a.code}] 应为带时区偏移的 ISO 8601 日期时间，如 2026-03-01T08:30:00+08:00`,
+            );
           }
           values[a.code] = one;
           lines.push(`${label}：${one}`);
@@ -156,8 +158,7 @@ export class ServiceDefinitions {
         case 'string':
         case 'text': {
           const max = a.datatype === 'string' ? STRING_MAX : TEXT_MAX;
-          if (Array.from(one).length > max)
-            throw new AppError('bad_request', `attribute[${a.code}] is at most ${max} characters`);
+          if (Array.from(one).length > max) throw new AppError('bad_request', `attribute[${a.code}] 最多 ${max} 个字`);
           values[a.code] = one;
           lines.push(`${label}：${one}`);
           break;
@@ -186,7 +187,7 @@ export function rawAnswers(body: Record<string, unknown>): Map<string, string[]>
   const add = (code: string, v: unknown) => {
     const list = Array.isArray(v) ? v : [v];
     if (!list.every((x) => typeof x === 'string' || typeof x === 'number')) {
-      throw new AppError('bad_request', `attribute[${code.slice(0, 40)}] must be text, a number or a list of them`);
+      throw new AppError('bad_request', `attribute[${code.slice(0, 40)}] 应为文字、数字或由它们组成的列表`);
     }
     out.set(code, [...(out.get(code) ?? []), ...list.map(String)]);
   };
@@ -197,7 +198,7 @@ export function rawAnswers(body: Record<string, unknown>): Map<string, string[]>
   const nested = body.attribute;
   if (nested !== undefined) {
     if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) {
-      throw new AppError('bad_request', 'attribute must be an object of answers by attribute code');
+      throw new AppError('bad_request', 'attribute 应为以属性代码为键的回答对象');
     }
     for (const [code, v] of Object.entries(nested)) add(code, v);
   }

@@ -85,19 +85,19 @@ export function sendGeoReportError(req: Request, res: Response, err: unknown): v
     const type = (err as { type?: unknown }).type;
     description =
       type === 'entity.too.large'
-        ? 'the request body is too large'
+        ? '请求内容过大：请减小后重试'
         : type === 'entity.parse.failed'
-          ? 'the request body could not be read'
+          ? '请求内容无法读取：请检查格式后重试'
           : err instanceof Error && (err as { expose?: unknown }).expose === true
             ? err.message
-            : 'the request could not be read';
+            : '请求无法读取：请检查格式后重试';
   } else if (err instanceof URIError) {
     status = 400;
-    description = 'the URL is not valid percent-encoding';
+    description = '网址不是有效的百分号编码：请检查网址后重试';
   } else {
     req.log?.error({ err }, 'open311 request failed');
     status = 500;
-    description = 'internal error; the request id identifies it in the server log';
+    description = '服务器内部错误：请稍后重试；如仍失败，请把请求编号告知市里，据此可在服务器日志中查到原因';
   }
   if (res.headersSent) return;
   sendGeoReport(req, res, 'errors', [{ code: status, description }], status);

@@ -84,7 +84,7 @@ function checkJurisdiction(id: string | undefined): void {
   if (id === undefined || id === OPEN311_JURISDICTION) return;
   throw new AppError(
     'bad_request',
-    `jurisdiction_id "${id.slice(0, 64)}" is not served here: this endpoint serves "${OPEN311_JURISDICTION}"`,
+    `本接口不受理 jurisdiction_id "${id.slice(0, 64)}"：只受理 "${OPEN311_JURISDICTION}"，也可不填`,
   );
 }
 
@@ -93,7 +93,7 @@ function splitFile(file: string, what: string): { name: string; format: Open311F
   const dot = file.lastIndexOf('.');
   const format = OPEN311_FORMATS.find((f) => f === file.slice(dot + 1));
   if (dot <= 0 || !format)
-    throw new AppError('not_found', `no such Open311 ${what}: ${file.slice(0, 80)} (ask for .json or .xml)`);
+    throw new AppError('not_found', `没有这个 Open311 ${what}：${file.slice(0, 80)}（请以 .json 或 .xml 结尾请求）`);
   return { name: file.slice(0, dot), format };
 }
 
@@ -162,9 +162,10 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
   r.get(
     OPEN311_PATHS.service,
     o311((req, res) => {
-      const { name } = splitFile(String(req.params.file ?? ''), 'service definition');
+      const { name } = splitFile(String(req.params.file ?? ''), '服务定义');
       checkJurisdiction(parseInput(open311PlainQuery, req.query).jurisdiction_id);
-      if (!categories.minor(name)) throw new AppError('not_found', `no such service: ${name.slice(0, 40)}`);
+      if (!categories.minor(name))
+        throw new AppError('not_found', `没有服务 ${name.slice(0, 40)}：可用的服务见 /open311/v2/services.json`);
       sendGeoReport(req, res, 'service_definition', definitions.definition(name));
     }),
   );
@@ -210,7 +211,7 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
       reason: 'unknown or revoked api_key',
       ...origin(req),
     });
-    throw new AppError('forbidden', 'api_key is not valid (unknown or revoked)');
+    throw new AppError('forbidden', 'api_key 无效（未知或已撤销）：请向市里核实渠道密钥');
   };
 
   /**
@@ -221,7 +222,7 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
     const query = typeof req.query.api_key === 'string' ? req.query.api_key : undefined;
     const key = req.get('X-Api-Key') ?? query;
     if (key === undefined) return null;
-    if (!key || key.length > 200) throw new AppError('bad_request', 'api_key must be a channel key issued by the city');
+    if (!key || key.length > 200) throw new AppError('bad_request', 'api_key 应为市里发放的渠道密钥');
     return (await channelOf(key, req)).id;
   };
 
@@ -235,7 +236,7 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
         if (q.service_request_id) {
           const ids = q.service_request_id.split(',').map((s) => s.trim());
           if (ids.some((i) => !/^\d{1,18}$/.test(i)) || ids.length > 100) {
-            throw new AppError('bad_request', 'service_request_id is a comma-separated list of at most 100 numeric ids');
+            throw new AppError('bad_request', '参数 service_request_id 有误：应为以逗号分隔的数字编号，最多 100 个');
           }
           const rows = await db.query<RequestRow>(`${SELECT} WHERE c.id = ANY($1::bigint[]) ORDER BY c.id`, [ids]);
           sendGeoReport(
@@ -248,7 +249,7 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
         }
         const end = q.end_date ? new Date(q.end_date) : new Date();
         const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
-        if (start > end) throw new AppError('bad_request', 'start_date must not be after end_date');
+        if (start > end) throw new AppError('bad_request', '参数 start_date 不能晚于 end_date：请调整时间范围');
         const codes = q.service_code
           ? q.service_code
               .split(',')
@@ -276,14 +277,14 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
   r.get(
     OPEN311_PATHS.request,
     o311(async (req, res) => {
-      const { name: id } = splitFile(String(req.params.file ?? ''), 'resource');
-      if (!/^\d{1,18}$/.test(id)) throw new AppError('bad_request', 'a service_request_id is numeric');
+      const { name: id } = splitFile(String(req.params.file ?? ''), '资源');
+      if (!/^\d{1,18}$/.test(id)) throw new AppError('bad_request', 'service_request_id 应为数字编号');
       checkJurisdiction(
         parseInput(open311RequestsQuery.pick({ api_key: true, jurisdiction_id: true }), req.query).jurisdiction_id,
       );
       const reader = await readerChannel(req);
       const rows = await db.query<RequestRow>(`${SELECT} WHERE c.id = $1`, [id]);
-      if (!rows[0]) throw new AppError('not_found', `no such service request: ${id}`);
+      if (!rows[0]) throw new AppError('not_found', `没有编号为 ${id} 的服务请求：请核对编号`);
       sendGeoReport(req, res, 'service_requests', [toRequest(rows[0], reader)]);
     }),
   );
@@ -299,7 +300,11 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
         'SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM grid_cell WHERE code = $1) c',
         [input.address_id],
       );
-      if (!cell) throw new AppError('bad_request', `address_id ${input.address_id} is not a unit-grid cell of Harbin`);
+      if (!cell)
+        throw new AppError(
+          'bad_request',
+          `address_id ${input.address_id} 不是哈尔滨的单元网格编码：请核对编码，或改用 lat 和 long`,
+        );
       return { lon: Number(cell.lon), lat: Number(cell.lat), locatedBy: 'address_id' };
     }
     const address = input.address_string ?? '';
@@ -307,7 +312,7 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
     if (!hit) {
       throw new AppError(
         'bad_request',
-        `address_string "${address.slice(0, 80)}" matches no place, road or landmark of Harbin: send lat and long, or address_id`,
+        `address_string "${address.slice(0, 80)}" 与哈尔滨的任何地点、道路或地标都对不上：请改为提供 lat 和 long，或 address_id`,
       );
     }
     return { ...hit, locatedBy: 'address_string' };
@@ -323,13 +328,15 @@ function open311Routes({ db, cases, geo }: ReadyState, deps: AppDeps): Router {
           req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : {};
         checkJurisdiction(typeof body.jurisdiction_id === 'string' ? body.jurisdiction_id : undefined);
         const apiKey = body.api_key;
-        if (typeof apiKey !== 'string' || !apiKey)
-          throw new AppError('bad_request', 'api_key is required: ask the city for a channel key');
+        if (typeof apiKey !== 'string' || !apiKey) throw new AppError('bad_request', '缺少 api_key：请向市里申请渠道密钥');
         const channel = await channelOf(apiKey, req);
         const input = parseInput(open311PostInput, body);
         checkJurisdiction(input.jurisdiction_id);
         if (!categories.minor(input.service_code)) {
-          throw new AppError('bad_request', `unknown category (service_code): ${input.service_code}`);
+          throw new AppError(
+            'bad_request',
+            `未知的服务类别（service_code）：${input.service_code}；可用的类别见 /open311/v2/services.json`,
+          );
         }
         const answers = definitions.answers(input.service_code, rawAnswers(body));
         const place = await placeOf(input, db);

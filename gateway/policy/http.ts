@@ -95,7 +95,7 @@ export function httpAccessControl(identity: Identity): RequestHandler {
     if (!match)
       throw new AppError(
         'not_found',
-        `no such endpoint: ${req.method} ${req.path} (every endpoint is listed in data/policy.json)`,
+        `没有这个接口：${req.method} ${req.path}；请核对请求方法和路径（全部接口列在 data/policy.json 中）`,
       );
     const action = identity.policy.action(match.actionId);
     if (action?.public) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EvacuationArea, EvacuationPlan } from '../../contracts/evacuation';
 import type { Queryable } from '../db/types';
+import { validityReason } from '../ogc/cql2/validity';
 import type { RoadGraph } from '../routing/graph';
 import type { Router } from '../routing/router';
 import { nearestAssignment, optimalAssignment, type WalkArc } from './assign';
@@ -84,7 +85,10 @@ async function resolveArea(db: Queryable, area: EvacuationArea): Promise<Resolve
     )
     .catch(() => [{ reason: 'unreadable' }]);
   if (check?.reason === 'empty') throw new PlanInputError('多边形面积为零，请画出一个有面积的范围');
-  if (check?.reason !== 'ok') throw new PlanInputError(`多边形无效（${check?.reason ?? '无法读取'}），请检查是否自相交或未闭合`);
+  if (check?.reason !== 'ok') {
+    const why = !check || check.reason === 'unreadable' ? '无法读取' : validityReason(check.reason);
+    throw new PlanInputError(`多边形无效（${why}），请检查是否自相交或未闭合`);
+  }
   return { kind: 'polygon', code: null, name: '自绘范围', sqlKind: 'polygon', sqlArg: geojson };
 }
 

@@ -55,7 +55,7 @@ export class RoadConditions {
     feedRecordId: number | null = null,
     ownerDepartment: string | null = null,
   ): Promise<RoadCondition> {
-    if (this.graph.edgeOfGid(gid) === undefined) throw new RoutingError('unknown_edge', `no road edge with gid ${gid}`);
+    if (this.graph.edgeOfGid(gid) === undefined) throw new RoutingError('unknown_edge', `没有 gid 为 ${gid} 的道路路段`);
     const [row] = await this.db.query<ConditionRow>(
       `INSERT INTO road_condition (gid, factor, reason, feed_record_id, owner_department) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${COLUMNS}`,
@@ -84,8 +84,8 @@ export class RoadConditions {
     );
     if (!row) {
       const [old] = await this.db.query<ConditionRow>(`SELECT ${COLUMNS} FROM road_condition WHERE id = $1`, [id]);
-      if (old) throw new RoutingError('already_cleared', `road condition ${id} was already cleared at ${old.cleared_at}`);
-      throw new RoutingError('unknown_condition', `no road condition with id ${id}`);
+      if (old) throw new RoutingError('already_cleared', `道路状况 ${id} 已于 ${old.cleared_at} 解除，无需再次解除`);
+      throw new RoutingError('unknown_condition', `没有 id 为 ${id} 的道路状况`);
     }
     this.active.delete(id);
     this.recompute(row.gid);

@@ -64,7 +64,7 @@ export class RoutingService {
 
   /** The k facilities of a kind that reach (lon, lat) soonest by road, fastest first. */
   async nearestByDrive(lon: number, lat: number, kind: FacilityKind, k: number): Promise<NearestResponse> {
-    const origin = this.placeOrFail(lon, lat, 'the point');
+    const origin = this.placeOrFail(lon, lat, '位置');
     const rows = await facilityCandidates(this.db, lon, lat, kind);
     const placed = rows.flatMap((row) => {
       const place = this.router.placeCached(row.lon, row.lat);
@@ -112,13 +112,13 @@ export class RoutingService {
 
   /** Fastest drive between two points. */
   route(from: { lon: number; lat: number }, to: { lon: number; lat: number }): RouteResponse {
-    const a = this.placeOrFail(from.lon, from.lat, 'from');
-    const b = this.placeOrFail(to.lon, to.lat, 'to');
+    const a = this.placeOrFail(from.lon, from.lat, '起点 from');
+    const b = this.placeOrFail(to.lon, to.lat, '终点 to');
     const leg = this.router.route(a, b);
     if (!leg) {
       throw new RoutingError(
         'unreachable',
-        `no drivable route from (${from.lon}, ${from.lat}) to (${to.lon}, ${to.lat}): road closures or one-way streets cut it off`,
+        `从 (${from.lon}, ${from.lat}) 到 (${to.lon}, ${to.lat}) 没有可行驶的路线：道路封闭或单行道把两处隔开了；请检查路况封闭，或换一个起点或终点`,
       );
     }
     return {
@@ -143,7 +143,7 @@ export class RoutingService {
   ): Promise<RoadCondition> {
     const { lon, lat } = input;
     const gid = input.gid ?? (lon !== undefined && lat !== undefined ? this.gidNear(lon, lat) : undefined);
-    if (gid === undefined) throw new RoutingError('unknown_edge', 'a road condition needs either gid or lon and lat');
+    if (gid === undefined) throw new RoutingError('unknown_edge', '道路状况需要给出 gid，或同时给出 lon 和 lat');
     const factor = input.closed ? null : (input.factor ?? 1);
     return this.conditions.add(gid, factor, input.reason, origin.feedRecordId ?? null, origin.ownerDepartment ?? null);
   }
@@ -152,7 +152,8 @@ export class RoutingService {
   private gidNear(lon: number, lat: number): number {
     this.assertInHarbin(lon, lat);
     const snap = this.router.snaps.nearest(lon, lat, CONDITION_SNAP_M, () => true);
-    if (!snap) throw new RoutingError('far_from_road', `no road edge within ${CONDITION_SNAP_M} m of (${lon}, ${lat})`);
+    if (!snap)
+      throw new RoutingError('far_from_road', `(${lon}, ${lat}) 周围 ${CONDITION_SNAP_M} 米内没有道路路段；请把位置放在道路上`);
     return this.graph.gid[snap.edge]!;
   }
 
@@ -169,7 +170,7 @@ export class RoutingService {
     if (lon < b.west || lon > b.east || lat < b.south || lat > b.north) {
       throw new RoutingError(
         'outside_area',
-        `(${lon}, ${lat}) is outside Harbin (${b.west}–${b.east} E, ${b.south}–${b.north} N)`,
+        `(${lon}, ${lat}) 在哈尔滨范围之外（东经 ${b.west}–${b.east}，北纬 ${b.south}–${b.north}）`,
       );
     }
   }
@@ -180,7 +181,7 @@ export class RoutingService {
     if (!place) {
       throw new RoutingError(
         'far_from_road',
-        `${what} (${lon}, ${lat}) is more than ${MAX_SNAP_M} m from any open road of the routable network, which covers central Harbin`,
+        `${what} (${lon}, ${lat}) 距离最近的可通行道路超过 ${MAX_SNAP_M} 米（可通行路网覆盖哈尔滨中心城区）；请在道路附近另选位置`,
       );
     }
     return place;

@@ -118,7 +118,7 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
   for (let i = 0; i < 500; i++) nested = { type: 'GeometryCollection', geometries: [nested] };
 
   const cases: [string, unknown, RegExp][] = [
-    ['NaN literal', '{"collection":"poi","geometry":{"type":"Point","coordinates":[NaN,45]}}', /not valid JSON/],
+    ['NaN literal', '{"collection":"poi","geometry":{"type":"Point","coordinates":[NaN,45]}}', /请求内容不是有效的 JSON/],
     [
       'NaN as text',
       {
@@ -134,7 +134,7 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
       },
       /finite|有限数/,
     ],
-    ['10,001 vertices', ring(10_001), /10,001 positions; at most 10,000/],
+    ['10,001 vertices', ring(10_001), /共 10,001 个坐标点，最多接受 10,000 个/],
     [
       'unclosed ring',
       {
@@ -164,7 +164,7 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
           ],
         ],
       },
-      /not valid: Self-intersection/,
+      /不是有效几何：自相交/,
     ],
     [
       'outside Harbin',
@@ -179,7 +179,7 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
           ],
         ],
       },
-      /outside Harbin/,
+      /坐标 \(116\.3, 39\.9\) 在哈尔滨范围之外/,
     ],
     // 1,000 levels of JSON: refused at the edge before any handler (gateway/http/text-safety.ts).
     ['nested GeometryCollection', nested, /^请求内容嵌套层数超过上限 32 层$/],
@@ -202,7 +202,9 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
   });
 
   it('refuses an unknown collection and a too-large limit', async () => {
-    expect((await post('within', { collection: 'road_edge', geometry: AREA })).body.error.message).toMatch(/no collection/);
+    expect((await post('within', { collection: 'road_edge', geometry: AREA })).body.error.message).toMatch(
+      /没有数据集 "road_edge"/,
+    );
     expect((await post('within', { collection: 'poi', geometry: AREA, limit: 10_001 })).status).toBe(400);
   });
 });

@@ -52,15 +52,13 @@ describe('while the platform starts', () => {
     const res = await request(app).get(path).expect(503);
     expect(res.body.error).toMatchObject({
       code: 'unavailable',
-      message: 'the platform is still starting (importing city data); retry in a few seconds',
+      message: '平台正在启动（导入城市数据），请几秒后重试',
     });
   });
 
   it('answers Open311 503 in the GeoReport error format', async () => {
     const res = await request(app).get('/open311/v2/services.json').expect(503);
-    expect(res.body).toEqual([
-      { code: 503, description: 'the platform is still starting (importing city data); retry in a few seconds' },
-    ]);
+    expect(res.body).toEqual([{ code: 503, description: '平台正在启动（导入城市数据），请几秒后重试' }]);
   });
 
   it('answers a sign-in 503 (the sessions need the database)', async () => {

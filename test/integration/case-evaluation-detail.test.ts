@@ -168,8 +168,8 @@ describe('access and hostile input', () => {
 
   it.each([
     ['trend?from=2012-05-01&to=2012-05-31&interval=year', /week 或 month/],
-    ['trend?from=2012-05-01&to=2015-09-01', /three years|三年/],
-    ['trend?from=2012-05-31&to=2012-05-01', /before|早于/],
+    ['trend?from=2012-05-01&to=2015-09-01', /统计时段最长三年/],
+    ['trend?from=2012-05-31&to=2012-05-01', /参数 to 不能早于 from/],
     ['cases?from=2012-05-01&to=2012-05-31&limit=999999', /1 到 500/],
     ['cases?from=2012-05-01&to=2012-05-31&limit=-1', /1 到 500/],
     ['cases?from=2012-05-01&to=2012-05-31&by=district&key=%00', /不允许/],

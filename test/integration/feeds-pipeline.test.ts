@@ -113,7 +113,7 @@ describe('authentication', () => {
 
 describe('rejections are 4xx with the reason and a dead letter', () => {
   it.each([
-    ['a body that is not JSON', '{"JJDBH": ', /not JSON/],
+    ['a body that is not JSON', '{"JJDBH": ', /请求体不是有效的 JSON/],
     ['a record missing its required fields', { BJNR: '有人打架' }, /malformed/],
   ])('%s', async (_name, payload, message) => {
     const before = await deadLetters('110');

@@ -149,7 +149,7 @@ describe('GET /api/geo/geocode with real Harbin names', () => {
     ['no q', {}, 'q is required'],
     ['an empty q', { q: '' }, 'q must not be empty'],
     ['a q of spaces', { q: '   ' }, 'q must not be empty'],
-    ['a q of punctuation only', { q: '，。！' }, 'at least one letter, digit or Chinese character'],
+    ['a q of punctuation only', { q: '，。！' }, '参数 q 至少要有一个汉字、字母或数字'],
     ['a q of 101 characters', { q: '松'.repeat(101) }, 'at most 100 characters'],
     ['limit 0', { q: '松花江', limit: 0 }, 'limit must be between 1 and 50'],
     ['limit 51', { q: '松花江', limit: 51 }, 'limit must be between 1 and 50'],
@@ -244,7 +244,7 @@ describe('GET /api/geo/reverse', () => {
   });
 
   it.each([
-    [{ lon: 116.4, lat: 39.9 }, 422, 'outside Harbin'],
+    [{ lon: 116.4, lat: 39.9 }, 422, '(116.4, 39.9) 在哈尔滨范围之外'],
     [{ lon: 'abc', lat: 45.7 }, 400, 'lon must be a finite number'],
     [{ lon: 126.6 }, 400, 'lat'],
     [{ lon: 126.6, lat: 95 }, 400, 'between -90 and 90'],

@@ -31,7 +31,7 @@ describe('GET /api/geo/locate', () => {
   });
 
   it.each([
-    [{ lon: 100, lat: 30 }, 422, 'outside Harbin'],
+    [{ lon: 100, lat: 30 }, 422, '(100, 30) 在哈尔滨范围之外'],
     [{ lon: 'abc', lat: 45.7 }, 400, 'lon must be a finite number'],
     [{ lon: 'NaN', lat: 45.7 }, 400, 'lon must be'],
     [{ lon: 'Infinity', lat: 45.7 }, 400, 'finite'],

@@ -269,7 +269,7 @@ describe('errors, in the requested format, on every path', () => {
     expectXmlError(await postXml(`${base().replace(/long=[^&]+/, 'long=1e400')}&description=垃圾堆积`), 400, /long/);
     expectXmlError(await postXml(`${base().replace(/&lat=[^&]+/, '')}&description=垃圾堆积`), 400, /lat and long/);
     expectXmlError(await postXml(`${base()}&description=垃圾堆积&media_url=javascript:alert(1)`), 400, /media_url/);
-    expectXmlError(await postXml(`${base()}&description=${'y'.repeat(70_000)}`), 413, /too large/);
+    expectXmlError(await postXml(`${base()}&description=${'y'.repeat(70_000)}`), 413, /请求内容过大/);
     expectXmlError(await request(t.app).get('/open311/v2/requests.xml?start_date=%00'), 400, /U\+0000/);
     expectXmlError(await request(t.app).get('/open311/v2/requests.xml?start_date=yesterday'), 400, /start_date/);
     // The same in JSON: GeoReport's array of { code, description }.
@@ -281,16 +281,20 @@ describe('errors, in the requested format, on every path', () => {
   it('checks attribute answers against the service definition', async () => {
     const p = t.nextPoint();
     const cover = `api_key=${encodeURIComponent(hotline.apiKey)}&service_code=BJ0102&lat=${p.lat}&long=${p.lon}&description=%E4%BA%95%E7%9B%96%E5%9D%8F%E4%BA%86`;
-    expectXmlError(await postXml(cover), 400, /attribute\[condition\] is required/);
-    expectXmlError(await postXml(`${cover}&attribute[condition]=stolen`), 400, /must be one of missing, broken/);
+    expectXmlError(await postXml(cover), 400, /服务 BJ0102 必须填写 attribute\[condition\]/);
+    expectXmlError(
+      await postXml(`${cover}&attribute[condition]=stolen`),
+      400,
+      /attribute\[condition\] 应为 missing, broken.* 之一（收到的是 "stolen"）/,
+    );
     expectXmlError(
       await postXml(`${cover}&attribute[condition]=broken&attribute[colour]=red`),
       400,
-      /attribute\[colour\] is not an attribute/,
+      /attribute\[colour\] 不是服务 BJ0102 的属性/,
     );
     const water = `api_key=${encodeURIComponent(hotline.apiKey)}&service_code=SJ0504&lat=${p.lat}&long=${p.lon}&description=%E7%A7%AF%E6%B0%B4`;
-    expectXmlError(await postXml(`${water}&attribute[depth_cm]=9000`), 400, /between 0 and 300/);
-    expectXmlError(await postXml(`${water}&attribute[depth_cm]=deep`), 400, /must be a number/);
+    expectXmlError(await postXml(`${water}&attribute[depth_cm]=9000`), 400, /attribute\[depth_cm\] 应在 0 到 300 之间/);
+    expectXmlError(await postXml(`${water}&attribute[depth_cm]=deep`), 400, /attribute\[depth_cm\] 应为数字/);
   });
 
   it('answers an unknown jurisdiction_id with 400 the same way on GET and POST', async () => {
@@ -301,7 +305,7 @@ describe('errors, in the requested format, on every path', () => {
       '/open311/v2/requests/1.xml?jurisdiction_id=beijing',
       '/open311/v2/discovery.xml?jurisdiction_id=beijing',
     ]) {
-      expectXmlError(await request(t.app).get(url), 400, /jurisdiction_id "beijing" is not served here/);
+      expectXmlError(await request(t.app).get(url), 400, /本接口不受理 jurisdiction_id "beijing"/);
     }
     expectXmlError(await postXml(`${base()}&description=垃圾堆积&jurisdiction_id=beijing`), 400, /jurisdiction_id "beijing"/);
     const json = await request(t.app).get('/open311/v2/services.json?jurisdiction_id=beijing');
@@ -310,11 +314,11 @@ describe('errors, in the requested format, on every path', () => {
   });
 
   it('answers paths and formats it does not serve with a GeoReport 404', async () => {
-    expectXmlError(await request(t.app).get('/open311/v2/nothing-here.xml'), 404, /no such endpoint/);
-    expectXmlError(await request(t.app).get('/open311/v2/requests/999999999.xml'), 404, /no such service request/);
+    expectXmlError(await request(t.app).get('/open311/v2/nothing-here.xml'), 404, /没有这个接口/);
+    expectXmlError(await request(t.app).get('/open311/v2/requests/999999999.xml'), 404, /没有编号为 999999999 的服务请求/);
     const csv = await request(t.app).get('/open311/v2/requests/1.csv');
     expect(csv.status).toBe(404);
-    expect(csv.body).toEqual([{ code: 404, description: expect.stringMatching(/\.json or \.xml/) }]);
+    expect(csv.body).toEqual([{ code: 404, description: expect.stringMatching(/请以 \.json 或 \.xml 结尾请求/) }]);
     const other = await request(t.app).get('/open311/v2/tokens/abc.json');
     expect(other.status).toBe(404);
     expect(other.body).toEqual([{ code: 404, description: expect.any(String) }]);
@@ -399,7 +403,7 @@ describe('channel keys administered by the system administrator', () => {
 
     // The revoked key can neither submit nor read its requests in full, in either format.
     const refused = await request(t.app).post('/open311/v2/requests.xml').type('form').send(form);
-    expectXmlError(refused, 403, /api_key is not valid/);
+    expectXmlError(refused, 403, /api_key 无效（未知或已撤销）/);
     const read = await request(t.app)
       .get(`/open311/v2/requests/${xpath(before.text, 'string(/service_requests/request/service_request_id)')}.json`)
       .set('X-Api-Key', partner.apiKey);

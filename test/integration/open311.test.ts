@@ -50,13 +50,13 @@ describe('POST requests.json', () => {
     const body = { service_code: 'SJ0102', lat: p.lat, long: p.lon, description: '小区门口垃圾堆积' };
     const missing = await request(t.app).post('/open311/v2/requests.json').type('form').send(body);
     expect(missing.status).toBe(400);
-    expect(missing.body).toEqual([{ code: 400, description: expect.stringMatching(/api_key is required/) }]);
+    expect(missing.body).toEqual([{ code: 400, description: expect.stringMatching(/缺少 api_key/) }]);
     const wrong = await request(t.app)
       .post('/open311/v2/requests.json')
       .type('form')
       .send({ ...body, api_key: 'hbk_not-a-real-key' });
     expect(wrong.status).toBe(403);
-    expect(wrong.body[0].description).toMatch(/not valid/);
+    expect(wrong.body[0].description).toMatch(/api_key 无效（未知或已撤销）/);
   });
 
   it('creates a case from the 12319 hotline (form-encoded), idempotent by idempotency_key, readable back', async () => {
@@ -155,7 +155,11 @@ describe('POST requests.json', () => {
     expect((lamp.body as CaseDetail).description).toBe('路灯不亮\n【补充信息】现状：夜间不亮');
     const cases: [Record<string, unknown>, number, RegExp][] = [
       [{ service_code: 'XX', lat: p.lat, long: p.lon, description: '测试测试' }, 400, /service_code|category/],
-      [{ service_code: 'SJ9999', lat: p.lat, long: p.lon, description: '测试测试' }, 400, /unknown category/],
+      [
+        { service_code: 'SJ9999', lat: p.lat, long: p.lon, description: '测试测试' },
+        400,
+        /未知的服务类别（service_code）：SJ9999/,
+      ],
       [{ service_code: 'SJ0102', lat: 39.9, long: 116.4, description: '北京的位置' }, 422, /outside Harbin/],
       [{ service_code: 'SJ0102', lat: 'north', long: p.lon, description: '测试测试' }, 400, /lat/],
       [{ service_code: 'SJ0102', lat: p.lat, long: p.lon }, 400, /description/],

@@ -46,7 +46,7 @@ describe('a waterlogging report more than 100 m from any road', () => {
     const res = await postFeed(t.app, 'flood', payload);
     expect(res.status).toBe(201);
     const ack = res.body as FeedAck;
-    expect(ack.roadEffect).toEqual({ applied: false, reason: expect.stringMatching(/no road edge within 100 m/) });
+    expect(ack.roadEffect).toEqual({ applied: false, reason: expect.stringMatching(/周围 100 米内没有道路路段/) });
     expect(await t.db.query('SELECT 1 FROM feed_record WHERE id = $1', [ack.recordId])).toHaveLength(1);
     expect(await t.db.query('SELECT 1 FROM road_condition WHERE reason LIKE $1', [`%${truth.sourceId}%`])).toEqual([]);
   });

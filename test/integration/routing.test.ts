@@ -90,8 +90,8 @@ describe('GET /api/geo/nearest', () => {
     [{ ...CENTRE, kind: 'hospital', k: 21 }, 400, 'bad_request', 'k must be at most 20'],
     [{ ...CENTRE, kind: 'hospital', k: 2.5 }, 400, 'bad_request', 'whole number'],
     [{ ...CENTRE, kind: 'hospital', by: 'air' }, 400, 'bad_request', 'by must be one of'],
-    [{ lon: 100, lat: 30, kind: 'hospital' }, 422, 'outside_area', 'outside Harbin'],
-    [{ lon: 127.5, lat: 45.3, kind: 'hospital' }, 422, 'far_from_road', 'more than 2000 m from any open road'],
+    [{ lon: 100, lat: 30, kind: 'hospital' }, 422, 'outside_area', '(100, 30) 在哈尔滨范围之外'],
+    [{ lon: 127.5, lat: 45.3, kind: 'hospital' }, 422, 'far_from_road', '位置 (127.5, 45.3) 距离最近的可通行道路超过 2000 米'],
   ])('rejects %j with %i %s', async (query, status, code, text) => {
     const res = await request(t.app).get('/api/geo/nearest').query(query).expect(status);
     expect(res.body.error.code).toBe(code);
@@ -147,8 +147,8 @@ describe('GET /api/geo/route', () => {
     [{ from: '126.63,45.76,1', to: '126.68,45.72' }, 400, 'from must be two numbers'],
     [{ from: '126.63,abc', to: '126.68,45.72' }, 400, 'lat must be a finite number'],
     [{ from: '126.63,45.76', to: '126.68,95' }, 400, 'lat must be between -90 and 90'],
-    [{ from: '126.63,45.76', to: '100,30' }, 422, 'outside Harbin'],
-    [{ from: '126.63,45.76', to: '127.5,45.3' }, 422, 'more than 2000 m'],
+    [{ from: '126.63,45.76', to: '100,30' }, 422, '(100, 30) 在哈尔滨范围之外'],
+    [{ from: '126.63,45.76', to: '127.5,45.3' }, 422, '终点 to (127.5, 45.3) 距离最近的可通行道路超过 2000 米'],
   ])('rejects %j with %i', async (query, status, text) => {
     const res = await request(t.app).get('/api/geo/route').query(query).expect(status);
     expect(res.body.error.message).toContain(text);
@@ -216,7 +216,7 @@ describe('road conditions', () => {
         .get('/api/geo/route')
         .query(routeQuery(CENTRE, { lon: r.to.lon, lat: r.to.lat }))
         .expect(422);
-      expect(res.body.error.message).toContain('no drivable route');
+      expect(res.body.error.message).toContain('没有可行驶的路线');
     } finally {
       for (const id of ids) await clearCondition(id);
     }
@@ -233,9 +233,9 @@ describe('road conditions', () => {
     [{ lon: 126.63, closed: true, reason: 'x' }, 400, 'lon and lat must be given together'],
     [{ gid: 1, closed: true, reason: '  ' }, 400, 'reason must not be empty'],
     [{ gid: 1, closed: true, reason: 'x', colour: 'red' }, 400, 'colour'],
-    [{ gid: 99999999, closed: true, reason: 'x' }, 404, 'no road edge with gid 99999999'],
-    [{ lon: 127.5, lat: 45.3, closed: true, reason: 'x' }, 422, 'no road edge within 100 m'],
-    [{ lon: 100, lat: 30, closed: true, reason: 'x' }, 422, 'outside Harbin'],
+    [{ gid: 99999999, closed: true, reason: 'x' }, 404, '没有 gid 为 99999999 的道路路段'],
+    [{ lon: 127.5, lat: 45.3, closed: true, reason: 'x' }, 422, '(127.5, 45.3) 周围 100 米内没有道路路段'],
+    [{ lon: 100, lat: 30, closed: true, reason: 'x' }, 422, '(100, 30) 在哈尔滨范围之外'],
   ])('rejects %j with %i', async (body, status, text) => {
     const res = await request(t.app).post('/api/geo/road-conditions').set('Cookie', commander).send(body).expect(status);
     expect(res.body.error.message).toContain(text);
@@ -256,16 +256,16 @@ describe('road conditions', () => {
       .set('Content-Type', 'application/json')
       .send('{gid:')
       .expect(400);
-    expect(res.body.error.message).toContain('not valid JSON');
+    expect(res.body.error.message).toContain('请求内容不是有效的 JSON');
   });
 
   it('clears a condition once: a second clear is a conflict, an unknown id is not found', async () => {
     const c = await addCondition({ gid: 1, factor: 2, reason: `${REASON} 测试` });
     await clearCondition(c.id);
     const again = await request(t.app).delete(`/api/geo/road-conditions/${c.id}`).set('Cookie', commander).expect(409);
-    expect(again.body.error.message).toContain('already cleared');
+    expect(again.body.error.message).toContain(`道路状况 ${c.id} 已于`);
     const unknown = await request(t.app).delete('/api/geo/road-conditions/99999999').set('Cookie', commander).expect(404);
-    expect(unknown.body.error.message).toContain('no road condition with id 99999999');
+    expect(unknown.body.error.message).toContain('没有 id 为 99999999 的道路状况');
     const bad = await request(t.app).delete('/api/geo/road-conditions/abc').set('Cookie', commander).expect(400);
     expect(bad.body.error.message).toContain('condition id must be a positive whole number');
     const huge = await request(t.app)

@@ -207,8 +207,8 @@ describe('tile requests that are wrong', () => {
     ['/tiles/grid/14/0/0x10.mvt', 'y must be'],
     ['/tiles/grid/14/0/0.png', 'must be requested as {z}/{x}/{y}.mvt'],
     ['/tiles/grid/14/0/0', 'must be requested as {z}/{x}/{y}.mvt'],
-    ['/tiles/grid/14/0', 'expected /tiles/{layer}/{z}/{x}/{y}.mvt'],
-    ['/tiles/grid/14/0/0/0.mvt', 'expected /tiles/{layer}/{z}/{x}/{y}.mvt'],
+    ['/tiles/grid/14/0', '瓦片地址应为 /tiles/{layer}/{z}/{x}/{y}.mvt'],
+    ['/tiles/grid/14/0/0/0.mvt', '瓦片地址应为 /tiles/{layer}/{z}/{x}/{y}.mvt'],
   ])('rejects %s with 400 invalid_tile', async (url, text) => {
     const res = await request(t.app).get(url).expect(400);
     expect(res.body.error.code).toBe('invalid_tile');

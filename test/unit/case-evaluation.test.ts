@@ -26,13 +26,13 @@ describe('periodOf', () => {
     expect(periodOf({ from: '2023-01-01', to: '2026-01-01' }).end).toEqual(new Date('2026-01-01T16:00:00Z'));
     // 3 × 366 = 1098 days from 2023-01-01 00:00 is 2026-01-03 00:00: the period may end there, not a day later.
     expect(periodOf({ from: '2023-01-01', to: '2026-01-02' }).end).toEqual(new Date('2026-01-02T16:00:00Z'));
-    expect(() => periodOf({ from: '2023-01-01', to: '2026-01-03' })).toThrow('the period is at most three years');
+    expect(() => periodOf({ from: '2023-01-01', to: '2026-01-03' })).toThrow('统计时段最长三年：请缩短 from 到 to 的区间');
   });
 
   it.each([
-    [{ from: '2026-03-02', to: '2026-03-01' }, 'to must not be before from'],
-    [{ from: '2026-13-01', to: '2026-03-01' }, 'from/to are not valid dates'],
-    [{ from: '2026-03-01', to: 'soon' }, 'from/to are not valid dates'],
+    [{ from: '2026-03-02', to: '2026-03-01' }, '参数 to 不能早于 from：请把结束日期改到开始日期当天或之后'],
+    [{ from: '2026-13-01', to: '2026-03-01' }, '参数 from、to 不是有效日期：请按 YYYY-MM-DD 填写，如 2026-03-01'],
+    [{ from: '2026-03-01', to: 'soon' }, '参数 from、to 不是有效日期：请按 YYYY-MM-DD 填写，如 2026-03-01'],
   ])('refuses %j as a bad request: %s', (q, message) => {
     const err = (() => {
       try {

@@ -282,7 +282,7 @@ describe.each(FEED_SOURCES)('feed adapter conformance: %s', (source) => {
     for (const [, body] of valid) {
       const rejection = rejectionOf(() => parseNative(adapter, spoil(body)));
       expect(rejection.kind).toBe('malformed');
-      expect(rejection.message).toMatch(/cannot be stored: field .*(U\+0000|surrogate|longer than|deeper than)/);
+      expect(rejection.message).toMatch(/记录无法保存：字段 .*(U\+0000|surrogate|超过 \d+ 个字符|嵌套超过 \d+ 层)/);
     }
   });
 
@@ -369,7 +369,9 @@ describe('agency time formats', () => {
     badTime(() => parseBeijingCompact('20260101126000', 'BJSJ'));
     badTime(() => parseBeijingCompact('20260101125960', 'BJSJ'));
     badTime(() => parseBeijingCompact('2026010112000', 'BJSJ'));
-    expect(rejectionOf(() => parseBeijingCompact('20260230120000', 'BJSJ')).message).toMatch(/BJSJ.*2026-02 has days 01–28/);
+    expect(rejectionOf(() => parseBeijingCompact('20260230120000', 'BJSJ')).message).toMatch(
+      /BJSJ "20260230120000" 有误：2026-02 只有 01–28 日，没有 30 日/,
+    );
   });
 
   it('needs an explicit offset in ISO times and honours it', () => {

@@ -34,7 +34,7 @@ describe('error handling', () => {
     const app = appWith((_req, res) => res.json({}));
     const bad = await request(app).post('/x/1').set('content-type', 'application/json').send('{"a": ');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain('not valid JSON');
+    expect(bad.body.error.message).toContain('请求内容不是有效的 JSON');
     const big = await request(app)
       .post('/x/1')
       .set('content-type', 'application/json')
@@ -60,6 +60,6 @@ describe('error handling', () => {
   it('answers unknown endpoints with 404 naming the path', async () => {
     const res = await request(appWith((_req, res) => res.json({}))).get('/nope');
     expect(res.status).toBe(404);
-    expect(res.body.error.message).toContain('/nope');
+    expect(res.body.error.message).toBe('没有这个接口：GET /nope；请核对请求方法和路径');
   });
 });

@@ -68,17 +68,21 @@ describe('answers', () => {
       ['condition', ['missing']],
       ['depth_cm', ['12']],
     ]);
-    expect(() => rawAnswers({ attribute: ['missing'] })).toThrow(/object of answers/);
-    expect(() => rawAnswers({ attribute: { condition: { deep: 1 } } })).toThrow(/text, a number or a list/);
+    expect(() => rawAnswers({ attribute: ['missing'] })).toThrow('attribute 应为以属性代码为键的回答对象');
+    expect(() => rawAnswers({ attribute: { condition: { deep: 1 } } })).toThrow(
+      'attribute[condition] 应为文字、数字或由它们组成的列表',
+    );
   });
 
   it('keeps the answers and words them for the case description', () => {
     const a = defs.answers('BJ0108', new Map([['condition', ['leaking', 'blocked', 'leaking']]]));
     expect(a).toEqual({ values: { condition: ['leaking', 'blocked'] }, summary: '【补充信息】现状：漏水、被圈占或遮挡' });
     expect(defs.answers('SJ0102', new Map())).toEqual({ values: {}, summary: null });
-    expect(() => defs.answers('BJ0109', new Map([['condition', ['dark', 'flicker']]]))).toThrow(/takes one value/);
+    expect(() => defs.answers('BJ0109', new Map([['condition', ['dark', 'flicker']]]))).toThrow(
+      'attribute[condition] 只能填一个值',
+    );
     // A notice is not asked: answering it is refused like any unknown attribute.
-    expect(() => defs.answers('SJ0503', new Map([['safety', ['ok']]]))).toThrow(/not an attribute of service SJ0503/);
-    expect(() => defs.answers('SJ0404', new Map([['plate', ['黑'.repeat(41)]]]))).toThrow(/at most 40 characters/);
+    expect(() => defs.answers('SJ0503', new Map([['safety', ['ok']]]))).toThrow('attribute[safety] 不是服务 SJ0503 的属性');
+    expect(() => defs.answers('SJ0404', new Map([['plate', ['黑'.repeat(41)]]]))).toThrow('attribute[plate] 最多 40 个字');
   });
 });

@@ -56,7 +56,7 @@ export function canonicalTriage(value: string | number): keyof typeof EMS120_PRI
   const key = String(value).trim().replace(/级$/, '').toUpperCase();
   const level = Object.hasOwn(TRIAGE_SPELLINGS, key) ? TRIAGE_SPELLINGS[key] : undefined;
   if (level === undefined) {
-    throw new FeedRejection('unknown_code', `triage ${JSON.stringify(value)} is not a triage level (Ⅰ级–Ⅳ级, I–IV or 1–4)`);
+    throw new FeedRejection('unknown_code', `triage ${JSON.stringify(value)} 不是分级（应为 Ⅰ级–Ⅳ级、I–IV 或 1–4）`);
   }
   return level;
 }

@@ -34,7 +34,7 @@ export interface AdapterProfile {
 export function lookup<T>(table: Readonly<Record<string, T>>, value: string, field: string): T {
   if (Object.hasOwn(table, value)) return table[value] as T;
   const known = Object.keys(table).join(', ');
-  throw new FeedRejection('unknown_code', `${field} ${JSON.stringify(value)} is not in the agency's table (known: ${known})`);
+  throw new FeedRejection('unknown_code', `${field} ${JSON.stringify(value)} 不在该单位的代码表中（可用：${known}）`);
 }
 
 /** The choices of a table mapping native values to common priorities, in table order. */
@@ -63,7 +63,7 @@ export function countFromString(value: string | null | undefined, field: string)
   const t = text(value);
   if (t === null) return null;
   if (!/^\d{1,6}$/.test(t) || Number(t) > 100_000) {
-    throw new FeedRejection('malformed', `${field} ${JSON.stringify(value)} must be a whole number of people (0–100000)`);
+    throw new FeedRejection('malformed', `${field} ${JSON.stringify(value)} 应为人数（0–100000 的整数）`);
   }
   return Number(t);
 }
@@ -81,14 +81,14 @@ export function readCoordinate(value: unknown, field: string, form: 'number' | '
     const t = value.trim();
     if (t === '') return null;
     if (DECIMAL.test(t) && Number.isFinite(Number(t))) return Number(t);
-    throw new FeedRejection('bad_coordinates', `${field} ${JSON.stringify(value)} is not a decimal number`);
+    throw new FeedRejection('bad_coordinates', `${field} ${JSON.stringify(value)} 不是十进制数字`);
   }
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
-    throw new FeedRejection('bad_coordinates', `${field} is ${value}, not a finite number`);
+    throw new FeedRejection('bad_coordinates', `${field} 为 ${value}，不是有限数值`);
   }
-  const expected = form === 'string' ? 'a decimal number as text' : 'a JSON number';
-  throw new FeedRejection('bad_coordinates', `${field} ${JSON.stringify(value)} is a ${typeof value}, expected ${expected}`);
+  const expected = form === 'string' ? '文本形式的十进制数字' : 'JSON 数字';
+  throw new FeedRejection('bad_coordinates', `${field} ${JSON.stringify(value)} 的类型是 ${typeof value}，应为${expected}`);
 }
 
 /** True when a WGS-84 point lies inside Harbin's administrative extent. */
@@ -111,20 +111,20 @@ export function readPoint(
   if (x === null && y === null) return null;
   if (x === null || y === null) {
     const [given, missing] = x === null ? [lat.field, lon.field] : [lon.field, lat.field];
-    throw new FeedRejection('bad_coordinates', `${given} was sent without ${missing}; send both or neither`);
+    throw new FeedRejection('bad_coordinates', `只发送了 ${given}，没有 ${missing}：两者要么都发送，要么都不发送`);
   }
   if (x < -180 || x > 180 || y < -90 || y > 90) {
-    const hint = Math.abs(y) > 90 && Math.abs(x) <= 90 ? ' (longitude and latitude swapped?)' : '';
-    throw new FeedRejection('bad_coordinates', `${lon.field}/${lat.field} ${x},${y} is not a position on Earth${hint}`);
+    const hint = Math.abs(y) > 90 && Math.abs(x) <= 90 ? '（经度和纬度写反了？）' : '';
+    throw new FeedRejection('bad_coordinates', `${lon.field}/${lat.field} ${x},${y} 不是地球上的位置${hint}`);
   }
   const [wLon, wLat] = crs === 'gcj02' ? gcj02ToWgs84(x, y) : [x, y];
   if (!insideHarbin(wLon, wLat)) {
     const shown = `${wLon.toFixed(5)},${wLat.toFixed(5)}`;
-    const where = crs === 'gcj02' ? `(GCJ-02) converts to WGS-84 ${shown}, which is` : `${shown} (WGS-84) is`;
+    const where = crs === 'gcj02' ? `（GCJ-02）换算为 WGS-84 后是 ${shown}，` : `${shown}（WGS-84）`;
     const b = HARBIN_BOUNDS;
     throw new FeedRejection(
       'outside_area',
-      `${lon.field}/${lat.field} ${where} outside Harbin (${b.west}–${b.east} E, ${b.south}–${b.north} N)`,
+      `${lon.field}/${lat.field} ${where}在哈尔滨范围之外（东经 ${b.west}–${b.east}，北纬 ${b.south}–${b.north}）`,
     );
   }
   return { lon: wLon, lat: wLat };
@@ -141,7 +141,7 @@ export function resolveLocation(
   fields: string,
 ): Pick<NormalisedReport, 'coordSystem' | 'point' | 'address'> {
   if (point === null && address === null) {
-    throw new FeedRejection('missing_location', `the record has neither coordinates nor an address (${fields})`);
+    throw new FeedRejection('missing_location', `这条记录既没有坐标也没有地址（${fields}）：请补上其一后重新发送`);
   }
   return { coordSystem: point ? crs : 'address', point, address };
 }
@@ -150,15 +150,15 @@ export function resolveLocation(
 export function formatZodIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
-      const where = issue.path.length ? issue.path.map(String).join('.') : '(record)';
+      const where = issue.path.length ? issue.path.map(String).join('.') : '（记录）';
       const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
-      return `${where}: ${missing ? `is required (${missing[1]})` : issue.message}`;
+      return `${where}: ${missing ? `必填（${missing[1]}）` : issue.message}`;
     })
     .join('; ');
 }
 
 /** An agency's record id: the key of the record in its own system, unique per source. */
-export const recordId = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+export const recordId = z.string().trim().min(1, '不能为空').max(64, '最多 64 个字符');
 
 /** Optional free text (null, absent and blank all mean "not given"), bounded by the common report's limits. */
-export const optionalText = (max: number) => z.string().max(max, `must be at most ${max} characters`).nullish();
+export const optionalText = (max: number) => z.string().max(max, `最多 ${max} 个字符`).nullish();

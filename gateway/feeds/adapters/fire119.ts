@@ -58,12 +58,12 @@ function splitCoord(coord: string | null | undefined): [string | null, string | 
   if (t === null) return [null, null];
   const parts = t.split(',');
   if (parts.length !== 2) {
-    throw new FeedRejection('bad_coordinates', `location.coord ${JSON.stringify(coord)} must be "lon,lat" (two numbers)`);
+    throw new FeedRejection('bad_coordinates', `location.coord ${JSON.stringify(coord)} 应为 "lon,lat"（两个数字）`);
   }
   const [lon = '', lat = ''] = parts;
   // A blank half is "bad", not "absent": the pair was sent.
   if (lon.trim() === '' || lat.trim() === '') {
-    throw new FeedRejection('bad_coordinates', `location.coord ${JSON.stringify(coord)} has an empty half`);
+    throw new FeedRejection('bad_coordinates', `location.coord ${JSON.stringify(coord)} 有一半是空的`);
   }
   return [lon, lat];
 }

@@ -64,10 +64,10 @@ export function nearestPriority(source: FeedSource, category: IncidentCategory, 
  * kinds (bad_time, bad_coordinates, outside_area, unknown_code, missing_location).
  */
 export function parseNative(adapter: FeedAdapter, body: unknown): NormalisedReport {
-  assertStorable(body, `${adapter.source} record`);
+  assertStorable(body, `${adapter.source} 记录`);
   const parsed = adapter.schema.safeParse(body);
   if (!parsed.success) {
-    throw new FeedRejection('malformed', `${adapter.source} record is malformed: ${formatZodIssues(parsed.error)}`);
+    throw new FeedRejection('malformed', `${adapter.source} 记录格式有误：${formatZodIssues(parsed.error)}`);
   }
   return adapter.normalise(parsed.data);
 }

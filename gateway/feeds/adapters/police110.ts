@@ -62,7 +62,7 @@ export const police110Schema = z.object({
   /** 报警人电话, masked by the 110 platform before export (e.g. 139****5678); not passed on. */
   BJRDH: z
     .string()
-    .regex(/^[\d*]{3,20}$/, 'must be a (masked) phone number of digits and *')
+    .regex(/^[\d*]{3,20}$/, '应为（脱敏的）电话号码，只含数字和 *')
     .nullish(),
   /** 伤亡人数 as text. */
   SSRS: z.string().nullish(),

@@ -27,7 +27,7 @@ interface WallClock {
 }
 
 const badTime = (field: string, raw: unknown, why: string) =>
-  new FeedRejection('bad_time', `${field} ${JSON.stringify(raw)} ${why}`);
+  new FeedRejection('bad_time', `${field} ${JSON.stringify(raw)} 有误：${why}`);
 
 const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
@@ -41,21 +41,21 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** Checks every field of a wall-clock time and returns its instant, given the wall clock's offset from UTC. */
 function toInstant(field: string, raw: string, c: WallClock, offsetMinutes: number): number {
   if (c.year < FIRST_YEAR || c.year > LAST_YEAR)
-    throw badTime(field, raw, `has year ${c.year}; expected ${FIRST_YEAR}–${LAST_YEAR}`);
-  if (c.month < 1 || c.month > 12) throw badTime(field, raw, `has month ${pad(c.month)}; a month is 01–12`);
+    throw badTime(field, raw, `年份是 ${c.year}，应在 ${FIRST_YEAR}–${LAST_YEAR} 之间`);
+  if (c.month < 1 || c.month > 12) throw badTime(field, raw, `月份是 ${pad(c.month)}，月份应为 01–12`);
   const days = daysInMonth(c.year, c.month);
   if (c.day < 1 || c.day > days) {
-    throw badTime(field, raw, `is not a calendar date: ${c.year}-${pad(c.month)} has days 01–${days}, not ${pad(c.day)}`);
+    throw badTime(field, raw, `${c.year}-${pad(c.month)} 只有 01–${days} 日，没有 ${pad(c.day)} 日`);
   }
-  if (c.hour > 23) throw badTime(field, raw, `has hour ${pad(c.hour)}; an hour is 00–23`);
-  if (c.minute > 59) throw badTime(field, raw, `has minute ${pad(c.minute)}; a minute is 00–59`);
-  if (c.second > 59) throw badTime(field, raw, `has second ${pad(c.second)}; a second is 00–59 (no leap seconds)`);
+  if (c.hour > 23) throw badTime(field, raw, `小时是 ${pad(c.hour)}，小时应为 00–23`);
+  if (c.minute > 59) throw badTime(field, raw, `分钟是 ${pad(c.minute)}，分钟应为 00–59`);
+  if (c.second > 59) throw badTime(field, raw, `秒是 ${pad(c.second)}，秒应为 00–59（不含闰秒）`);
   return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second, c.millisecond) - offsetMinutes * 60_000;
 }
 
 function inWindow(field: string, raw: unknown, ms: number): number {
   if (ms < EARLIEST_MS || ms >= LATEST_MS) {
-    throw badTime(field, raw, `is outside ${FIRST_YEAR}–${LAST_YEAR} (a unit mix-up, seconds for milliseconds or the reverse?)`);
+    throw badTime(field, raw, `不在 ${FIRST_YEAR}–${LAST_YEAR} 年之间（是否把秒和毫秒弄混了？）`);
   }
   return ms;
 }
@@ -67,7 +67,7 @@ const fractionToMs = (fraction: string | undefined) => (fraction ? Number(fracti
 
 function parseWithPattern(raw: string, field: string, pattern: RegExp, expected: string, offsetMinutes: number): string {
   const m = pattern.exec(raw);
-  if (!m) throw badTime(field, raw, `is not in the format ${expected}`);
+  if (!m) throw badTime(field, raw, `应符合格式 ${expected}`);
   const clock: WallClock = {
     year: num(m[1]),
     month: num(m[2]),
@@ -110,14 +110,14 @@ const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})
  */
 export function parseIsoWithOffset(raw: string, field: string): string {
   const m = ISO_PATTERN.exec(raw);
-  if (!m) throw badTime(field, raw, 'is not ISO 8601 (yyyy-MM-ddTHH:mm:ss[.sss]±hh:mm)');
+  if (!m) throw badTime(field, raw, '应为 ISO 8601 格式（yyyy-MM-ddTHH:mm:ss[.sss]±hh:mm）');
   const zone = m[8];
-  if (!zone) throw badTime(field, raw, 'has no UTC offset (add +08:00 for Beijing time or Z for UTC)');
+  if (!zone) throw badTime(field, raw, '缺少时区偏移（北京时间请加 +08:00，UTC 请加 Z）');
   let offsetMinutes = 0;
   if (zone !== 'Z') {
     const hours = Number(zone.slice(1, 3));
     const minutes = Number(zone.slice(4, 6));
-    if (hours > 14 || minutes > 59) throw badTime(field, raw, `has an impossible UTC offset ${zone}`);
+    if (hours > 14 || minutes > 59) throw badTime(field, raw, `时区偏移 ${zone} 不可能存在`);
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
   }
   const clock: WallClock = {
@@ -135,20 +135,20 @@ export function parseIsoWithOffset(raw: string, field: string): string {
 /** ISO 8601 in UTC, ending in Z, e.g. "2026-03-15T06:22:05Z" (flood reports, Cursor-on-Target times). */
 export function parseIsoUtc(raw: string, field: string): string {
   const m = ISO_PATTERN.exec(raw);
-  if (m && m[8] !== 'Z') throw badTime(field, raw, 'must be UTC, ending in Z (e.g. 2026-03-15T06:22:05Z)');
+  if (m && m[8] !== 'Z') throw badTime(field, raw, '应为以 Z 结尾的 UTC 时间（如 2026-03-15T06:22:05Z）');
   return parseIsoWithOffset(raw, field);
 }
 
 function epoch(value: number, field: string, unitMs: number, unit: string): string {
-  if (!Number.isSafeInteger(value)) throw badTime(field, value, `is not a whole number of ${unit} since 1970-01-01 UTC`);
+  if (!Number.isSafeInteger(value)) throw badTime(field, value, `应为自 1970-01-01 UTC 起的整数${unit}`);
   return new Date(inWindow(field, value, value * unitMs)).toISOString();
 }
 
 /** Unix time in milliseconds, e.g. 1773555725000 (120 dispatch). */
-export const parseEpochMillis = (value: number, field: string) => epoch(value, field, 1, 'milliseconds');
+export const parseEpochMillis = (value: number, field: string) => epoch(value, field, 1, '毫秒数');
 
 /** Unix time in seconds, e.g. 1773555725 (civil air defence). */
-export const parseEpochSeconds = (value: number, field: string) => epoch(value, field, 1000, 'seconds');
+export const parseEpochSeconds = (value: number, field: string) => epoch(value, field, 1000, '秒数');
 
 /** The wall clock in Beijing at an instant, for the encoders (the inverse of the parsers above). */
 function beijingClock(at: Date): WallClock {

@@ -65,7 +65,7 @@ export const trafficSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.eventType === '事故' && !text(v.accidentGrade)) {
-      ctx.addIssue({ code: 'custom', path: ['accidentGrade'], message: 'is required when eventType is 事故' });
+      ctx.addIssue({ code: 'custom', path: ['accidentGrade'], message: 'eventType 为事故时必填' });
     }
   });
 export type TrafficNative = z.infer<typeof trafficSchema>;
@@ -80,7 +80,7 @@ export const trafficAdapter: FeedAdapter<TrafficNative> = {
     const priority =
       grade !== null
         ? lookup(TRAFFIC_GRADE_PRIORITY, grade, 'accidentGrade 事故等级')
-        : lookup(TRAFFIC_UNGRADED_PRIORITY, n.eventType, 'eventType (ungraded)');
+        : lookup(TRAFFIC_UNGRADED_PRIORITY, n.eventType, 'eventType（无等级事件）');
     const reportedAt = parseBeijingDashed(n.occurTime, 'occurTime');
     const point = readPoint({ value: n.gcjLon, field: 'gcjLon' }, { value: n.gcjLat, field: 'gcjLat' }, 'gcj02', 'number');
     const road = text(n.roadName);

@@ -20,7 +20,7 @@ const REASONS: Record<string, string> = {
 };
 
 /** PostGIS's reason in Chinese, e.g. "自相交[126.65 45.75]"; an unknown reason is kept as PostGIS wrote it. */
-function validityReason(reason: string): string {
+export function validityReason(reason: string): string {
   const m = /^([^[]*?)\s*(\[.*\])?$/.exec(reason);
   const known = m ? REASONS[m[1]!] : undefined;
   return known ? `${known}${m?.[2] ? ` ${m[2]}` : ''}` : reason;
