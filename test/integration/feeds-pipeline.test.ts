@@ -92,7 +92,7 @@ describe('authentication', () => {
       })
       .send(body);
     expect(res.status).toBe(401);
-    expect(res.body.error.message).toMatch(/does not match/);
+    expect(res.body.error.message).toMatch(/与该来源的请求体和时间戳不符/);
   });
 
   it('refuses a correctly signed delivery replayed ten minutes later', async () => {
@@ -101,7 +101,7 @@ describe('authentication', () => {
       .set(signedHeaders('traffic', body, Date.now() - 600_000))
       .send(body);
     expect(res.status).toBe(401);
-    expect(res.body.error.message).toMatch(/300 s/);
+    expect(res.body.error.message).toMatch(/相差超过 300 秒/);
   });
 
   it('answers 404 for a source that does not exist', async () => {

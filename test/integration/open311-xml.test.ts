@@ -187,7 +187,7 @@ describe('a GeoReport client round trip in XML', () => {
     // The handler and dispatcher see it in the case detail as a link (the platform never fetches it).
     const detail = await request(t.app).get(`/api/cases/${id}`).set('Cookie', t.users.dispatcher!.cookie);
     expect(detail.status).toBe(200);
-    expect(detail.body.case.mediaUrl).toBe(media);
+    expect(detail.body.mediaUrl).toBe(media);
 
     // The public reads the same request in XML without the description, address, point or media.
     const pub = xmlOf(await request(t.app).get(`/open311/v2/requests.xml?service_request_id=${id}`).expect(200));
