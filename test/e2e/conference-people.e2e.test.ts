@@ -147,7 +147,7 @@ it('shows each participant’s microphone in the list, following the participant
   await shot('host', 'mic-muted-1080');
   await mic.click();
   await until('the commander to see the handler speak again', async () => (await row.getAttribute('data-mic')) === 'on', 5000);
-}, 30_000);
+}, 90_000);
 
 it('shows a raised hand to the commander, who lowers it', async () => {
   const handler = pages.handler.page;
@@ -176,4 +176,4 @@ it('shows a raised hand to the commander, who lowers it', async () => {
   await until('the handler to see the hand lowered', async () => (await hand.getAttribute('data-state')) === 'off', 5000);
   await expect(pages.host.page.locator('[data-testid=hands-count]').count()).resolves.toBe(0);
   for (const who of ['host', 'handler'] as const) expect([who, pages[who].problems.errors]).toEqual([who, []]);
-}, 30_000);
+}, 90_000);

@@ -142,4 +142,4 @@ it('previews what the chosen mode changes, and asks again before proposing real 
     await page.locator('[data-testid=wall-mode][data-mode=daily][data-drill=false]').waitFor({ timeout: 15_000 });
   });
   expect(leader.problems.errors).toEqual([]);
-}, 180_000);
+}, 360_000);
