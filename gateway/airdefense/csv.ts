@@ -1,3 +1,4 @@
+import { csvRows } from '../http/csv';
 import { AppError } from '../http/errors';
 import { parseKind, type SirenRecord } from './registry';
 
@@ -10,33 +11,9 @@ export const CSV_COLUMNS = ['id', 'name', 'kind', 'rated_power_w', 'radius_m', '
 const REQUIRED = CSV_COLUMNS.filter((c) => c !== 'site');
 const MAX_ROWS = 5000;
 
-/** Splits one CSV line into fields (RFC 4180 quoting within a line). */
-function fields(line: string): string[] | null {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"' && cur === '') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (quoted) return null;
-  out.push(cur);
-  return out.map((f) => f.trim());
-}
-
 export function parseSirenCsv(text: string): SirenRecord[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = fields(lines[0] ?? '')?.map((h) => h.toLowerCase()) ?? [];
+  const rows = csvRows(text);
+  const header = (rows[0]?.fields ?? []).map((h) => h.toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) throw new AppError('bad_request', `CSV 表头缺少列：${missing.join('、')}（须含 ${CSV_COLUMNS.join(',')}）`);
   const col = (row: string[], name: (typeof CSV_COLUMNS)[number]) => {
@@ -46,11 +23,7 @@ export function parseSirenCsv(text: string): SirenRecord[] {
   const problems: string[] = [];
   const records: SirenRecord[] = [];
   const seen = new Set<string>();
-  lines.slice(1).forEach((line, i) => {
-    const n = i + 2;
-    if (!line.trim()) return;
-    const row = fields(line);
-    if (!row) return void problems.push(`第 ${n} 行：引号未闭合`);
+  rows.slice(1).forEach(({ line: n, fields: row }) => {
     const id = col(row, 'id');
     const name = col(row, 'name');
     const kind = parseKind(col(row, 'kind'));

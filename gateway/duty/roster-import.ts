@@ -1,5 +1,6 @@
 import { DUTY_ROLE_LABELS, DUTY_ROLES, shiftInputSchema, type DutyRole, type ShiftInput } from '../../contracts/duty';
 import type { Queryable } from '../../geo/db/types';
+import { csvRows } from '../http/csv';
 import { AppError } from '../http/errors';
 
 /** Role words a roster may use: the ids, or their Chinese names. */
@@ -7,29 +8,6 @@ const ROLE_WORDS = new Map<string, DutyRole>([
   ...DUTY_ROLES.map((r) => [r, r] as [string, DutyRole]),
   ...DUTY_ROLES.map((r) => [DUTY_ROLE_LABELS[r], r] as [string, DutyRole]),
 ]);
-
-/** Splits one CSV line (RFC 4180 quoting) into fields. */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur.trim());
-  return out;
-}
 
 interface RawShift {
   departmentId?: unknown;
@@ -43,15 +21,11 @@ interface RawShift {
 
 /** CSV rows (部门,用户名,角色,开始,结束,备注; a header line is skipped) as raw shifts, with their line numbers. */
 function csvShifts(csv: string): { line: number; raw: RawShift }[] {
-  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const out: { line: number; raw: RawShift }[] = [];
-  lines.forEach((text, i) => {
-    if (!text.trim()) return;
-    const [departmentId, username, role, startsAt, endsAt, note] = csvFields(text);
-    if (i === 0 && !/^\d{4}-/.test(startsAt ?? '')) return;
-    out.push({ line: i + 1, raw: { departmentId, username, dutyRole: role, startsAt, endsAt, note: note ?? '' } });
+  return csvRows(csv).flatMap(({ line, fields }, i) => {
+    const [departmentId, username, role, startsAt, endsAt, note] = fields;
+    if (i === 0 && !/^\d{4}-/.test(startsAt ?? '')) return [];
+    return [{ line, raw: { departmentId, username, dutyRole: role, startsAt, endsAt, note: note ?? '' } }];
   });
-  return out;
 }
 
 /**
