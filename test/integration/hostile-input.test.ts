@@ -215,13 +215,22 @@ describe('hostile input over HTTP', () => {
       if (res.status >= 500 || (res.status < 400 && MUST_REFUSE.has(p.family))) {
         failures.push(`${p.route} [${p.family}] → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       }
-      // A stall, not a slow route: a probe over 2 s is compared with the same route asked plainly, just after.
+      // A stall, not a slow route: a probe over 2 s is compared with the same route asked plainly, just after. The
+      // first probe a route does not refuse may also be its first real answer (a situation PDF filling its outline
+      // cache), so a slow probe is sent once more and counts only if it is slow again.
       if (ms > 2000) {
         const [method, pattern] = p.route.split(' ') as [string, string];
         const plainStarted = Date.now();
         await send({ route: p.route, family: 'plain', method, path: fill(pattern) });
         const plain = Date.now() - plainStarted;
-        if (ms > 3 * plain + 1000) slow.push(`${p.route} [${p.family}] took ${ms} ms, asked plainly ${plain} ms`);
+        if (ms > 3 * plain + 1000) {
+          const againStarted = Date.now();
+          await send(p);
+          const again = Date.now() - againStarted;
+          if (again > 3 * plain + 1000) {
+            slow.push(`${p.route} [${p.family}] took ${ms} ms and ${again} ms again, asked plainly ${plain} ms`);
+          }
+        }
       }
     }
     expect(failures).toEqual([]);
