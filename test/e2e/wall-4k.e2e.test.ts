@@ -76,7 +76,7 @@ async function viewInsideCoverage(page: Page): Promise<{ west: number; south: nu
       return inside ? v : null;
     },
     cover,
-    { timeout: 15_000 },
+    { timeout: 60_000 },
   );
   return (await handle.jsonValue())!;
 }
