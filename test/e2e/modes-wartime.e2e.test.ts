@@ -117,7 +117,7 @@ it('proposes real 战时, a second leader confirms it, and the 4K wall shows the
 
       // Leader B confirms: every wall switches to 战时 with its layout.
       const confirm = leaderB.page.locator('[data-testid=mode-proposal-confirm]');
-      await confirm.waitFor({ state: 'attached', timeout: 90_000 });
+      await confirm.waitFor({ state: 'attached', timeout: 180_000 });
       await confirm.evaluate((b: HTMLButtonElement) => b.click());
       await wall.page.locator('[data-testid=wall-mode][data-mode=wartime][data-drill=false]').waitFor({ timeout: 90_000 });
       await wall.page.locator('[data-testid=mode-proposal]').waitFor({ state: 'detached', timeout: 90_000 });
