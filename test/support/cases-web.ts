@@ -44,11 +44,18 @@ export async function signedIn(
       ? { geolocation: { longitude: options.at.lon, latitude: options.at.lat, accuracy: 10 }, permissions: ['geolocation'] }
       : {}),
   });
+  // As test/support/browser.ts: waits get two minutes on a busy machine.
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   const problems: PageProblems = { errors: [], failedRequests: [] };
   page.on('pageerror', (err) => problems.errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.errors.push(`console: ${msg.text()}`);
+  });
+  page.on('requestfailed', (req) => {
+    const reason = req.failure()?.errorText ?? 'failed';
+    // Requests the page cancels itself (tiles that scrolled away, superseded searches) are not failures.
+    if (!reason.includes('ERR_ABORTED')) problems.failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.failedRequests.push(`${res.request().method()} ${res.url()}: HTTP ${res.status()}`);

@@ -7,6 +7,7 @@ import { applyLabelScale, scaleLabels } from './label-scale';
 import { MapScreenContext } from './map-screen';
 import { basemapCoverage, installMapRuntime } from './runtime';
 import { buildStyle } from './style';
+import { tileRetrier } from './tile-retry';
 import type { StyleSpec } from './style-types';
 
 /** The urban core (道里, 南岗, 道外, 香坊 and the south of 松北) fills the first view. */
@@ -79,7 +80,13 @@ export function MapView({ onReady, onClick }: Props) {
     map.on('movestart', () => setState('busy'));
     map.on('dataloading', () => setState('busy'));
     map.on('idle', () => setState('idle'));
-    map.on('error', (e) => console.error('map error:', e.error?.message ?? e));
+    // A tile the network dropped is asked for again (a warning, not a fault); anything else is an error of the page.
+    const retry = tileRetrier(map);
+    map.on('error', (e) => {
+      const lost = retry.handle(e);
+      if (lost) console.warn('map tile lost, asking again:', lost.sourceId, lost.tile, e.error?.message);
+      else console.error('map error:', e.error?.message ?? e);
+    });
     window.__harbinMap = map;
 
     let overlay: MapLibreOverlay | null = null;
@@ -93,6 +100,7 @@ export function MapView({ onReady, onClick }: Props) {
     });
     return () => {
       if (window.__harbinMap === map) delete window.__harbinMap;
+      retry.dispose();
       overlay?.finalize();
       map.remove();
     };
