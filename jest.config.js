@@ -21,6 +21,7 @@ module.exports = {
   // Requests to the gateway are sent as the web client's same-origin fetch sends them (Origin, Sec-Fetch-Site).
   moduleNameMapper: { '^supertest$': '<rootDir>/test/support/browser-supertest.ts' },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

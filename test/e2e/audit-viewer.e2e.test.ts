@@ -82,7 +82,7 @@ it('shows the audit administrator a case dispatch as one row in Chinese, with la
   const rows = page.locator('[data-testid=audit-entry]', { hasText: `案件 ${c.code}` });
   // The completed record is written when the response has ended: the row shows both once it is there.
   const dispatchRow = rows.filter({ hasText: '案件派遣' });
-  await dispatchRow.filter({ hasText: '完成' }).waitFor({ timeout: 15_000 });
+  await dispatchRow.filter({ hasText: '完成' }).waitFor({ timeout: 60_000 });
   expect(await dispatchRow.count()).toBe(1);
   expect(await dispatchRow.locator('.audit-action').textContent()).toBe('案件派遣');
   expect(await dispatchRow.locator('.audit-object').textContent()).toBe(`案件 ${c.code}`);

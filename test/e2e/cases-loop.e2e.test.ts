@@ -76,7 +76,7 @@ async function loop(): Promise<void> {
   await inspector.page.waitForFunction(
     (grid) => document.querySelector('[data-testid=report-place]')?.textContent?.includes(grid) ?? false,
     spot.gridCode,
-    { timeout: 20_000 },
+    { timeout: 60_000 },
   );
   const place = await inspector.page.locator('[data-testid=report-place]').textContent();
   expect(place).toContain('南岗区');

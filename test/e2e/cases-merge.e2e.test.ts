@@ -39,14 +39,14 @@ it('merges a duplicate report into the case that stays, from the case detail', a
   await dispatcher.page.goto(`${e2e!.gateway.url}/#cases`);
   await dispatcher.page.locator(`[data-testid=case-row][data-case-id="${duplicate.id}"]`).click();
   const panel = dispatcher.page.locator('[data-testid=case-duplicates]');
-  await panel.waitFor({ timeout: 15_000 });
+  await panel.waitFor({ timeout: 60_000 });
   expect(await panel.textContent()).toContain(kept.code);
   await dispatcher.shot('cases-merge-offered.png');
   await panel.locator(`[data-testid=merge-into][data-case-id="${kept.id}"]`).click();
   await dispatcher.page.waitForFunction(
     (id) => document.querySelector(`[data-testid=case-detail][data-case-id="${id}"]`)?.getAttribute('data-state') === 'voided',
     duplicate.id,
-    { timeout: 15_000 },
+    { timeout: 60_000 },
   );
   expect(await dispatcher.page.locator('[data-testid=case-steps]').textContent()).toContain(kept.code);
   await dispatcher.shot('cases-merge-done.png');

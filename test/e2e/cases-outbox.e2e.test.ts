@@ -37,7 +37,7 @@ it('keeps a report made offline on the phone and sends it exactly once when the 
   await page.locator('[data-testid=inspector-page]').waitFor({ timeout: 30_000 });
   // The category tree is loaded (and remembered) while online.
   await page.locator('[data-testid=category-search]').tap();
-  await page.locator('[data-testid=category-option]').first().waitFor({ timeout: 20_000 });
+  await page.locator('[data-testid=category-option]').first().waitFor({ timeout: 60_000 });
 
   await inspector.context.setOffline(true);
   await page.locator('[data-testid=inspector-page][data-online=false]').waitFor();
@@ -53,7 +53,7 @@ it('keeps a report made offline on the phone and sends it exactly once when the 
   await page.locator('[data-testid=report-submit]').tap();
 
   const result = page.locator('[data-testid=report-result][data-status=kept]');
-  await result.waitFor({ timeout: 15_000 });
+  await result.waitFor({ timeout: 60_000 });
   const key = (await result.getAttribute('data-key'))!;
   expect(key).toMatch(/^[0-9a-f-]{36}$/);
   await page.locator('[data-testid=outbox-count][data-count="1"]').waitFor();
@@ -114,7 +114,7 @@ it('keeps a report made offline on the phone and sends it exactly once when the 
   );
   await page.locator('[data-testid=report-description]').fill('又见路边暴露垃圾');
   await page.locator('[data-testid=report-submit]').tap();
-  await page.locator(`[data-testid=duplicates] [data-testid=duplicate]`).first().waitFor({ timeout: 15_000 });
+  await page.locator(`[data-testid=duplicates] [data-testid=duplicate]`).first().waitFor({ timeout: 60_000 });
   expect(await page.locator('[data-testid=duplicates]').textContent()).toContain(sent!.code);
   await inspector.shot('cases-outbox-4-duplicate.png');
   await page.locator('[data-testid=duplicate-same]').tap();

@@ -92,18 +92,18 @@ it('gives a handler on a phone a one-column console: the list, one case full wid
     await page.waitForFunction(
       (id) => document.querySelector(`[data-testid=case-row][data-case-id="${id}"]`)?.getAttribute('data-state') === 'handling',
       c.id,
-      { timeout: 15_000 },
+      { timeout: 60_000 },
     );
     expect(await page.locator('[data-testid=cases-notice]').textContent()).toContain(`${c.code} 签收完成`);
 
     // One case, full width, its text in lines (not one character per line), navigation to the spot.
     await row.tap();
     const detail = page.locator(`[data-testid=phone-case] [data-testid=case-detail][data-case-id="${c.id}"]`);
-    await detail.waitFor({ timeout: 15_000 });
+    await detail.waitFor({ timeout: 60_000 });
     await page.waitForFunction(
       () => document.querySelector('[data-testid=case-detail]')?.getAttribute('data-state') === 'handling',
       undefined,
-      { timeout: 15_000 },
+      { timeout: 60_000 },
     );
     expect(await page.locator('[data-testid=case-queue]').count()).toBe(0);
     expect((await detail.boundingBox())!.width).toBeGreaterThan(PHONE.width - 40);
@@ -136,7 +136,7 @@ it('gives a handler on a phone a one-column console: the list, one case full wid
       undefined,
       { timeout: 30_000 },
     );
-    await page.locator('[data-testid=case-photo][data-stage=feedback]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=case-photo][data-stage=feedback]').waitFor({ timeout: 60_000 });
     await handler.shot('cases-phone-4-fed-back.png');
 
     // Back to the list.
@@ -174,7 +174,7 @@ it('keeps the desktop console at 1920×1080: queue beside the map and the detail
   const row = page.locator(`[data-testid=case-row][data-case-id="${c.id}"]`);
   await row.waitFor({ timeout: 30_000 });
   await row.click();
-  await page.locator(`[data-testid=case-detail][data-case-id="${c.id}"]`).waitFor({ timeout: 15_000 });
+  await page.locator(`[data-testid=case-detail][data-case-id="${c.id}"]`).waitFor({ timeout: 60_000 });
 
   expect(await page.locator('.cases-page .app-header h1').textContent()).toBe(PRODUCT_NAME);
   const header = (await page.locator('.cases-page .app-header').boundingBox())!;

@@ -67,14 +67,14 @@ it('enters with the control bar and a video grid that fills the screen at 1080p 
   await host.getByLabel('受邀者无需等候、直接入会').check();
   await host.locator('[data-testid=conf-create-submit]').click();
   const item = (p: Page) => p.locator(`[data-testid=conference-item][data-title="${TITLE}"]`);
-  await item(host).waitFor({ timeout: 10_000 });
+  await item(host).waitFor({ timeout: 60_000 });
   await item(host).locator('[data-testid=join-conference]').click();
-  await host.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 20_000 });
+  await host.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 60_000 });
   const handler = pages.handler.page;
   await handler.goto(`${e2e!.gateway.url}/#conference`);
-  await item(handler).waitFor({ timeout: 15_000 });
+  await item(handler).waitFor({ timeout: 60_000 });
   await item(handler).locator('[data-testid=join-conference]').click();
-  await handler.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 20_000 });
+  await handler.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 60_000 });
   await until(
     'both decoding each other',
     async () => {

@@ -89,31 +89,31 @@ it('holds a three-party conference: lobby, admission, and everyone decodes the o
   await host.locator('[data-testid=conf-role-handler]').check();
   await host.locator('[data-testid=conf-create-submit]').click();
   const item = (p: Page) => p.locator(`[data-testid=conference-item][data-title="${TITLE}"]`);
-  await item(host).waitFor({ timeout: 10_000 });
+  await item(host).waitFor({ timeout: 60_000 });
   await item(host).locator('[data-testid=join-conference]').click();
-  await host.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 20_000 });
+  await host.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 60_000 });
 
   // The leader is named co-host: straight in, with the moderator controls.
   const leader = pages.leader.page;
   await leader.goto(`${e2e!.gateway.url}/#conference`);
-  await item(leader).waitFor({ timeout: 15_000 });
+  await item(leader).waitFor({ timeout: 60_000 });
   await item(leader).locator('[data-testid=join-conference]').click();
-  await leader.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 20_000 });
-  await leader.locator('[data-testid=moderator-panel]').waitFor({ timeout: 10_000 });
+  await leader.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 60_000 });
+  await leader.locator('[data-testid=moderator-panel]').waitFor({ timeout: 60_000 });
 
   // The traffic handler is invited by role: it waits in the lobby until the host admits it.
   const handler = pages.handler.page;
   await handler.goto(`${e2e!.gateway.url}/#conference`);
-  await item(handler).waitFor({ timeout: 15_000 });
+  await item(handler).waitFor({ timeout: 60_000 });
   await item(handler).locator('[data-testid=join-conference]').click();
-  await handler.locator('[data-testid=lobby-wait]').waitFor({ timeout: 10_000 });
+  await handler.locator('[data-testid=lobby-wait]').waitFor({ timeout: 60_000 });
   await shot('handler', 'lobby');
   await expect(handler.locator('[data-testid=moderator-panel]').count()).resolves.toBe(0);
   const waiting = host.locator('[data-testid=lobby-item]');
-  await waiting.waitFor({ timeout: 10_000 });
+  await waiting.waitFor({ timeout: 60_000 });
   await expect(waiting.textContent()).resolves.toContain(USERS.handler[2]);
   await waiting.locator('[data-testid=admit]').click();
-  await handler.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 20_000 });
+  await handler.locator('[data-testid=conference-room][data-phase=in]').waitFor({ timeout: 60_000 });
 
   await until('every page decoding both others', allDecoding, 30_000);
   await new Promise((r) => setTimeout(r, 1500));
@@ -238,14 +238,14 @@ it('reads the recordings list on its 5 s refresh, not again on every answer', as
 it('records the conference to a file ffprobe reads as video longer than 1 s, listed and playable', async () => {
   const host = pages.host.page;
   await host.locator('[data-testid=record]').click();
-  await host.locator('[data-testid=recording-badge]').waitFor({ timeout: 10_000 });
+  await host.locator('[data-testid=recording-badge]').waitFor({ timeout: 60_000 });
   // Long enough that ffmpeg has its first key frames (and has written the file's header) even on a loaded machine,
   // right after the worker restart of the previous test.
   await new Promise((r) => setTimeout(r, 8000));
   await host.locator('[data-testid=record]').click();
-  await host.locator('[data-testid=recording-badge]').waitFor({ state: 'detached', timeout: 10_000 });
+  await host.locator('[data-testid=recording-badge]').waitFor({ state: 'detached', timeout: 60_000 });
   const entry = host.locator(`[data-testid=recording-item]`).first();
-  await entry.waitFor({ timeout: 10_000 });
+  await entry.waitFor({ timeout: 60_000 });
   const name = (await entry.getAttribute('data-name'))!;
   const file = path.join(process.env.DATA_DIR ?? path.join(ROOT, '.data'), 'recordings', name);
   const probe = JSON.parse(

@@ -81,7 +81,7 @@ it('a notification to the command centre’s duty staff reaches the leader’s b
   await item.getByText('已确认').waitFor();
   // The duty page lists it with its delivery states.
   await page.locator('[data-testid=notify-bell] summary').click();
-  await page.locator('[data-testid=duty-notifications]', { hasText: '值班通知：17 时防汛会商' }).waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid=duty-notifications]', { hasText: '值班通知：17 时防汛会商' }).waitFor({ timeout: 60_000 });
   await shot(page, 'duty-page-1080p.png');
   expect(desk.problems.errors).toEqual([]);
 }, 120_000);

@@ -95,7 +95,7 @@ it('opens the cases of a row, and one case in full', async () => {
   await row.waitFor({ timeout: 30_000 });
   await row.locator('[data-testid=eval-row-open]').click();
   const drill = page.locator(`[data-testid=eval-drill][data-key="${STREET}"]`);
-  await drill.locator('[data-testid=drill-case]').first().waitFor({ timeout: 15_000 });
+  await drill.locator('[data-testid=drill-case]').first().waitFor({ timeout: 60_000 });
   expect(await drill.locator('h2').textContent()).toContain(`${STREET_NAME}：期内立案的案件（共 3 件）`);
   const listed = await drill.locator('[data-testid=drill-case-link]').allTextContents();
   expect(listed.sort()).toEqual([...codes].sort());
@@ -110,7 +110,7 @@ it('opens the cases of a row, and one case in full', async () => {
     (code) => document.querySelector('[data-testid=drill-detail]')?.textContent?.includes(code),
     codes[0]!,
     {
-      timeout: 15_000,
+      timeout: 60_000,
     },
   );
   await drill.scrollIntoViewIfNeeded();
@@ -119,7 +119,7 @@ it('opens the cases of a row, and one case in full', async () => {
 
 it('assesses the handling departments by name, counting this suite’s cases', async () => {
   const dept = page.locator('[data-testid=department-row][data-department=urban-mgmt]');
-  await dept.waitFor({ timeout: 15_000 });
+  await dept.waitFor({ timeout: 60_000 });
   const name = (await dept.locator('td').first().textContent())!;
   expect(name).toMatch(/\p{Script=Han}/u);
   expect(name).not.toContain('urban-mgmt');

@@ -126,8 +126,8 @@ it('previews what the chosen mode changes, and asks again before proposing real 
     await expect(page.locator('[data-testid=mode-switch-confirm]').count()).resolves.toBe(0);
     await expect(submit.textContent()).resolves.toBe('确认切换');
     await submit.click();
-    await dialog(page).waitFor({ state: 'detached', timeout: 15_000 });
-    await page.locator('[data-testid=wall-mode][data-mode=wartime][data-drill=true]').waitFor({ timeout: 15_000 });
+    await dialog(page).waitFor({ state: 'detached', timeout: 60_000 });
+    await page.locator('[data-testid=wall-mode][data-mode=wartime][data-drill=true]').waitFor({ timeout: 60_000 });
     await shot(page, 'modes-dialog-3-wartime-drill.png');
 
     // Back to daily through the dialog: the preview says what goes away.
@@ -139,7 +139,7 @@ it('previews what the chosen mode changes, and asks again before proposing real 
     await expect(preview.locator('[data-testid=preview-conference]').textContent()).resolves.toContain('无常设会商');
     await page.locator('[data-testid=mode-switch-reason]').fill('演练结束，恢复平时');
     await page.locator('[data-testid=mode-switch-submit]').click();
-    await page.locator('[data-testid=wall-mode][data-mode=daily][data-drill=false]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=wall-mode][data-mode=daily][data-drill=false]').waitFor({ timeout: 60_000 });
   });
   expect(leader.problems.errors).toEqual([]);
   // Includes waiting for the shared mode, which another suite may hold for minutes (test/support/shared-mode.ts).

@@ -159,7 +159,7 @@ it('draws the incidents as a deck.gl heat map and as hexbins, with Chinese legen
     { timeout: 30_000 },
   );
   const hexLegend = page.locator('[data-testid=hexagon-legend]');
-  await hexLegend.waitFor({ timeout: 15_000 });
+  await hexLegend.waitFor({ timeout: 60_000 });
   const tableUnit = await page.locator('[data-testid=aggregate-table]').getAttribute('data-unit');
   expect(await hexLegend.getAttribute('data-unit')).toBe(tableUnit);
   expect(await hexLegend.textContent()).toMatch(/六边形分箱：每个H3 第 8 级六边形（每格约 0\.\d\d km²）内警情的数量/);
@@ -199,14 +199,14 @@ it('plays the incidents back in time: each step shows the incidents of the windo
   }
   await page.locator('[data-testid=query-button]').click();
   const count = page.locator('[data-testid=result-count]');
-  await count.waitFor({ timeout: 15_000 });
+  await count.waitFor({ timeout: 60_000 });
   const server = await serverIncidents(`first_reported_at > TIMESTAMP('${from}') AND first_reported_at < TIMESTAMP('${to}')`);
   expect(server.matched).toBeGreaterThanOrEqual(N);
   expect(Number(await count.getAttribute('data-count'))).toBe(server.matched);
 
   await page.locator('[data-testid=timeline-toggle]').check();
   const timeline = page.locator('[data-testid=timeline-incidents]');
-  await timeline.waitFor({ timeout: 10_000 });
+  await timeline.waitFor({ timeout: 60_000 });
   const steps = Number(await timeline.getAttribute('data-steps'));
   expect(steps).toBeGreaterThan(10);
   const windowMs = Number(await page.locator('[data-testid=timeline-window]').inputValue());
@@ -255,7 +255,7 @@ it('keeps the live incident tiles fresh: a new incident is re-fetched into the m
   await page.locator('[data-testid=timeline-toggle]').uncheck();
   await page.locator('[data-testid=live-tiles] input').check();
   const live = page.locator('[data-testid=live-tiles]');
-  await page.locator('[data-testid=live-tiles][data-subscribed=incidents][data-shown=true]').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid=live-tiles][data-subscribed=incidents][data-shown=true]').waitFor({ timeout: 60_000 });
   await mapIdle();
   const liveIds = () =>
     page.evaluate(() => {

@@ -61,7 +61,7 @@ it('offers coded values by Chinese name and shows how the rows and the typed CQL
 
   await page.locator('[data-testid=query-button]').click();
   const count = page.locator('[data-testid=result-count]');
-  await count.waitFor({ timeout: 15_000 });
+  await count.waitFor({ timeout: 60_000 });
   expect(Number(await count.getAttribute('data-count'))).toBe(numberMatched);
   // The filter sent (and carried by the exports) is the combined one shown.
   const csv = (await page.locator('[data-testid=export-link][data-format=csv]').getAttribute('href'))!;

@@ -48,7 +48,7 @@ it('queries POI with an attribute filter: the count is the server numberMatched,
   await page.locator('[data-testid=query-button]').click();
 
   const count = page.locator('[data-testid=result-count]');
-  await count.waitFor({ timeout: 15_000 });
+  await count.waitFor({ timeout: 60_000 });
   expect(Number(await count.getAttribute('data-count'))).toBe(numberMatched);
   const rows = page.locator('[data-testid=result-row]');
   expect(await rows.count()).toBe(Math.min(numberMatched, 300));
@@ -80,7 +80,7 @@ it('shows the Chinese message of a bad CQL2 text under the text box, counted in 
   // the server's place is the closing parenthesis the builder added, shown as the end of the typed text.
   await box.fill('name LIKE');
   await page.locator('[data-testid=query-button]').click();
-  await error.waitFor({ timeout: 10_000 });
+  await error.waitFor({ timeout: 60_000 });
   expect(await error.textContent()).toBe(
     "CQL2 文本有误：第 10 个字符处应为用单引号括起的 LIKE 模式（如 '%医院%'），但文本已结束",
   );
@@ -90,9 +90,9 @@ it('shows the Chinese message of a bad CQL2 text under the text box, counted in 
 
   // A misspelt property after two spaces: the position counts them, and the word is selected in the box.
   await box.fill("  nmae = 'x'");
-  await error.waitFor({ state: 'detached', timeout: 5_000 });
+  await error.waitFor({ state: 'detached', timeout: 60_000 });
   await page.locator('[data-testid=query-button]').click();
-  await error.waitFor({ timeout: 10_000 });
+  await error.waitFor({ timeout: 60_000 });
   expect(await error.textContent()).toMatch(/^CQL2 文本有误：第 3 个字符处的未知属性 "nmae"；可用属性：.*name/);
   expect(await error.getAttribute('data-start')).toBe('2');
   expect(await error.getAttribute('data-end')).toBe('6');
@@ -101,7 +101,7 @@ it('shows the Chinese message of a bad CQL2 text under the text box, counted in 
   await shot('planner-cql-error.png');
 
   await box.fill('');
-  await error.waitFor({ state: 'detached', timeout: 5_000 });
+  await error.waitFor({ state: 'detached', timeout: 60_000 });
   // The deliberate 400s are the only failed requests of the page.
   problems.errors = problems.errors.filter((e) => !/status of 400/.test(e));
 });

@@ -95,8 +95,8 @@ it('the clerk drafts and edits the 首报, the leader approves and sends it, and
   );
   await q.locator('button', { hasText: '审核通过' }).click();
   await q.locator('button', { hasText: '报送上级' }).click();
-  await q.locator('.report-archived', { hasText: '已报送上级并存档' }).waitFor({ timeout: 20_000 });
-  await q.locator('[data-testid=report-clock] li.clock-met', { hasText: '首报' }).waitFor({ timeout: 10_000 });
+  await q.locator('.report-archived', { hasText: '已报送上级并存档' }).waitFor({ timeout: 60_000 });
+  await q.locator('[data-testid=report-clock] li.clock-met', { hasText: '首报' }).waitFor({ timeout: 60_000 });
   expect(await q.locator('[data-testid=report-clock]').textContent()).toContain('续报1');
   await shot(q, 'reports-leader-sent.png');
 

@@ -83,7 +83,7 @@ it('asks for incidents with purpose, fields, area and period; the provider appro
   await form.locator('textarea').fill('城管执法配合交通事故现场秩序维护');
   for (const f of ['编号', '状态', '类别', '标题']) await form.getByLabel(f, { exact: true }).check();
   await form.getByRole('button', { name: '提交申请' }).click();
-  await page.locator('[role=status]', { hasText: '已向哈尔滨市城市运行指挥中心提出' }).waitFor({ timeout: 15_000 });
+  await page.locator('[role=status]', { hasText: '已向哈尔滨市城市运行指挥中心提出' }).waitFor({ timeout: 60_000 });
   const mine = page
     .locator('[data-testid=sharing-outgoing] .sharing-request', { hasText: '城管执法配合交通事故现场秩序维护' })
     .first();
@@ -94,7 +94,7 @@ it('asks for incidents with purpose, fields, area and period; the provider appro
   const incoming = lp.locator('[data-testid=sharing-incoming] .sharing-request[data-state=pending]', {
     hasText: '城管执法配合交通事故现场秩序维护',
   });
-  await incoming.first().waitFor({ timeout: 15_000 });
+  await incoming.first().waitFor({ timeout: 60_000 });
   const card = incoming.first();
   // Grant less than was asked: not the title, for three minutes.
   await card.getByLabel('标题', { exact: true }).uncheck();
@@ -104,13 +104,13 @@ it('asks for incidents with purpose, fields, area and period; the provider appro
   await card.getByText('使用条件至少 2 个字').waitFor();
   await card.getByPlaceholder('如：仅限本次任务使用，不得转交').fill('仅用于现场秩序维护，不得转交第三方');
   await card.getByRole('button', { name: '附条件同意' }).click();
-  await lp.locator('[role=status]', { hasText: '已附条件同意' }).waitFor({ timeout: 15_000 });
+  await lp.locator('[role=status]', { hasText: '已附条件同意' }).waitFor({ timeout: 60_000 });
   await shot(lp, 'sharing-provider-1080p.png');
 
   await page.reload();
   await page.locator('tr[data-resource=incidents] button.link').click();
   const grant = page.locator('[data-testid=sharing-grant]');
-  await grant.waitFor({ timeout: 15_000 });
+  await grant.waitFor({ timeout: 60_000 });
   const granted = await grant.innerText();
   expect(granted).toContain('仅用于现场秩序维护');
   expect(granted).not.toContain('标题');

@@ -58,12 +58,12 @@ it('links the wall chip straight into the standing conference, lists it for invi
       await room.waitFor({ timeout: 30_000 });
       expect(new URL(leader.page.url()).hash).toBe(`#conference/${id}`);
       // The leader who switched the mode convenes it.
-      await leader.page.locator('[data-testid=moderator-panel]').waitFor({ timeout: 10_000 });
+      await leader.page.locator('[data-testid=moderator-panel]').waitFor({ timeout: 60_000 });
 
       // An invited commander sees it in the list, marked as the standing conference, and joins without the lobby.
       await commander.page.goto(`${e2e!.gateway.url}/#conference`);
       const item = commander.page.locator(`[data-testid=conference-item][data-conference-id="${id}"]`);
-      await item.waitFor({ timeout: 15_000 });
+      await item.waitFor({ timeout: 60_000 });
       expect(await item.getAttribute('data-standing')).toBe('true');
       expect(await item.textContent()).toContain('常设会商');
       await item.locator('[data-testid=join-conference]').click();
@@ -82,7 +82,7 @@ it('links the wall chip straight into the standing conference, lists it for invi
       }
       await commander.page.locator(`[data-testid=conference-item][data-conference-id="${id}"]`).waitFor({
         state: 'detached',
-        timeout: 15_000,
+        timeout: 60_000,
       });
       expect(new URL(leader.page.url()).hash).toBe('#conference');
       for (const p of [leader, commander]) expect(p.problems.errors).toEqual([]);

@@ -130,7 +130,7 @@ it('puts a camera clicked on the map onto the selected tile, and saves a snapsho
   await framesOn(tile(page, 1), 20_000);
   await page.waitForTimeout(1000);
 
-  const download = page.waitForEvent('download', { timeout: 10_000 });
+  const download = page.waitForEvent('download', { timeout: 60_000 });
   await tile(page, 1).locator('[data-testid=snapshot]').click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^防洪纪念塔-\d{8}-\d{6}\.png$/);

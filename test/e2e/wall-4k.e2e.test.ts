@@ -209,14 +209,14 @@ it('moves through the queue with the arrow keys and opens the incident with Ente
 
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');
-  await page.locator(`[data-testid=incident-detail][data-incident-id="${ids[1]}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(`[data-testid=incident-detail][data-incident-id="${ids[1]}"]`).waitFor({ timeout: 60_000 });
   await expect(options.nth(1).getAttribute('aria-selected')).resolves.toBe('true');
   await expect(options.nth(0).getAttribute('aria-selected')).resolves.toBe('false');
   // The queue keeps the keyboard: the next row opens the same way.
   await expect(focused()).resolves.toBe(ids[1]);
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await page.locator(`[data-testid=incident-detail][data-incident-id="${ids[2]}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(`[data-testid=incident-detail][data-incident-id="${ids[2]}"]`).waitFor({ timeout: 60_000 });
   await shot(page, 'wall-desk-keyboard.png');
   await page.keyboard.press('Escape');
   await page.locator('[data-testid=incident-detail]').waitFor({ state: 'detached' });
@@ -228,7 +228,7 @@ it('dims the wall under a banner with the age of its data while the connection i
   await expect(page.locator('[data-testid=wall-stale-banner]').count()).resolves.toBe(0);
   await context.setOffline(true);
   const banner = page.locator('[data-testid=wall-stale-banner]');
-  await banner.waitFor({ timeout: 15_000 });
+  await banner.waitFor({ timeout: 60_000 });
   await expect(banner.textContent()).resolves.toMatch(/连接已中断，数据停留在 \d+ 秒前/);
   // The age counts on while the connection stays down.
   const first = Number(await banner.getAttribute('data-age-s'));

@@ -87,7 +87,7 @@ it('flags the second report of one agency as 疑似重复 in the queue and folds
   await shot(page, 'wall-alerts-1-duplicate-flagged-1080p.png');
 
   await merge.click();
-  await row(page, duplicateId).waitFor({ state: 'detached', timeout: 15_000 });
+  await row(page, duplicateId).waitFor({ state: 'detached', timeout: 60_000 });
   await page.locator(`[data-testid=incident-detail][data-incident-id="${originalId}"]`).waitFor();
   await page.locator('[data-testid=incident-detail]').getByText('共 2 条记录').waitFor();
   await shot(page, 'wall-alerts-2-duplicate-merged-1080p.png');
@@ -99,7 +99,7 @@ it('sounds a new top-priority alert on the kiosk wall with nobody touching it, a
   // browser's "locked until a click" cannot be shown here; the kiosk wall's unattended sound and the mute can.
   const wall = await signedInPage(e2e!, 'wall.main', { width: 3840, height: 2160 }, WALL_READY);
   const sound = wall.page.locator('[data-testid=wall-sound]');
-  await wall.page.locator('[data-testid=wall-sound][data-state=on]').waitFor({ timeout: 10_000 });
+  await wall.page.locator('[data-testid=wall-sound][data-state=on]').waitFor({ timeout: 60_000 });
   expect(await sound.getAttribute('data-plays')).toBe('0');
   const fire = await postFeedTo(
     e2e!.gateway.url,
@@ -107,7 +107,7 @@ it('sounds a new top-priority alert on the kiosk wall with nobody touching it, a
     report('119', 'fire', offset(PLACE, 3000, 2000), new Date(), { priority: 10, title: '居民楼火灾' }).payload,
   );
   await row(wall.page, fire.incidentId).waitFor({ timeout: 30_000 });
-  await wall.page.locator('[data-testid=wall-sound]:not([data-plays="0"])').waitFor({ timeout: 10_000 });
+  await wall.page.locator('[data-testid=wall-sound]:not([data-plays="0"])').waitFor({ timeout: 60_000 });
   await shot(wall.page, 'wall-alerts-3-kiosk-sounding-4k.png');
   await sound.click();
   expect(await sound.getAttribute('data-state')).toBe('muted');

@@ -39,7 +39,7 @@ afterAll(async () => {
 it('draws the cameras the commander may list on the wall map', async () => {
   const list = (await (await page.request.get(`${e2e!.gateway.url}/api/cameras`)).json()) as CameraList;
   expect(list.cameras.length).toBeGreaterThan(3);
-  await page.locator(`[data-testid=wall-map][data-cameras="${list.cameras.length}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(`[data-testid=wall-map][data-cameras="${list.cameras.length}"]`).waitFor({ timeout: 60_000 });
 });
 
 it('lists the three cameras nearest an incident and plays one with a click', async () => {
@@ -47,7 +47,7 @@ it('lists the three cameras nearest an incident and plays one with a click', asy
   expect(result.rejected).toEqual([]);
   const incidentId = result.acks[0]!.incidentId;
   const row = page.locator(`[data-testid=incident-row][data-incident-id="${incidentId}"]`);
-  await row.waitFor({ timeout: 15_000 });
+  await row.waitFor({ timeout: 60_000 });
   await row.click();
   const detail = page.locator(`[data-testid=incident-detail][data-incident-id="${incidentId}"]`);
   await detail.waitFor();
@@ -61,7 +61,7 @@ it('lists the three cameras nearest an incident and plays one with a click', asy
   ).json()) as { cameras: NearestCamera[] };
   expect(near.cameras).toHaveLength(3);
   const items = detail.locator('[data-testid=nearest-camera]');
-  await items.first().waitFor({ timeout: 10_000 });
+  await items.first().waitFor({ timeout: 60_000 });
   await expect(items.evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id')))).resolves.toEqual(
     near.cameras.map((c) => c.id),
   );

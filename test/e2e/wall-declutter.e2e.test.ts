@@ -184,7 +184,7 @@ it('zooms into a disc when clicked, and spreads the incidents stacked on one cro
   const p = await onPage(page, disc);
   await page.mouse.click(p.x, p.y);
   // The five share one spot: they only come apart as single markers, at street zoom.
-  await page.locator('[data-testid=wall-incident-marks][data-zoom="15.00"]').waitFor({ state: 'attached', timeout: 15_000 });
+  await page.locator('[data-testid=wall-incident-marks][data-zoom="15.00"]').waitFor({ state: 'attached', timeout: 60_000 });
   await page.waitForFunction(() => window.__harbinMap?.isMoving() === false);
   const single = (await marks(page)).filter((m) => m.kind === 'incident' && crossingIds.includes(m.id!));
   expect(single.map((m) => m.id).sort((a, b) => a! - b!)).toEqual(crossingIds);
@@ -200,7 +200,7 @@ it('zooms into a disc when clicked, and spreads the incidents stacked on one cro
   const target = single.find((m) => m.id === fusedId)!;
   const q = await onPage(page, target);
   await page.mouse.click(q.x, q.y);
-  await page.locator(`[data-testid=incident-detail][data-incident-id="${fusedId}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(`[data-testid=incident-detail][data-incident-id="${fusedId}"]`).waitFor({ timeout: 60_000 });
   expect(desk.problems.errors).toEqual([]);
 }, 120_000);
 
@@ -210,13 +210,13 @@ it('draws the recommended units’ drives with their ETAs, and keeps dispatched 
   const detail = page.locator(`[data-testid=incident-detail][data-incident-id="${fusedId}"]`);
   await detail.waitFor();
   const recs = detail.locator('[data-testid=recommendation]');
-  await recs.first().waitFor({ timeout: 15_000 });
+  await recs.first().waitFor({ timeout: 60_000 });
   const recommended = await recs.evaluateAll((els) =>
     els.map((e) => ({ unit: e.getAttribute('data-unit-id')!, eta: Number(e.getAttribute('data-eta-s')) })),
   );
   const routes = page.locator('[data-testid=wall-routes] li');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=wall-routes] li').length === n, recommended.length, {
-    timeout: 15_000,
+    timeout: 60_000,
   });
   const drawn = await routes.evaluateAll((els) =>
     els.map((e) => ({
@@ -246,10 +246,10 @@ it('draws the recommended units’ drives with their ETAs, and keeps dispatched 
   await detail.locator('[data-testid=dispatch-button]').click();
   await detail
     .locator(`[data-testid=detail-assigned] [data-testid=assigned-unit][data-unit-id="${first}"]`)
-    .waitFor({ timeout: 15_000 });
+    .waitFor({ timeout: 60_000 });
   await detail
     .locator('[data-testid=detail-timeline] [data-testid=incident-step][data-state=dispatched]')
-    .waitFor({ timeout: 15_000 });
+    .waitFor({ timeout: 60_000 });
   const inView = await detail.evaluate((root) => {
     const body = root.querySelector('.wall-detail-body')!;
     const bottom = Math.min(body.getBoundingClientRect().bottom, window.innerHeight);
@@ -274,7 +274,7 @@ it('rings the camera being played on the map', async () => {
   const { page } = desk;
   const detail = page.locator(`[data-testid=incident-detail][data-incident-id="${fusedId}"]`);
   const items = detail.locator('[data-testid=nearest-camera]');
-  await items.first().waitFor({ timeout: 15_000 });
+  await items.first().waitFor({ timeout: 60_000 });
   const cameraId = (await items.first().getAttribute('data-camera-id'))!;
   await items.first().locator('[data-testid=open-camera]').click();
   await page.locator(`[data-testid=camera-popup][data-camera-id="${cameraId}"]`).waitFor({ timeout: 5000 });

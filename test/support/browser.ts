@@ -56,9 +56,9 @@ export async function openPage(
     timezoneId: 'Asia/Shanghai',
     reducedMotion: 'reduce',
   });
-  // Actions and screenshots without a time of their own get a minute: a 4K page drawn in software beside other
-  // suites can take longer than Playwright's 30 s to settle.
-  context.setDefaultTimeout(60_000);
+  // Actions and screenshots without a time of their own get two minutes: a 4K page drawn in software beside other
+  // suites can take longer than Playwright's 30 s to settle. Waits only wait: no test claims how fast a screen is.
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   const problems: PageProblems = { errors: [], failedRequests: [] };
   page.on('pageerror', (err) => problems.errors.push(`pageerror: ${err.message}`));
