@@ -101,6 +101,13 @@ it('a drill from proposal to 解除警报: two people, acknowledgements, gaps, b
       const page = wall.page;
       await page.locator('[data-testid=wall-page][data-mode=wartime]').waitFor({ timeout: 60_000 });
       await page.locator('[data-testid=siren-panel]').waitFor({ timeout: 60_000 });
+      // However full the receipt clocks and duty list (this database holds every suite's), 防空警报 keeps its third.
+      const share = await page.evaluate(
+        () =>
+          document.querySelector('[data-testid=siren-panel]')!.getBoundingClientRect().height /
+          document.querySelector('.wall-side')!.getBoundingClientRect().height,
+      );
+      expect(share).toBeGreaterThanOrEqual(0.33);
       await page.locator('[data-testid=wall-map][data-layers*=sirens]').waitFor();
       const sirens = (await (await page.request.get(`${e2e!.gateway.url}/api/airdefense/sirens`)).json()) as Siren[];
       await page.waitForFunction(
