@@ -16,18 +16,16 @@ export const SERVICE_AREA_MAX_MINUTES = 30;
 export const WITHIN_MAX_LIMIT = 10_000;
 
 const number = (what: string) =>
-  z
-    .number({ error: `${what} must be a finite number` })
-    .refine((v) => Number.isFinite(v), { message: `${what} must be a finite number` });
+  z.number({ error: `${what} 须为有限数` }).refine((v) => Number.isFinite(v), { message: `${what} 须为有限数` });
 
 const geometry = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
-  message: 'geometry must be a GeoJSON geometry object, e.g. {"type":"Point","coordinates":[126.63,45.75]}',
+  message: 'geometry 须为 GeoJSON 几何对象，例如 {"type":"Point","coordinates":[126.63,45.75]}',
 });
 
 export const bufferInput = z.strictObject({
   geometry,
   distanceM: number('distanceM').refine((v) => v >= BUFFER_MIN_M && v <= BUFFER_MAX_M, {
-    message: `distanceM must be between ${BUFFER_MIN_M} and ${BUFFER_MAX_M} metres`,
+    message: `distanceM 须在 ${BUFFER_MIN_M} 到 ${BUFFER_MAX_M} 米之间`,
   }),
 });
 export type BufferInput = z.infer<typeof bufferInput>;
@@ -45,13 +43,13 @@ export const serviceAreaInput = z.strictObject({
 export type ServiceAreaInput = z.infer<typeof serviceAreaInput>;
 
 export const withinInput = z.strictObject({
-  collection: z.string({ error: 'collection must be a collection id of /ogc/collections (e.g. poi, incidents, cases)' }).max(60),
+  collection: z.string({ error: 'collection 须为 /ogc/collections 中的数据集 id（如 poi、incidents、cases）' }).max(60),
   geometry,
   limit: z
-    .number({ error: 'limit must be a whole number' })
-    .int({ error: 'limit must be a whole number' })
-    .min(1, { error: 'limit must be at least 1' })
-    .max(WITHIN_MAX_LIMIT, { error: `limit must be at most ${WITHIN_MAX_LIMIT}` })
+    .number({ error: 'limit 须为整数' })
+    .int({ error: 'limit 须为整数' })
+    .min(1, { error: 'limit 至少为 1' })
+    .max(WITHIN_MAX_LIMIT, { error: `limit 至多为 ${WITHIN_MAX_LIMIT}` })
     .default(1_000),
 });
 export type WithinInput = z.infer<typeof withinInput>;
@@ -63,33 +61,29 @@ export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 export const AGGREGATE_UNITS = ['grid', 'street', 'district', 'h3'] as const;
 export type AggregateUnit = (typeof AGGREGATE_UNITS)[number];
 
-const isoTime = (what: string) => z.iso.datetime({ offset: true, error: `${what} must be an ISO 8601 date-time` });
+const isoTime = (what: string) =>
+  z.iso.datetime({ offset: true, error: `${what} 须为带时区的 ISO 8601 时间，例如 2026-12-07T20:00:00+08:00` });
 
 export const aggregateInput = z
   .strictObject({
-    collection: z.enum(AGGREGATE_COLLECTIONS, { error: 'collection must be incidents, cases or poi' }),
-    by: z.enum(AGGREGATE_UNITS, { error: 'by must be grid, street, district or h3' }),
+    collection: z.enum(AGGREGATE_COLLECTIONS, { error: 'collection 须为 incidents、cases 或 poi' }),
+    by: z.enum(AGGREGATE_UNITS, { error: 'by 须为 grid、street、district 或 h3' }),
     h3Resolution: z
-      .number({ error: 'h3Resolution must be a whole number' })
-      .int({ error: 'h3Resolution must be a whole number' })
-      .min(6, { error: 'h3Resolution must be between 6 and 10' })
-      .max(10, { error: 'h3Resolution must be between 6 and 10' })
+      .number({ error: 'h3Resolution 须为整数' })
+      .int({ error: 'h3Resolution 须为整数' })
+      .min(6, { error: 'h3Resolution 须在 6 到 10 之间' })
+      .max(10, { error: 'h3Resolution 须在 6 到 10 之间' })
       .default(8),
-    category: z
-      .string({ error: 'category must be a string' })
-      .trim()
-      .min(1, { error: 'category must not be empty' })
-      .max(100)
-      .optional(),
+    category: z.string({ error: 'category 须为文字' }).trim().min(1, { error: 'category 不能为空' }).max(100).optional(),
     from: isoTime('from').optional(),
     to: isoTime('to').optional(),
   })
   .refine((v) => TIMED_AGGREGATE_COLLECTIONS.includes(v.collection) || (v.from === undefined && v.to === undefined), {
-    message: 'from/to filter incidents on first_reported_at and cases on reported_at; poi has no time',
+    message: 'from/to 只用于筛选 incidents（按 first_reported_at）和 cases（按 reported_at）；poi 没有时间',
     path: ['from'],
   })
   .refine((v) => v.from === undefined || v.to === undefined || Date.parse(v.from) <= Date.parse(v.to), {
-    message: 'from must not be after to',
+    message: 'from 不能晚于 to',
     path: ['to'],
   });
 export type AggregateInput = z.infer<typeof aggregateInput>;

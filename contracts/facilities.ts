@@ -24,7 +24,7 @@ export const facilitiesQuery = z.object({
     .string()
     .optional()
     .transform((s) => (s ? s.split(',').map((k) => k.trim()) : ALL_KINDS))
-    .pipe(z.array(facilityKindSchema).min(1, { message: 'kinds must name at least one facility kind' })),
+    .pipe(z.array(facilityKindSchema).min(1, { message: 'kinds 至少要列出一种设施类型' })),
 });
 
 /** The facility kind of a POI category, or `null` when the category belongs to no kind. */

@@ -5,11 +5,11 @@ export const HARBIN_BOUNDS = { west: 125.3, south: 44.0, east: 130.2, north: 46.
 
 const finite = (what: string) =>
   z.coerce
-    .number({ error: `${what} must be a finite number (not empty, NaN or Infinity)` })
-    .refine((v) => Number.isFinite(v), { message: `${what} must be a finite number (not empty, NaN or Infinity)` });
+    .number({ error: `${what} 须为有限数（不能为空、NaN 或 Infinity）` })
+    .refine((v) => Number.isFinite(v), { message: `${what} 须为有限数（不能为空、NaN 或 Infinity）` });
 
-export const lonSchema = finite('lon').refine((v) => v >= -180 && v <= 180, { message: 'lon must be between -180 and 180' });
-export const latSchema = finite('lat').refine((v) => v >= -90 && v <= 90, { message: 'lat must be between -90 and 90' });
+export const lonSchema = finite('lon').refine((v) => v >= -180 && v <= 180, { message: 'lon 须在 -180 到 180 之间' });
+export const latSchema = finite('lat').refine((v) => v >= -90 && v <= 90, { message: 'lat 须在 -90 到 90 之间' });
 
 /** A WGS-84 point given as `lon` and `lat` query parameters. */
 export const pointQuery = z.object({ lon: lonSchema, lat: latSchema });
@@ -19,23 +19,23 @@ export type PointQuery = z.infer<typeof pointQuery>;
 export const MAX_BBOX_DEGREES = 1;
 
 /** `bbox=west,south,east,north` in WGS-84; inverted or oversized boxes are rejected with a reason. */
-export const bboxSchema = z.string({ error: 'bbox is required as west,south,east,north' }).transform((s, ctx) => {
+export const bboxSchema = z.string({ error: 'bbox 必填：west,south,east,north' }).transform((s, ctx) => {
   const parts = s.split(',').map((p) => Number(p.trim()));
   if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p))) {
-    ctx.addIssue({ code: 'custom', message: 'bbox must be four finite numbers: west,south,east,north' });
+    ctx.addIssue({ code: 'custom', message: 'bbox 须为四个有限数：west,south,east,north' });
     return z.NEVER;
   }
   const [west, south, east, north] = parts as [number, number, number, number];
   if (west < -180 || east > 180 || south < -90 || north > 90) {
-    ctx.addIssue({ code: 'custom', message: 'bbox must lie within -180..180 longitude and -90..90 latitude' });
+    ctx.addIssue({ code: 'custom', message: 'bbox 须在经度 -180..180、纬度 -90..90 之内' });
     return z.NEVER;
   }
   if (west >= east || south >= north) {
-    ctx.addIssue({ code: 'custom', message: 'bbox is inverted or empty: west must be < east and south < north' });
+    ctx.addIssue({ code: 'custom', message: 'bbox 颠倒或为空：须 west < east 且 south < north' });
     return z.NEVER;
   }
   if (east - west > MAX_BBOX_DEGREES || north - south > MAX_BBOX_DEGREES) {
-    ctx.addIssue({ code: 'custom', message: `bbox is too large: each side must be at most ${MAX_BBOX_DEGREES} degree` });
+    ctx.addIssue({ code: 'custom', message: `bbox 过大：每边至多 ${MAX_BBOX_DEGREES} 度` });
     return z.NEVER;
   }
   return { west, south, east, north };
@@ -80,5 +80,5 @@ export const FACILITY_KINDS = {
 } as const satisfies Record<string, readonly string[]>;
 export type FacilityKind = keyof typeof FACILITY_KINDS;
 export const facilityKindSchema = z.enum(Object.keys(FACILITY_KINDS) as [FacilityKind, ...FacilityKind[]], {
-  error: `kind must be one of ${Object.keys(FACILITY_KINDS).join(', ')}`,
+  error: `kind 须为 ${Object.keys(FACILITY_KINDS).join('、')} 之一`,
 });

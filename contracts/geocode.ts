@@ -15,7 +15,7 @@ export const GEOCODE_MAX_LIMIT = 50;
 /** Query parameters repeated in the URL (`?q=a&q=b`) arrive as arrays: refuse them by name. */
 const once = (what: string) => (v: unknown, ctx: z.RefinementCtx) => {
   if (!Array.isArray(v)) return v;
-  ctx.addIssue({ code: 'custom', message: `${what} must be given once` });
+  ctx.addIssue({ code: 'custom', message: `${what} 只能给一次` });
   return z.NEVER;
 };
 
@@ -24,26 +24,23 @@ export const geocodeQuery = z.object({
   q: z.preprocess(
     once('q'),
     z
-      .string({ error: 'q is required: the name, or part of a name, to search for' })
+      .string({ error: 'q 必填：要查找的名称或名称的一部分' })
       .trim()
-      .min(1, { message: 'q must not be empty' })
+      .min(1, { message: 'q 不能为空' })
       .refine((s) => Array.from(s).length <= GEOCODE_MAX_QUERY_CHARS, {
-        message: `q must be at most ${GEOCODE_MAX_QUERY_CHARS} characters`,
+        message: `q 不能超过 ${GEOCODE_MAX_QUERY_CHARS} 个字`,
       }),
   ),
   limit: z.preprocess(
     once('limit'),
     z.coerce
-      .number({ error: 'limit must be a whole number' })
-      .int({ message: 'limit must be a whole number' })
-      .min(1, { message: `limit must be between 1 and ${GEOCODE_MAX_LIMIT}` })
-      .max(GEOCODE_MAX_LIMIT, { message: `limit must be between 1 and ${GEOCODE_MAX_LIMIT}` })
+      .number({ error: 'limit 须为整数' })
+      .int({ message: 'limit 须为整数' })
+      .min(1, { message: `limit 须在 1 到 ${GEOCODE_MAX_LIMIT} 之间` })
+      .max(GEOCODE_MAX_LIMIT, { message: `limit 须在 1 到 ${GEOCODE_MAX_LIMIT} 之间` })
       .default(10),
   ),
-  kind: z.preprocess(
-    once('kind'),
-    z.enum(GEOCODE_KINDS, { error: `kind must be one of ${GEOCODE_KINDS.join(', ')}` }).optional(),
-  ),
+  kind: z.preprocess(once('kind'), z.enum(GEOCODE_KINDS, { error: `kind 须为 ${GEOCODE_KINDS.join('、')} 之一` }).optional()),
 });
 export type GeocodeQuery = z.infer<typeof geocodeQuery>;
 

@@ -17,7 +17,7 @@ export const ROLE_IDS = [
   'wall', // 大屏设备 (device account)
 ] as const;
 export type RoleId = (typeof ROLE_IDS)[number];
-export const roleIdSchema = z.enum(ROLE_IDS, { error: `role must be one of ${ROLE_IDS.join(', ')}` });
+export const roleIdSchema = z.enum(ROLE_IDS, { error: `role 须为 ${ROLE_IDS.join('、')} 之一` });
 
 /** What kind of organisation a department is; the policy grants some actions to handlers of a kind only. */
 export const DEPARTMENT_KINDS = [
@@ -45,14 +45,14 @@ export const DEPARTMENT_KIND_LABELS: Record<DepartmentKind, string> = {
   planning: '规划',
   it: '信息中心',
 };
-export const departmentKindSchema = z.enum(DEPARTMENT_KINDS, { error: `kind must be one of ${DEPARTMENT_KINDS.join(', ')}` });
+export const departmentKindSchema = z.enum(DEPARTMENT_KINDS, { error: `kind 须为 ${DEPARTMENT_KINDS.join('、')} 之一` });
 
 export const ACCOUNT_KINDS = ['person', 'device'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** Login names: lower-case letters, digits, `.`, `_`, `-`; 3–32 characters, starting with a letter or digit. */
-export const usernameSchema = z.string({ error: 'username must be a string' }).regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, {
-  message: 'username must be 3–32 characters of a–z, 0–9, ".", "_" or "-", starting with a letter or digit',
+export const usernameSchema = z.string({ error: 'username 须为文字' }).regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, {
+  message: 'username 须为 3–32 个字符，只含 a–z、0–9、"."、"_" 或 "-"，并以字母或数字开头',
 });
 
 /** Largest password accepted at all (the KDF input is bounded so a huge body cannot burn CPU). */
@@ -60,11 +60,11 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 export const loginRequestSchema = z.object({
   // Any name is accepted here: an ill-formed name is answered like an unknown one (no enumeration).
-  username: z.string({ error: 'username is required' }).min(1, 'username is required').max(128, 'username is too long'),
+  username: z.string({ error: 'username 必填' }).min(1, 'username 必填').max(128, 'username 过长'),
   password: z
-    .string({ error: 'password is required' })
-    .min(1, 'password is required')
-    .max(MAX_PASSWORD_LENGTH, `password is longer than ${MAX_PASSWORD_LENGTH} characters`),
+    .string({ error: 'password 必填' })
+    .min(1, 'password 必填')
+    .max(MAX_PASSWORD_LENGTH, `password 不能超过 ${MAX_PASSWORD_LENGTH} 个字符`),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -126,13 +126,13 @@ export interface PasswordProblem {
 }
 
 export const changePasswordSchema = z.object({
-  currentPassword: z.string({ error: 'currentPassword is required' }).min(1).max(MAX_PASSWORD_LENGTH),
-  newPassword: z.string({ error: 'newPassword is required' }).min(1).max(MAX_PASSWORD_LENGTH),
+  currentPassword: z.string({ error: 'currentPassword 必填' }).min(1).max(MAX_PASSWORD_LENGTH),
+  newPassword: z.string({ error: 'newPassword 必填' }).min(1).max(MAX_PASSWORD_LENGTH),
 });
 
-const displayName = z.string().trim().min(1, 'displayName is required').max(64, 'displayName is at most 64 characters');
-const gridPrefix = z.string().regex(/^[0-9]{6,15}$/, 'each grid scope entry is a 6–15 digit grid/street/district code prefix');
-const departmentId = z.string().regex(/^[a-z0-9_-]{2,40}$/, 'department id is 2–40 characters of a–z, 0–9, "_" or "-"');
+const displayName = z.string().trim().min(1, 'displayName 必填').max(64, 'displayName 不能超过 64 个字');
+const gridPrefix = z.string().regex(/^[0-9]{6,15}$/, 'gridScope 的每一项须为 6–15 位数字：网格、街道或区县代码的前缀');
+const departmentId = z.string().regex(/^[a-z0-9_-]{2,40}$/, '部门 id 须为 2–40 个字符，只含 a–z、0–9、"_" 或 "-"');
 
 export const createUserSchema = z.object({
   username: usernameSchema,
@@ -141,7 +141,7 @@ export const createUserSchema = z.object({
   kind: z.enum(ACCOUNT_KINDS).default('person'),
   departmentId: departmentId.nullable().default(null),
   gridScope: z.array(gridPrefix).max(200).default([]),
-  password: z.string({ error: 'password is required' }).min(1).max(MAX_PASSWORD_LENGTH),
+  password: z.string({ error: 'password 必填' }).min(1).max(MAX_PASSWORD_LENGTH),
 });
 export type CreateUserRequest = z.input<typeof createUserSchema>;
 
@@ -154,25 +154,25 @@ export const updateUserSchema = z
     disabled: z.boolean().optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change: give at least one field' });
+  .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的内容：请至少给出一个字段' });
 export type UpdateUserRequest = z.input<typeof updateUserSchema>;
 
 export const resetPasswordSchema = z.object({
-  password: z.string({ error: 'password is required' }).min(1).max(MAX_PASSWORD_LENGTH),
+  password: z.string({ error: 'password 必填' }).min(1).max(MAX_PASSWORD_LENGTH),
 });
 
 export const departmentSchema = z.object({
   id: departmentId,
-  name: z.string().trim().min(1, 'name is required').max(64),
+  name: z.string().trim().min(1, 'name 必填').max(64),
   kind: departmentKindSchema,
   hotline: z
     .string()
-    .regex(/^[0-9-]{3,20}$/, 'hotline is 3–20 digits or "-"')
+    .regex(/^[0-9-]{3,20}$/, 'hotline 须为 3–20 个数字或 "-"')
     .nullable()
     .default(null),
   districtAdcode: z
     .string()
-    .regex(/^[0-9]{6}$/, 'districtAdcode is a 6-digit GB/T 2260 code')
+    .regex(/^[0-9]{6}$/, 'districtAdcode 须为 6 位 GB/T 2260 行政区划代码')
     .nullable()
     .default(null),
 });
@@ -181,7 +181,7 @@ export const updateDepartmentSchema = departmentSchema
   .partial()
   .extend({ active: z.boolean().optional() })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change: give at least one field' });
+  .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的内容：请至少给出一个字段' });
 
 export const departmentViewSchema = departmentRefSchema.extend({
   hotline: z.string().nullable(),

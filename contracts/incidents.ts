@@ -52,7 +52,7 @@ export const INCIDENT_CATEGORY_LABELS: Record<IncidentCategory, string> = {
 export const COORD_SYSTEMS = ['wgs84', 'gcj02', 'address'] as const;
 export type CoordSystem = (typeof COORD_SYSTEMS)[number];
 
-const isoUtc = z.string().datetime({ offset: false, message: 'a UTC ISO-8601 time ending in Z' });
+const isoUtc = z.string().datetime({ offset: false, message: '须为以 Z 结尾的 UTC ISO-8601 时间' });
 
 /**
  * What every adapter turns its agency's native record into, before location: common 0–10 priority (10 highest,
@@ -327,9 +327,9 @@ export interface ModeProposal {
 
 export const modeChangeInput = z
   .object({
-    mode: z.enum(SYSTEM_MODES, { error: `mode is one of ${SYSTEM_MODES.join(', ')}` }),
+    mode: z.enum(SYSTEM_MODES, { error: `mode 须为 ${SYSTEM_MODES.join('、')} 之一` }),
     drill: z.boolean().default(false),
-    reason: z.string().trim().min(2, 'give a reason (at least 2 characters)').max(300),
+    reason: z.string().trim().min(2, '请填写原因（至少 2 个字）').max(300),
   })
   .strict();
 
@@ -437,7 +437,7 @@ export const changesSubscribeSchema = z
   .object({
     layers: z.array(z.enum(CHANGE_LAYERS)).min(1).max(CHANGE_LAYERS.length),
     areas: z
-      .array(z.string().regex(/^\d{6}$/, 'an area is a 6-digit district adcode'))
+      .array(z.string().regex(/^\d{6}$/, 'areas 的每一项须为 6 位区县行政区划代码'))
       .max(30)
       .default([]),
     /** Last sequence the client applied; null for a new client (it loads the snapshot first). */

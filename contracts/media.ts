@@ -21,7 +21,7 @@ export const cameraSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type CameraSource = z.infer<typeof cameraSourceSchema>;
 
-const cameraId = z.string().regex(/^[a-z0-9-]{3,40}$/, 'camera id is 3–40 characters of a–z, 0–9 or "-"');
+const cameraId = z.string().regex(/^[a-z0-9-]{3,40}$/, '摄像头 id 须为 3–40 个字符，只含 a–z、0–9 或 "-"');
 
 /** One camera of `data/cameras.json`. `group` is the camera group of the access policy (`cameras.groups`). */
 export const cameraDefSchema = z
@@ -31,7 +31,7 @@ export const cameraDefSchema = z
       .string()
       .min(1)
       .max(60)
-      .regex(/^[^'"\\:%,;[\]=]+$/, 'camera names hold none of \' " \\ : % , ; [ ] ='),
+      .regex(/^[^'"\\:%,;[\]=]+$/, '摄像头名称不能含 \' " \\ : % , ; [ ] ='),
     lon: z.number().min(125).max(131),
     lat: z.number().min(44).max(47),
     /** Viewing direction, degrees clockwise from north. */
@@ -123,14 +123,14 @@ export const nearestCamerasSchema = z.object({ cameras: z.array(cameraSchema.ext
 export type NearestCamera = z.infer<typeof nearestCamerasSchema>['cameras'][number];
 
 export const nearestCamerasQuery = z.object({
-  lon: z.coerce.number({ error: 'lon is a number' }).min(-180).max(180),
-  lat: z.coerce.number({ error: 'lat is a number' }).min(-90).max(90),
+  lon: z.coerce.number({ error: 'lon 须为数字' }).min(-180).max(180),
+  lat: z.coerce.number({ error: 'lat 须为数字' }).min(-90).max(90),
   limit: z.coerce.number().int().min(1).max(50).default(6),
 });
 
 // ---- signalling ----
 
-const viewId = z.string().uuid({ error: 'viewId is the id returned by media:view:open' });
+const viewId = z.string().uuid({ error: 'viewId 须为 media:view:open 返回的 id' });
 const fingerprint = z.object({ algorithm: z.string().min(1).max(20), value: z.string().min(1).max(200) });
 
 export const mediaJoinSchema = z.object({}).strict().optional();
@@ -228,7 +228,7 @@ export interface MediaServerToClientEvents {
 export const CONFERENCE_SOURCES = ['mic', 'camera', 'screen', 'inject'] as const;
 export type ConferenceSource = (typeof CONFERENCE_SOURCES)[number];
 
-const conferenceId = z.string().uuid({ error: 'conferenceId is the id returned by conference:create' });
+const conferenceId = z.string().uuid({ error: 'conferenceId 须为 conference:create 返回的 id' });
 const mediaId = z.string().min(1).max(64);
 const peerId = z.string().min(1).max(64);
 const dtlsParametersSchema = z
@@ -243,7 +243,7 @@ const rtpCapabilitiesSchema = z
 
 export const conferenceCreateSchema = z
   .object({
-    title: z.string().trim().min(1, 'title is required').max(60),
+    title: z.string().trim().min(1, '请填写会议主题').max(60),
     /** Invited accounts by username. */
     inviteUsers: z.array(z.string().trim().min(1).max(64)).max(100).default([]),
     /** Invited roles: every account of the role may join. */
@@ -275,7 +275,7 @@ export const conferenceProduceSchema = z
     source: z.enum(['mic', 'camera', 'screen']),
   })
   .strict()
-  .refine((p) => (p.kind === 'audio') === (p.source === 'mic'), 'audio comes from the mic, video from a camera or the screen');
+  .refine((p) => (p.kind === 'audio') === (p.source === 'mic'), '音频只能来自麦克风，视频只能来自摄像头或屏幕');
 export const conferenceProducerRefSchema = z.object({ producerId: mediaId }).strict();
 export const conferenceProducerPauseSchema = z.object({ producerId: mediaId, paused: z.boolean() }).strict();
 export const conferenceConsumeSchema = z.object({ producerId: mediaId, rtpCapabilities: rtpCapabilitiesSchema }).strict();

@@ -29,10 +29,10 @@ export const WARNING_COLOR_LABELS: Record<WarningColor, string> = { red: '红色
 export const warningRank = (c: WarningColor): number => 4 - WARNING_COLORS.indexOf(c);
 
 /** Roles that may declare a level (ids of data/policy.json's roles; checked against it at start-up). */
-const roleId = z.string().regex(/^[a-z]{2,20}$/, 'a role id of data/policy.json, e.g. "leader"');
-const departmentId = z.string().regex(/^[a-z0-9_-]{2,40}$/, 'a department id of the department table, e.g. "fire-119"');
-const stationCode = z.string().regex(/^[0-9A-Z]{8}$/, 'an 8-character station code of data/feeds/gauge-stations.json');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const roleId = z.string().regex(/^[a-z]{2,20}$/, '须为 data/policy.json 中的角色 id，如 "leader"');
+const departmentId = z.string().regex(/^[a-z0-9_-]{2,40}$/, '须为部门表中的部门 id，如 "fire-119"');
+const stationCode = z.string().regex(/^[0-9A-Z]{8}$/, '须为 data/feeds/gauge-stations.json 中的 8 位站码');
+const text = (max: number) => z.string().trim().min(1, '不能为空').max(max);
 
 /**
  * One condition; every field given must hold (AND). A plan's triggers are alternatives (OR): the most severe level
@@ -69,12 +69,12 @@ export const triggerConditionSchema = z
       .optional(),
   })
   .strict()
-  .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'a condition names at least one field' })
+  .refine((c) => Object.values(c).some((v) => v !== undefined), { message: '条件至少要给出一个字段' })
   .refine((c) => !(c.gauge || c.rainfall || c.warning) || !(c.categories || c.minPriority || c.minAgencies || c.minCasualties), {
-    message: 'a condition is about incidents, gauges or warnings, not a mix',
+    message: '一个条件只能针对事件、水位站或预警之一，不能混用',
   })
   .refine((c) => [c.gauge, c.rainfall, c.warning].filter(Boolean).length <= 1, {
-    message: 'a condition is about one of gauge, rainfall or warning',
+    message: '一个条件只能针对 gauge、rainfall、warning 之一',
   });
 export type TriggerCondition = z.infer<typeof triggerConditionSchema>;
 
@@ -103,7 +103,7 @@ export type PlanLevel = z.infer<typeof planLevelSchema>;
 export const planTaskSchema = z
   .object({
     /** Stable within the plan (a task keeps its key across versions). */
-    key: z.string().regex(/^[a-z0-9-]{2,40}$/, 'a task key of a–z, 0–9 and "-"'),
+    key: z.string().regex(/^[a-z0-9-]{2,40}$/, '任务 key 只能含 a–z、0–9 和 "-"'),
     departmentId,
     role: z.enum(['lead', 'support']),
     title: text(120),
@@ -142,14 +142,14 @@ export const planNoticeSchema = z
 
 export const planSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9-]{2,60}$/, 'a plan id of a–z, 0–9 and "-", equal to the file name'),
+    id: z.string().regex(/^[a-z0-9-]{2,60}$/, '预案 id 只能含 a–z、0–9 和 "-"，且须与文件名相同'),
     /** Raised whenever the content changes; a response records the version it was declared under. */
     version: z.number().int().min(1),
     title: text(60),
     hazard: text(40),
     legalBasis: z.array(text(120)).min(1),
     owner: z.object({ departmentId, name: text(80) }).strict(),
-    effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date yyyy-mm-dd'),
+    effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '须为日期（YYYY-MM-DD）'),
     triggers: z.array(planTriggerSchema).min(1),
     levels: z.object({ I: planLevelSchema, II: planLevelSchema, III: planLevelSchema, IV: planLevelSchema }).strict(),
     tasks: z.array(planTaskSchema).min(1),
@@ -177,12 +177,12 @@ export const planSchema = z
   .superRefine((p, ctx) => {
     const keys = new Set<string>();
     p.tasks.forEach((t, i) => {
-      if (keys.has(t.key)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'key'], message: `duplicate task key "${t.key}"` });
+      if (keys.has(t.key)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'key'], message: `任务 key "${t.key}" 重复` });
       keys.add(t.key);
     });
     for (const level of RESPONSE_LEVELS) {
       if (!p.tasks.some((t) => t.levels.includes(level) && t.role === 'lead')) {
-        ctx.addIssue({ code: 'custom', path: ['tasks'], message: `no lead task at level ${level}` });
+        ctx.addIssue({ code: 'custom', path: ['tasks'], message: `${level} 级响应没有牵头（lead）任务` });
       }
     }
   });

@@ -62,7 +62,7 @@ export const HEAD_INTERVAL_MS = 2000;
 export const STALE_AFTER_MS = 10_000;
 
 export const layerSubscribeSchema = z.object({
-  layer: z.string({ error: 'layer is required' }).regex(/^[a-z0-9_-]{1,40}$/, 'layer is an id of a–z, 0–9, "_" or "-"'),
+  layer: z.string({ error: 'layer 必填' }).regex(/^[a-z0-9_-]{1,40}$/, 'layer 须为图层 id，只含 a–z、0–9、"_" 或 "-"'),
 });
 export type LayerSubscribe = z.infer<typeof layerSubscribeSchema>;
 

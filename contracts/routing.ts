@@ -13,27 +13,27 @@ export type NearestBy = (typeof NEAREST_BY)[number];
 export const nearestKindQuery = z.object({ kind: facilityKindSchema });
 export const nearestOptionsQuery = z.object({
   k: z.coerce
-    .number({ error: 'k must be a whole number' })
-    .int({ error: 'k must be a whole number' })
-    .min(1, { error: 'k must be at least 1' })
-    .max(MAX_NEAREST_K, { error: `k must be at most ${MAX_NEAREST_K}` })
+    .number({ error: 'k 须为整数' })
+    .int({ error: 'k 须为整数' })
+    .min(1, { error: 'k 至少为 1' })
+    .max(MAX_NEAREST_K, { error: `k 至多为 ${MAX_NEAREST_K}` })
     .default(3),
-  by: z.enum(NEAREST_BY, { error: `by must be one of ${NEAREST_BY.join(', ')}` }).default('drive'),
+  by: z.enum(NEAREST_BY, { error: `by 须为 ${NEAREST_BY.join('、')} 之一` }).default('drive'),
 });
 
 /** `lon,lat` in one query parameter (e.g. `from=126.63,45.76`). */
 export const lonLatParam = (name: string) =>
-  z.string({ error: `${name} is required as lon,lat` }).transform((s, ctx) => {
+  z.string({ error: `${name} 必填：lon,lat` }).transform((s, ctx) => {
     const parts = s.split(',');
     if (parts.length !== 2 || parts.some((p) => p.trim() === '')) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be two numbers: lon,lat` });
+      ctx.addIssue({ code: 'custom', message: `${name} 须为两个数：lon,lat` });
       return z.NEVER;
     }
     const lon = lonSchema.safeParse(parts[0]!.trim());
     const lat = latSchema.safeParse(parts[1]!.trim());
     if (!lon.success || !lat.success) {
       const why = [lon, lat].flatMap((r) => (r.success ? [] : r.error.issues.map((i) => i.message)));
-      ctx.addIssue({ code: 'custom', message: `${name}: ${why.join('; ')}` });
+      ctx.addIssue({ code: 'custom', message: `${name} 有误：${why.join('；')}` });
       return z.NEVER;
     }
     return { lon: lon.data, lat: lat.data };
@@ -47,39 +47,39 @@ export const routeQuery = z.object({ from: lonLatParam('from'), to: lonLatParam(
  */
 export const roadConditionInput = z
   .object({
-    gid: z.number({ error: 'gid must be a number' }).int({ error: 'gid must be a whole number' }).positive().optional(),
+    gid: z.number({ error: 'gid 须为数字' }).int({ error: 'gid 须为整数' }).positive().optional(),
     lon: lonSchema.optional(),
     lat: latSchema.optional(),
     factor: z
-      .number({ error: 'factor must be a number' })
-      .refine((v) => Number.isFinite(v) && v >= 1, { message: 'factor must be a finite number >= 1' })
-      .refine((v) => v <= 100, { message: 'factor must be at most 100; use closed: true for an impassable road' })
+      .number({ error: 'factor 须为数字' })
+      .refine((v) => Number.isFinite(v) && v >= 1, { message: 'factor 须为不小于 1 的有限数' })
+      .refine((v) => v <= 100, { message: 'factor 至多为 100；道路无法通行时请用 closed: true' })
       .optional(),
-    closed: z.literal(true, { error: 'closed, when given, must be true' }).optional(),
+    closed: z.literal(true, { error: 'closed 如给出，只能为 true' }).optional(),
     reason: z
-      .string({ error: 'reason is required (e.g. 路面积水, 道路塌陷, 冰雪)' })
+      .string({ error: 'reason 必填，如路面积水、道路塌陷、冰雪' })
       .trim()
-      .min(1, { error: 'reason must not be empty' })
-      .max(200, { error: 'reason must be at most 200 characters' }),
+      .min(1, { error: 'reason 不能为空' })
+      .max(200, { error: 'reason 不能超过 200 个字' }),
   })
   .strict()
   .superRefine((v, ctx) => {
     const byPoint = v.lon !== undefined || v.lat !== undefined;
-    if (v.gid === undefined && !byPoint) ctx.addIssue({ code: 'custom', message: 'give either gid or lon and lat' });
-    if (v.gid !== undefined && byPoint) ctx.addIssue({ code: 'custom', message: 'give either gid or lon and lat, not both' });
+    if (v.gid === undefined && !byPoint) ctx.addIssue({ code: 'custom', message: '请给出 gid，或给出 lon 和 lat' });
+    if (v.gid !== undefined && byPoint) ctx.addIssue({ code: 'custom', message: 'gid 与 lon、lat 只能给出其一，不能同时给出' });
     if (byPoint && (v.lon === undefined || v.lat === undefined))
-      ctx.addIssue({ code: 'custom', message: 'lon and lat must be given together' });
+      ctx.addIssue({ code: 'custom', message: 'lon 和 lat 须同时给出' });
     if ((v.factor === undefined) === (v.closed === undefined))
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of factor (>= 1) or closed: true' });
+      ctx.addIssue({ code: 'custom', message: 'factor（≥ 1）与 closed: true 须给出其一，且只能给出其一' });
   });
 export type RoadConditionInput = z.infer<typeof roadConditionInput>;
 
 export const roadConditionIdParam = z.object({
   id: z.coerce
-    .number({ error: 'condition id must be a positive whole number' })
-    .int({ error: 'condition id must be a positive whole number' })
-    .positive({ error: 'condition id must be a positive whole number' })
-    .max(Number.MAX_SAFE_INTEGER, { error: 'condition id is too large' }),
+    .number({ error: '道路状况编号 id 须为正整数' })
+    .int({ error: '道路状况编号 id 须为正整数' })
+    .positive({ error: '道路状况编号 id 须为正整数' })
+    .max(Number.MAX_SAFE_INTEGER, { error: '道路状况编号 id 过大' }),
 });
 
 /** Where a point was attached to the road network. */

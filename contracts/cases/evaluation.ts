@@ -7,8 +7,8 @@ export type EvaluationDimension = (typeof EVALUATION_DIMENSIONS)[number];
 
 export const evaluationQuery = z.object({
   /** Inclusive start and exclusive end, dates in Asia/Shanghai (YYYY-MM-DD). */
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from is a date YYYY-MM-DD'),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to is a date YYYY-MM-DD'),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from 须为日期（YYYY-MM-DD）'),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to 须为日期（YYYY-MM-DD）'),
   by: z.enum(EVALUATION_DIMENSIONS).default('none'),
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
 });

@@ -8,14 +8,14 @@ import { CASE_STATES, SUPERVISION_LEVELS, type CaseEvent } from './workflow';
 
 /** Client-generated key; the same key resubmitted by the offline outbox returns the same case. */
 export const idempotencyKeySchema = z
-  .string({ error: 'idempotencyKey is required' })
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'idempotencyKey is 8–64 characters of A–Z, a–z, 0–9, "_" or "-" (e.g. a UUID)');
+  .string({ error: 'idempotencyKey 必填' })
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'idempotencyKey 须为 8–64 个字符，只含 A–Z、a–z、0–9、"_" 或 "-"（如 UUID）');
 
 export const reportCaseInput = z
   .object({
     idempotencyKey: idempotencyKeySchema,
     categoryCode,
-    description: z.string().trim().min(2, 'describe the problem (at least 2 characters)').max(2000),
+    description: z.string().trim().min(2, '请描述问题（至少 2 个字）').max(2000),
     lon,
     lat,
     coordSystem: z.enum(['wgs84', 'gcj02']).default('wgs84'),
@@ -42,7 +42,7 @@ export const caseEventInputs = {
   void: z
     .object({
       reason,
-      duplicateOf: z.number({ error: 'duplicateOf is the id of the open case this one duplicates' }).int().positive().optional(),
+      duplicateOf: z.number({ error: 'duplicateOf 须为与本案重复的在办案件编号' }).int().positive().optional(),
     })
     .strict(),
   dispatch: z.object({ departmentId: z.string().min(1).max(64).optional(), note }).strict(),
@@ -64,7 +64,7 @@ export const caseEventInputs = {
 } satisfies Record<CaseEvent, z.ZodType>;
 export type CaseEventInput<E extends CaseEvent> = z.infer<(typeof caseEventInputs)[E]>;
 
-export const caseIdParam = z.object({ id: dbId('case id') });
+export const caseIdParam = z.object({ id: dbId('案件编号 id') });
 
 export const caseListQuery = z.object({
   state: z.enum(['open', 'all', ...CASE_STATES]).default('open'),
@@ -97,6 +97,6 @@ export const duplicateQuery = z.object({
 });
 
 export const photoUploadQuery = z.object({
-  stage: z.enum(PHOTO_STAGES, { error: `stage is one of ${PHOTO_STAGES.join(', ')}` }),
+  stage: z.enum(PHOTO_STAGES, { error: `stage 须为 ${PHOTO_STAGES.join('、')} 之一` }),
   caseId: dbId('caseId').optional(),
 });

@@ -88,7 +88,7 @@ export interface Open311Request {
 }
 
 /** GeoReport's ISO 8601 date and time (an offset is required: a bare local time would be read in another zone). */
-const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time with its offset' });
+const isoDateTime = z.iso.datetime({ offset: true, error: '须为带时区偏移的 ISO 8601 日期时间，例如 2026-12-07T20:00:00+08:00' });
 
 /** Form clients send a field they leave empty as `name=`: read as not given. */
 const blankIsMissing = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema);
@@ -96,28 +96,28 @@ const blankIsMissing = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (
 /** What a channel may send; its location is a lat/long pair, an `address_string` (geocoded) or an `address_id`. */
 export const open311PostInput = z
   .object({
-    api_key: z.string({ error: 'api_key is required' }).min(1, 'api_key is required'),
+    api_key: z.string({ error: 'api_key 必填' }).min(1, 'api_key 必填'),
     jurisdiction_id: z.string().max(64).optional(),
     service_code: categoryCode,
-    lat: blankIsMissing(z.coerce.number({ error: 'lat must be a number' }).finite().min(-90).max(90).optional()),
-    long: blankIsMissing(z.coerce.number({ error: 'long must be a number' }).finite().min(-180).max(180).optional()),
+    lat: blankIsMissing(z.coerce.number({ error: 'lat 须为数字' }).finite().min(-90).max(90).optional()),
+    long: blankIsMissing(z.coerce.number({ error: 'long 须为数字' }).finite().min(-180).max(180).optional()),
     address_string: z.string().trim().max(400).optional(),
     /** The unit-grid cell (单元网格, GB/T 30428.1) the problem lies in: its 15-digit code. */
     address_id: blankIsMissing(
       z
         .string()
-        .regex(/^\d{15}$/, 'address_id is the 15-digit code of a unit-grid cell (单元网格编码)')
+        .regex(/^\d{15}$/, 'address_id 须为 15 位单元网格编码')
         .optional(),
     ),
-    description: z.string().trim().min(2, 'description is at least 2 characters').max(2000),
+    description: z.string().trim().min(2, 'description 至少 2 个字').max(2000),
     email: z.string().max(200).optional(),
     phone: z.string().max(40).optional(),
     first_name: z.string().max(100).optional(),
     last_name: z.string().max(100).optional(),
     media_url: blankIsMissing(
       z
-        .url({ protocol: /^https?$/, error: 'media_url must be an http(s) URL' })
-        .max(1000, 'media_url is at most 1000 characters')
+        .url({ protocol: /^https?$/, error: 'media_url 须为 http(s) 网址' })
+        .max(1000, 'media_url 不能超过 1000 个字符')
         .optional(),
     ),
     device_id: z.string().max(64).optional(),
@@ -125,14 +125,14 @@ export const open311PostInput = z
     /** Not in GeoReport v2: the channel's own request id; resubmitting it returns the same service request. */
     idempotency_key: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{8,64}$/, 'idempotency_key is 8–64 characters of A–Z, a–z, 0–9, "_" or "-"')
+      .regex(/^[A-Za-z0-9_-]{8,64}$/, 'idempotency_key 须为 8–64 个字符，只含 A–Z、a–z、0–9、"_" 或 "-"')
       .optional(),
   })
   .refine((v) => (v.lat === undefined) === (v.long === undefined), {
-    message: 'lat and long are given together',
+    message: 'lat 和 long 须同时给出',
   })
   .refine((v) => v.lat !== undefined || !!v.address_string || v.address_id !== undefined, {
-    message: 'a location is required: lat and long, address_string or address_id',
+    message: '须给出位置：lat 和 long、address_string 或 address_id',
   });
 export type Open311PostInput = z.infer<typeof open311PostInput>;
 

@@ -183,7 +183,7 @@ describe('hostile geometries are 400 with a reason, never 500', () => {
     ],
     // 1,000 levels of JSON: refused at the edge before any handler (gateway/http/text-safety.ts).
     ['nested GeometryCollection', nested, /^请求内容嵌套层数超过上限 32 层$/],
-    ['no geometry', 42, /geometry must be a GeoJSON geometry object/],
+    ['no geometry', 42, /geometry 须为 GeoJSON 几何对象/],
   ];
 
   it.each(cases)('%s', async (_name, geometry, message) => {

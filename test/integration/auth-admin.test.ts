@@ -65,7 +65,11 @@ describe('user administration (系统管理员)', () => {
     [{ kind: 'device' }, 400, '设备账号只能使用'],
     [{ departmentId: 'no-such-dept' }, 400, '不存在'],
     [{ username: 'Bad Name' }, 400, 'username'],
-    [{ role: 'root' }, 400, 'role must be one of'],
+    [
+      { role: 'root' },
+      400,
+      'role 须为 commander、dispatcher、inspector、handler、leader、planner、sysadmin、auditadmin、wall 之一',
+    ],
     [{ role: 'auditadmin' }, 403, '三员分立'],
     [{ role: 'sysadmin' }, 403, '三员分立'],
   ])('refuses %j with %i and says why', async (over, status, text) => {
@@ -136,7 +140,9 @@ describe('user administration (系统管理员)', () => {
     await as(admin).patch('/api/admin/users/00000000-0000-0000-0000-000000000000', { displayName: 'x' }).expect(404);
     await as(admin).patch('/api/admin/users/not-a-uuid', { displayName: 'x' }).expect(404);
     const u = await createAccount(t.db, { role: 'commander', departmentId: 'command-center' });
-    expect((await as(admin).patch(`/api/admin/users/${u.id}`, {}).expect(400)).body.error.message).toContain('nothing to change');
+    expect((await as(admin).patch(`/api/admin/users/${u.id}`, {}).expect(400)).body.error.message).toContain(
+      '没有要修改的内容：请至少给出一个字段',
+    );
     expect((await as(admin).patch(`/api/admin/users/${u.id}`, { password: 'x' }).expect(400)).body.error.message).toMatch(
       /password|Unrecognized/i,
     );

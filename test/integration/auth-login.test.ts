@@ -71,9 +71,9 @@ describe('POST /api/auth/login', () => {
   });
 
   it.each([
-    [{}, 'username is required'],
-    [{ username: 'a' }, 'password is required'],
-    [{ username: 'a', password: 'x'.repeat(300) }, 'password is longer than'],
+    [{}, 'username 必填'],
+    [{ username: 'a' }, 'password 必填'],
+    [{ username: 'a', password: 'x'.repeat(300) }, 'password 不能超过 256 个字符'],
     [{ username: 42, password: 'x' }, 'username'],
   ])('rejects the body %j with 400 and says why', async (body, text) => {
     const res = await request(t.app).post('/api/auth/login').set('X-Forwarded-For', freshIp()).send(body).expect(400);

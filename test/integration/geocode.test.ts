@@ -146,16 +146,16 @@ describe('GET /api/geo/geocode with real Harbin names', () => {
   });
 
   it.each([
-    ['no q', {}, 'q is required'],
-    ['an empty q', { q: '' }, 'q must not be empty'],
-    ['a q of spaces', { q: '   ' }, 'q must not be empty'],
+    ['no q', {}, 'q 必填'],
+    ['an empty q', { q: '' }, 'q 不能为空'],
+    ['a q of spaces', { q: '   ' }, 'q 不能为空'],
     ['a q of punctuation only', { q: '，。！' }, '参数 q 至少要有一个汉字、字母或数字'],
-    ['a q of 101 characters', { q: '松'.repeat(101) }, 'at most 100 characters'],
-    ['limit 0', { q: '松花江', limit: 0 }, 'limit must be between 1 and 50'],
-    ['limit 51', { q: '松花江', limit: 51 }, 'limit must be between 1 and 50'],
-    ['a limit that is not a number', { q: '松花江', limit: 'ten' }, 'limit must be a whole number'],
-    ['a fractional limit', { q: '松花江', limit: 2.5 }, 'limit must be a whole number'],
-    ['an unknown kind', { q: '松花江', kind: 'building' }, 'kind must be one of poi, road, street, district, place'],
+    ['a q of 101 characters', { q: '松'.repeat(101) }, 'q 不能超过 100 个字'],
+    ['limit 0', { q: '松花江', limit: 0 }, 'limit 须在 1 到 50 之间'],
+    ['limit 51', { q: '松花江', limit: 51 }, 'limit 须在 1 到 50 之间'],
+    ['a limit that is not a number', { q: '松花江', limit: 'ten' }, 'limit 须为整数'],
+    ['a fractional limit', { q: '松花江', limit: 2.5 }, 'limit 须为整数'],
+    ['an unknown kind', { q: '松花江', kind: 'building' }, 'kind 须为 poi、road、street、district、place 之一'],
   ])('rejects %s with 400 and says why', async (_label, query, text) => {
     const res = await request(t.app).get('/api/geo/geocode').query(query).expect(400);
     expect(res.body.error.code).toBe('bad_request');
@@ -164,7 +164,7 @@ describe('GET /api/geo/geocode with real Harbin names', () => {
 
   it('rejects a repeated parameter with 400', async () => {
     const res = await request(t.app).get('/api/geo/geocode?q=%E6%9D%BE&q=%E8%8A%B1').expect(400);
-    expect(res.body.error.message).toContain('q must be given once');
+    expect(res.body.error.message).toContain('q 只能给一次');
   });
 });
 
@@ -245,9 +245,9 @@ describe('GET /api/geo/reverse', () => {
 
   it.each([
     [{ lon: 116.4, lat: 39.9 }, 422, '(116.4, 39.9) 在哈尔滨范围之外'],
-    [{ lon: 'abc', lat: 45.7 }, 400, 'lon must be a finite number'],
+    [{ lon: 'abc', lat: 45.7 }, 400, 'lon 须为有限数'],
     [{ lon: 126.6 }, 400, 'lat'],
-    [{ lon: 126.6, lat: 95 }, 400, 'between -90 and 90'],
+    [{ lon: 126.6, lat: 95 }, 400, 'lat 须在 -90 到 90 之间'],
   ])('rejects %j with %i', async (query, status, text) => {
     const res = await request(t.app).get('/api/geo/reverse').query(query).expect(status);
     expect(res.body.error.message).toContain(text);

@@ -32,11 +32,11 @@ describe('GET /api/geo/locate', () => {
 
   it.each([
     [{ lon: 100, lat: 30 }, 422, '(100, 30) 在哈尔滨范围之外'],
-    [{ lon: 'abc', lat: 45.7 }, 400, 'lon must be a finite number'],
-    [{ lon: 'NaN', lat: 45.7 }, 400, 'lon must be'],
-    [{ lon: 'Infinity', lat: 45.7 }, 400, 'finite'],
+    [{ lon: 'abc', lat: 45.7 }, 400, 'lon 须为有限数'],
+    [{ lon: 'NaN', lat: 45.7 }, 400, 'lon 须为有限数'],
+    [{ lon: 'Infinity', lat: 45.7 }, 400, 'lon 须为有限数（不能为空、NaN 或 Infinity）'],
     [{ lon: 126.6 }, 400, 'lat'],
-    [{ lon: 200, lat: 45 }, 400, 'between -180 and 180'],
+    [{ lon: 200, lat: 45 }, 400, 'lon 须在 -180 到 180 之间'],
   ])('rejects %j with %i and says why', async (query, status, text) => {
     const res = await request(t.app).get('/api/geo/locate').query(query).expect(status);
     expect(res.body.error.message).toContain(text);
@@ -51,10 +51,10 @@ describe('GET /api/geo/cells', () => {
   });
 
   it.each([
-    ['126.63,45.76,126.62,45.765', 'inverted'],
-    ['120,40,130,50', 'too large'],
-    ['a,b,c,d', 'four finite numbers'],
-    ['126.6,45.7,126.7', 'four finite numbers'],
+    ['126.63,45.76,126.62,45.765', 'bbox 颠倒或为空'],
+    ['120,40,130,50', 'bbox 过大：每边至多 1 度'],
+    ['a,b,c,d', 'bbox 须为四个有限数：west,south,east,north'],
+    ['126.6,45.7,126.7', 'bbox 须为四个有限数：west,south,east,north'],
   ])('rejects bbox %s', async (bbox, text) => {
     const res = await request(t.app).get('/api/geo/cells').query({ bbox }).expect(400);
     expect(res.body.error.message).toContain(text);

@@ -267,7 +267,7 @@ describe('errors, in the requested format, on every path', () => {
     expectXmlError(await postXml(`${base().replace(/lat=[^&]+/, 'lat=north')}&description=垃圾堆积`), 400, /lat/);
     expectXmlError(await postXml(`${base().replace(/lat=[^&]+/, 'lat=91')}&description=垃圾堆积`), 400, /lat/);
     expectXmlError(await postXml(`${base().replace(/long=[^&]+/, 'long=1e400')}&description=垃圾堆积`), 400, /long/);
-    expectXmlError(await postXml(`${base().replace(/&lat=[^&]+/, '')}&description=垃圾堆积`), 400, /lat and long/);
+    expectXmlError(await postXml(`${base().replace(/&lat=[^&]+/, '')}&description=垃圾堆积`), 400, /lat 和 long 须同时给出/);
     expectXmlError(await postXml(`${base()}&description=垃圾堆积&media_url=javascript:alert(1)`), 400, /media_url/);
     expectXmlError(await postXml(`${base()}&description=${'y'.repeat(70_000)}`), 413, /请求内容过大/);
     expectXmlError(await request(t.app).get('/open311/v2/requests.xml?start_date=%00'), 400, /U\+0000/);

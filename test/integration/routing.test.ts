@@ -81,15 +81,25 @@ describe('GET /api/geo/nearest', () => {
   });
 
   it.each([
-    [{ ...CENTRE, kind: 'volcano' }, 400, 'unknown_kind', 'kind must be one of'],
-    [{ ...CENTRE }, 400, 'unknown_kind', 'kind must be one of'],
-    [{ lon: 'abc', lat: 45.76, kind: 'hospital' }, 400, 'invalid_coordinates', 'lon must be a finite number'],
-    [{ lon: 'Infinity', lat: 45.76, kind: 'hospital' }, 400, 'invalid_coordinates', 'finite'],
+    [
+      { ...CENTRE, kind: 'volcano' },
+      400,
+      'unknown_kind',
+      'kind 须为 hospital、fire_station、police、shelter、school、government、fuel_station 之一',
+    ],
+    [
+      { ...CENTRE },
+      400,
+      'unknown_kind',
+      'kind 须为 hospital、fire_station、police、shelter、school、government、fuel_station 之一',
+    ],
+    [{ lon: 'abc', lat: 45.76, kind: 'hospital' }, 400, 'invalid_coordinates', 'lon 须为有限数'],
+    [{ lon: 'Infinity', lat: 45.76, kind: 'hospital' }, 400, 'invalid_coordinates', '有限数（不能为空、NaN 或 Infinity）'],
     [{ lon: 126.63, kind: 'hospital' }, 400, 'invalid_coordinates', 'lat'],
-    [{ ...CENTRE, kind: 'hospital', k: 0 }, 400, 'bad_request', 'k must be at least 1'],
-    [{ ...CENTRE, kind: 'hospital', k: 21 }, 400, 'bad_request', 'k must be at most 20'],
-    [{ ...CENTRE, kind: 'hospital', k: 2.5 }, 400, 'bad_request', 'whole number'],
-    [{ ...CENTRE, kind: 'hospital', by: 'air' }, 400, 'bad_request', 'by must be one of'],
+    [{ ...CENTRE, kind: 'hospital', k: 0 }, 400, 'bad_request', 'k 至少为 1'],
+    [{ ...CENTRE, kind: 'hospital', k: 21 }, 400, 'bad_request', 'k 至多为 20'],
+    [{ ...CENTRE, kind: 'hospital', k: 2.5 }, 400, 'bad_request', 'k 须为整数'],
+    [{ ...CENTRE, kind: 'hospital', by: 'air' }, 400, 'bad_request', 'by 须为 drive、straight 之一'],
     [{ lon: 100, lat: 30, kind: 'hospital' }, 422, 'outside_area', '(100, 30) 在哈尔滨范围之外'],
     [{ lon: 127.5, lat: 45.3, kind: 'hospital' }, 422, 'far_from_road', '位置 (127.5, 45.3) 距离最近的可通行道路超过 2000 米'],
   ])('rejects %j with %i %s', async (query, status, code, text) => {
@@ -143,10 +153,10 @@ describe('GET /api/geo/route', () => {
   });
 
   it.each([
-    [{ to: '126.68,45.72' }, 400, 'from is required'],
-    [{ from: '126.63,45.76,1', to: '126.68,45.72' }, 400, 'from must be two numbers'],
-    [{ from: '126.63,abc', to: '126.68,45.72' }, 400, 'lat must be a finite number'],
-    [{ from: '126.63,45.76', to: '126.68,95' }, 400, 'lat must be between -90 and 90'],
+    [{ to: '126.68,45.72' }, 400, 'from 必填：lon,lat'],
+    [{ from: '126.63,45.76,1', to: '126.68,45.72' }, 400, 'from 须为两个数：lon,lat'],
+    [{ from: '126.63,abc', to: '126.68,45.72' }, 400, 'from 有误：lat 须为有限数'],
+    [{ from: '126.63,45.76', to: '126.68,95' }, 400, 'to 有误：lat 须在 -90 到 90 之间'],
     [{ from: '126.63,45.76', to: '100,30' }, 422, '(100, 30) 在哈尔滨范围之外'],
     [{ from: '126.63,45.76', to: '127.5,45.3' }, 422, '终点 to (127.5, 45.3) 距离最近的可通行道路超过 2000 米'],
   ])('rejects %j with %i', async (query, status, text) => {
@@ -224,14 +234,14 @@ describe('road conditions', () => {
   });
 
   it.each([
-    [{}, 400, 'reason is required'],
-    [{ gid: 1, factor: 0.5, reason: 'x' }, 400, 'factor must be a finite number >= 1'],
-    [{ gid: 1, reason: 'x' }, 400, 'exactly one of factor'],
-    [{ gid: 1, factor: 2, closed: true, reason: 'x' }, 400, 'exactly one of factor'],
-    [{ gid: 1, closed: false, reason: 'x' }, 400, 'closed, when given, must be true'],
-    [{ gid: 1, lon: 126.63, lat: 45.76, closed: true, reason: 'x' }, 400, 'not both'],
-    [{ lon: 126.63, closed: true, reason: 'x' }, 400, 'lon and lat must be given together'],
-    [{ gid: 1, closed: true, reason: '  ' }, 400, 'reason must not be empty'],
+    [{}, 400, 'reason 必填'],
+    [{ gid: 1, factor: 0.5, reason: 'x' }, 400, 'factor 须为不小于 1 的有限数'],
+    [{ gid: 1, reason: 'x' }, 400, 'factor（≥ 1）与 closed: true 须给出其一，且只能给出其一'],
+    [{ gid: 1, factor: 2, closed: true, reason: 'x' }, 400, 'factor（≥ 1）与 closed: true 须给出其一，且只能给出其一'],
+    [{ gid: 1, closed: false, reason: 'x' }, 400, 'closed 如给出，只能为 true'],
+    [{ gid: 1, lon: 126.63, lat: 45.76, closed: true, reason: 'x' }, 400, 'gid 与 lon、lat 只能给出其一，不能同时给出'],
+    [{ lon: 126.63, closed: true, reason: 'x' }, 400, 'lon 和 lat 须同时给出'],
+    [{ gid: 1, closed: true, reason: '  ' }, 400, 'reason 不能为空'],
     [{ gid: 1, closed: true, reason: 'x', colour: 'red' }, 400, 'colour'],
     [{ gid: 99999999, closed: true, reason: 'x' }, 404, '没有 gid 为 99999999 的道路路段'],
     [{ lon: 127.5, lat: 45.3, closed: true, reason: 'x' }, 422, '(127.5, 45.3) 周围 100 米内没有道路路段'],
@@ -267,11 +277,11 @@ describe('road conditions', () => {
     const unknown = await request(t.app).delete('/api/geo/road-conditions/99999999').set('Cookie', commander).expect(404);
     expect(unknown.body.error.message).toContain('没有 id 为 99999999 的道路状况');
     const bad = await request(t.app).delete('/api/geo/road-conditions/abc').set('Cookie', commander).expect(400);
-    expect(bad.body.error.message).toContain('condition id must be a positive whole number');
+    expect(bad.body.error.message).toContain('道路状况编号 id 须为正整数');
     const huge = await request(t.app)
       .delete('/api/geo/road-conditions/99999999999999999999')
       .set('Cookie', commander)
       .expect(400);
-    expect(huge.body.error.message).toContain('condition id');
+    expect(huge.body.error.message).toContain('道路状况编号 id 过大');
   });
 });

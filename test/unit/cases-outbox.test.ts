@@ -149,12 +149,12 @@ it('an item added while a flush runs is sent by that flush', async () => {
 it('a refused report is kept as failed (not retried by itself), the others still go; retry puts it back', async () => {
   const { server, outbox } = setup();
   let refuse = true;
-  server.refuse = (input) => (refuse && input.description.endsWith('1') ? 'category is a 小类 code' : null);
+  server.refuse = (input) => (refuse && input.description.endsWith('1') ? 'categoryCode: 须为小类代码' : null);
   await outbox.add(newOutboxItem('key-refuse01', report(1), [], new Date('2026-11-22T01:00:00Z')));
   await outbox.add(newOutboxItem('key-refuse02', report(2), [], new Date('2026-11-22T01:01:00Z')));
   const outcomes = await outbox.flush();
   expect(outcomes.map((o) => o.status)).toEqual(['failed', 'sent']);
-  expect(await outbox.items()).toMatchObject([{ key: 'key-refuse01', state: 'failed', lastError: 'category is a 小类 code' }]);
+  expect(await outbox.items()).toMatchObject([{ key: 'key-refuse01', state: 'failed', lastError: 'categoryCode: 须为小类代码' }]);
 
   expect(await outbox.flush()).toEqual([]);
   refuse = false;
