@@ -146,7 +146,7 @@ it('tells a commander who opens the audit page 无权访问 and which role may, 
   await page.locator('[data-testid=no-access][data-page=admin]').waitFor();
   expect(await page.locator('[data-testid=no-access-roles]').textContent()).toBe('需要以下角色之一：系统管理员');
   await page.getByRole('button', { name: '返回指挥一张图' }).click();
-  await page.locator('.maplibregl-canvas').waitFor({ timeout: 30_000 });
+  await page.locator('.maplibregl-canvas').waitFor({ timeout: 60_000 });
   expect(problems.errors).toEqual([]);
 });
 

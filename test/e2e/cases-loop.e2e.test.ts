@@ -69,7 +69,7 @@ async function loop(): Promise<void> {
 
   // 1. The inspector reports from the phone.
   const inspector = await open('inspector', '#inspector', { phone: true, at: spot });
-  await inspector.page.locator('[data-testid=inspector-page]').waitFor({ timeout: 30_000 });
+  await inspector.page.locator('[data-testid=inspector-page]').waitFor({ timeout: 60_000 });
   await inspector.page.locator('[data-testid=report-photo]').setInputFiles(before);
   await inspector.page.locator('[data-testid=picked-photos][data-count="1"]').waitFor();
   await inspector.page.locator('[data-testid=use-gps]').tap();
@@ -84,18 +84,18 @@ async function loop(): Promise<void> {
   await inspector.page.locator('[data-testid=category-search]').fill('上水井盖');
   await inspector.page.locator('[data-testid=category-option][data-code=BJ0101]').tap();
   await inspector.page.locator('[data-testid=report-description]').fill('人行道上水井盖缺失，已放置警示');
-  await inspector.page.locator('[data-testid=point-picker] .map[data-map-state=idle]').waitFor({ timeout: 30_000 });
+  await inspector.page.locator('[data-testid=point-picker] .map[data-map-state=idle]').waitFor({ timeout: 60_000 });
   await inspector.page.locator('[data-testid=chosen-category]').scrollIntoViewIfNeeded();
   await inspector.shot('cases-1-inspector-report.png');
   await inspector.page.locator('[data-testid=report-submit]').tap();
   const result = inspector.page.locator('[data-testid=report-result]');
   const duplicates = inspector.page.locator('[data-testid=duplicates]');
-  await Promise.race([result.waitFor({ timeout: 30_000 }), duplicates.waitFor({ timeout: 30_000 })]);
+  await Promise.race([result.waitFor({ timeout: 60_000 }), duplicates.waitFor({ timeout: 60_000 })]);
   if (await duplicates.isVisible()) {
     await inspector.shot('cases-1b-inspector-duplicates.png');
     await inspector.page.locator('[data-testid=duplicate-report-anyway]').tap();
   }
-  await inspector.page.locator('[data-testid=report-result][data-status=sent]').waitFor({ timeout: 30_000 });
+  await inspector.page.locator('[data-testid=report-result][data-status=sent]').waitFor({ timeout: 60_000 });
   const key = (await result.getAttribute('data-key'))!;
   expect(key).toMatch(/^[0-9a-f-]{36}$/);
   await inspector.shot('cases-2-inspector-sent.png');
@@ -113,8 +113,8 @@ async function loop(): Promise<void> {
 
   // 2. The dispatcher accepts (受理), files (立案) and dispatches (派遣) from the queue, one click each.
   const dispatcher = await open('dispatcher', '#cases');
-  await dispatcher.page.locator('[data-testid=cases-page][data-ready=true]').waitFor({ timeout: 30_000 });
-  await dispatcher.page.locator(caseRow).waitFor({ timeout: 30_000 });
+  await dispatcher.page.locator('[data-testid=cases-page][data-ready=true]').waitFor({ timeout: 60_000 });
+  await dispatcher.page.locator(caseRow).waitFor({ timeout: 60_000 });
   await dispatcher.page.locator(caseRow).click();
   await dispatcher.page.locator(`[data-testid=case-detail][data-case-id="${id}"]`).waitFor();
   await dispatcher.shot('cases-3-dispatcher-queue.png');
@@ -150,8 +150,8 @@ async function loop(): Promise<void> {
 
   // 3. The handler of 城管 signs for it and feeds back with an after photo.
   const handler = await open('handler', '#cases');
-  await handler.page.locator('[data-testid=cases-page][data-ready=true]').waitFor({ timeout: 30_000 });
-  await handler.page.locator(caseRow).waitFor({ timeout: 30_000 });
+  await handler.page.locator('[data-testid=cases-page][data-ready=true]').waitFor({ timeout: 60_000 });
+  await handler.page.locator(caseRow).waitFor({ timeout: 60_000 });
   await handler.page.locator(`${caseRow} [data-testid=quick-take]`).click();
   await stateIs(handler, caseRow, 'handling');
   await handler.page.locator(caseRow).click();
@@ -177,7 +177,7 @@ async function loop(): Promise<void> {
   // 5. The inspector finds it under 我的任务 and checks it with a photo.
   await inspector.page.locator('[data-testid=tab-tasks]').tap();
   const task = inspector.page.locator(`[data-testid=task][data-case-id="${id}"]`);
-  await task.waitFor({ timeout: 30_000 });
+  await task.waitFor({ timeout: 60_000 });
   expect(await task.locator('[data-testid=navigate]').getAttribute('href')).toMatch(/^geo:45\.\d+,126\.\d+/);
   await inspector.shot('cases-6-inspector-tasks.png');
   await task.locator('.insp-task').tap();
@@ -237,7 +237,7 @@ async function loop(): Promise<void> {
 
   // 7. 综合评价 counts the case: filed and closed in this month, by grid on the heat map, exports download.
   await dispatcher.page.goto(`${e2e!.gateway.url}/#evaluation`);
-  await dispatcher.page.locator('[data-testid=evaluation-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  await dispatcher.page.locator('[data-testid=evaluation-page][data-ready=true]').waitFor({ timeout: 60_000 });
   const kpi = (id: string) => dispatcher.page.locator(`[data-testid=eval-total] [data-indicator=${id}] strong`).textContent();
   expect(Number(await kpi('filed'))).toBeGreaterThanOrEqual(1);
   expect(Number(await kpi('closed'))).toBeGreaterThanOrEqual(1);
@@ -250,8 +250,8 @@ async function loop(): Promise<void> {
     expect((await file.body()).length).toBeGreaterThan(20);
   }
   await dispatcher.page.locator('[data-testid=eval-by]').selectOption('grid');
-  await dispatcher.page.locator(`[data-testid=eval-row][data-key="${spot.gridCode}"]`).waitFor({ timeout: 30_000 });
-  await dispatcher.page.locator('[data-testid=grid-heat] .map[data-map-state=idle]').waitFor({ timeout: 30_000 });
+  await dispatcher.page.locator(`[data-testid=eval-row][data-key="${spot.gridCode}"]`).waitFor({ timeout: 60_000 });
+  await dispatcher.page.locator('[data-testid=grid-heat] .map[data-map-state=idle]').waitFor({ timeout: 60_000 });
   await dispatcher.shot('cases-9-evaluation-grid.png');
 
   for (const s of sessions) expect(s.problems.errors).toEqual([]);

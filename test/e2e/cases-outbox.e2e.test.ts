@@ -34,7 +34,7 @@ it('keeps a report made offline on the phone and sends it exactly once when the 
   inspector = await signedIn(e2e!.browser, e2e!.gateway.url, DEMO.inspector, { phone: true, at: spot });
   const { page } = inspector;
   await page.goto(`${e2e!.gateway.url}/#inspector`);
-  await page.locator('[data-testid=inspector-page]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=inspector-page]').waitFor({ timeout: 60_000 });
   // The category tree is loaded (and remembered) while online.
   await page.locator('[data-testid=category-search]').tap();
   await page.locator('[data-testid=category-option]').first().waitFor({ timeout: 60_000 });
@@ -82,13 +82,13 @@ it('keeps a report made offline on the phone and sends it exactly once when the 
   expect(await casesWithKey(key)).toBe(0);
 
   await inspector.context.setOffline(false);
-  await page.locator('[data-testid=outbox-count][data-count="0"]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=outbox-count][data-count="0"]').waitFor({ timeout: 60_000 });
   expect(await casesWithKey(key)).toBe(1);
   await inspector.shot('cases-outbox-3-sent.png');
 
   // A reload (which flushes again) makes no second case; the case has its photo and the phone's time and place.
   await page.reload();
-  await page.locator('[data-testid=inspector-page]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=inspector-page]').waitFor({ timeout: 60_000 });
   await page.waitForTimeout(1500);
   expect(await casesWithKey(key)).toBe(1);
   const [c] = await db!.query<{ id: string; grid_code: string; channel: string }>(

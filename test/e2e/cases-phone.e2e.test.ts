@@ -71,8 +71,8 @@ it('gives a handler on a phone a one-column console: the list, one case full wid
   const row = page.locator(`[data-testid=case-row][data-case-id="${c.id}"]`);
   try {
     await page.goto(`${e2e!.gateway.url}/#cases`);
-    await page.locator('[data-testid=cases-page][data-ready=true][data-layout=phone]').waitFor({ timeout: 30_000 });
-    await row.waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=cases-page][data-ready=true][data-layout=phone]').waitFor({ timeout: 60_000 });
+    await row.waitFor({ timeout: 60_000 });
     let w = await widths(handler);
     expect(w.page).toBeLessThanOrEqual(PHONE.width);
     expect(w.header).toBeLessThanOrEqual(w.headerBox);
@@ -134,7 +134,7 @@ it('gives a handler on a phone a one-column console: the list, one case full wid
     await page.waitForFunction(
       () => document.querySelector('[data-testid=case-detail]')?.getAttribute('data-state') === 'fed_back',
       undefined,
-      { timeout: 30_000 },
+      { timeout: 60_000 },
     );
     await page.locator('[data-testid=case-photo][data-stage=feedback]').waitFor({ timeout: 60_000 });
     await handler.shot('cases-phone-4-fed-back.png');
@@ -170,9 +170,9 @@ it('keeps the desktop console at 1920×1080: queue beside the map and the detail
   const { page } = handler;
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto(`${e2e!.gateway.url}/#cases`);
-  await page.locator('[data-testid=cases-page][data-ready=true][data-layout=desktop]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=cases-page][data-ready=true][data-layout=desktop]').waitFor({ timeout: 60_000 });
   const row = page.locator(`[data-testid=case-row][data-case-id="${c.id}"]`);
-  await row.waitFor({ timeout: 30_000 });
+  await row.waitFor({ timeout: 60_000 });
   await row.click();
   await page.locator(`[data-testid=case-detail][data-case-id="${c.id}"]`).waitFor({ timeout: 60_000 });
 

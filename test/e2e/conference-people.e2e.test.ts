@@ -61,7 +61,7 @@ afterAll(() => e2e?.close());
 it('enters with the control bar and a video grid that fills the screen at 1080p and 4K', async () => {
   const host = pages.host.page;
   await host.goto(`${e2e!.gateway.url}/#conference`);
-  await host.locator('[data-testid=conference-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  await host.locator('[data-testid=conference-page][data-ready=true]').waitFor({ timeout: 60_000 });
   await host.locator('[data-testid=conf-title]').fill(TITLE);
   await host.locator('[data-testid=conf-role-handler]').check();
   await host.getByLabel('受邀者无需等候、直接入会').check();
@@ -156,7 +156,7 @@ it('shows a raised hand to the commander, who lowers it', async () => {
   await until('the hand to be raised', async () => (await hand.getAttribute('data-state')) === 'on', 5000);
   await expect(hand.textContent()).resolves.toBe('放下手');
   const row = handlerRow();
-  await row.locator('[data-testid=hand-raised]').waitFor({ timeout: 5000 });
+  await row.locator('[data-testid=hand-raised]').waitFor({ timeout: 60_000 });
   await expect(pages.host.page.locator('[data-testid=hands-count]').textContent()).resolves.toBe('1 人举手');
   // Raised hands come first in the list.
   await expect(pages.host.page.locator('[data-testid=member-item]').first().getAttribute('data-peer-id')).resolves.toBe(
@@ -172,7 +172,7 @@ it('shows a raised hand to the commander, who lowers it', async () => {
   await shot('handler', 'hand-raised-1080');
 
   await row.locator('[data-testid=lower-hand]').click();
-  await row.locator('[data-testid=hand-raised]').waitFor({ state: 'detached', timeout: 5000 });
+  await row.locator('[data-testid=hand-raised]').waitFor({ state: 'detached', timeout: 60_000 });
   await until('the handler to see the hand lowered', async () => (await hand.getAttribute('data-state')) === 'off', 5000);
   await expect(pages.host.page.locator('[data-testid=hands-count]').count()).resolves.toBe(0);
   for (const who of ['host', 'handler'] as const) expect([who, pages[who].problems.errors]).toEqual([who, []]);

@@ -83,7 +83,7 @@ afterAll(() => e2e?.close());
 it('holds a three-party conference: lobby, admission, and everyone decodes the others’ video', async () => {
   const host = pages.host.page;
   await host.goto(`${e2e!.gateway.url}/#conference`);
-  await host.locator('[data-testid=conference-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  await host.locator('[data-testid=conference-page][data-ready=true]').waitFor({ timeout: 60_000 });
   await host.locator('[data-testid=conf-title]').fill(TITLE);
   await host.locator('[data-testid=conf-cohosts]').fill(USERS.leader[0]);
   await host.locator('[data-testid=conf-role-handler]').check();
@@ -141,7 +141,7 @@ it('shows the moderator’s mute of one participant to the others', async () => 
     async () => (await handler.locator('[data-testid=conf-tile][data-self=true]').getAttribute('data-muted')) === 'true',
     5000,
   );
-  await handler.locator('[data-testid=muted-by-moderator]').waitFor({ timeout: 5000 });
+  await handler.locator('[data-testid=muted-by-moderator]').waitFor({ timeout: 60_000 });
   const mic = handler.locator('[data-testid=toggle-mic]');
   await expect(mic.textContent()).resolves.toBe('主持人已静音');
   await expect(mic.isDisabled()).resolves.toBe(true);
@@ -149,9 +149,9 @@ it('shows the moderator’s mute of one participant to the others', async () => 
   await shot('handler', 'muted');
   // It raises its hand; the host sees it and lets it speak; it unmutes itself.
   await handler.locator('[data-testid=raise-hand]').click();
-  await row.locator('[data-testid=hand-raised]').waitFor({ timeout: 5000 });
+  await row.locator('[data-testid=hand-raised]').waitFor({ timeout: 60_000 });
   await row.locator('[data-testid=allow-speak]').click();
-  await handler.locator('[data-testid=muted-by-moderator]').waitFor({ state: 'detached', timeout: 5000 });
+  await handler.locator('[data-testid=muted-by-moderator]').waitFor({ state: 'detached', timeout: 60_000 });
   await until('the microphone button to offer unmuting', async () => (await mic.textContent()) === '取消静音', 5000);
   await mic.click();
   await until('the handler to speak again', async () => (await mic.textContent()) === '静音', 5000);

@@ -70,7 +70,7 @@ it('a notification to the command centre’s duty staff reaches the leader’s b
   await page.waitForFunction(
     (n) => Number(document.querySelector('[data-testid=notify-bell-count]')?.textContent ?? '0') === n + 1,
     before,
-    { timeout: 30_000 },
+    { timeout: 60_000 },
   );
   await page.locator('[data-testid=notify-bell] summary').click();
   const item = page.locator('.notify-item', { hasText: '值班通知：17 时防汛会商' });

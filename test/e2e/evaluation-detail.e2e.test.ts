@@ -72,7 +72,7 @@ afterAll(async () => {
 
 it('draws the trend of the month with a dot per week and this week counting the new cases', async () => {
   const chart = page.locator('[data-testid=trend-chart]');
-  await chart.waitFor({ timeout: 30_000 });
+  await chart.waitFor({ timeout: 60_000 });
   const weeks = Number(await chart.getAttribute('data-points'));
   expect(weeks).toBeGreaterThanOrEqual(4);
   expect(weeks).toBeLessThanOrEqual(6);
@@ -92,7 +92,7 @@ it('draws the trend of the month with a dot per week and this week counting the 
 it('opens the cases of a row, and one case in full', async () => {
   await page.locator('[data-testid=eval-by]').selectOption('street');
   const row = page.locator(`[data-testid=eval-row][data-key="${STREET}"]`);
-  await row.waitFor({ timeout: 30_000 });
+  await row.waitFor({ timeout: 60_000 });
   await row.locator('[data-testid=eval-row-open]').click();
   const drill = page.locator(`[data-testid=eval-drill][data-key="${STREET}"]`);
   await drill.locator('[data-testid=drill-case]').first().waitFor({ timeout: 60_000 });

@@ -98,7 +98,7 @@ async function run(): Promise<void> {
   expect(probe.status()).toBe(422);
   expect(((await probe.json()) as { error: { code: string } }).error.code).toBe('outside_area');
   await page.goto(`${e2e!.gateway.url}/#inspector`);
-  await page.locator('[data-testid=inspector-page]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=inspector-page]').waitFor({ timeout: 60_000 });
 
   // 1. 上报 on an empty form names every field; each error goes as soon as its field is right.
   await page.locator('[data-testid=report-submit]').tap();
@@ -143,7 +143,7 @@ async function run(): Promise<void> {
   expect(await page.locator('[data-testid=report-errors]').count()).toBe(0);
   await page.locator('[data-testid=report-submit]').tap();
   const refused = page.locator('[data-testid=report-result][data-status=failed]');
-  await refused.waitFor({ timeout: 30_000 });
+  await refused.waitFor({ timeout: 60_000 });
   expect(await refused.textContent()).toContain('位置不在哈尔滨市域内');
   await expectBesideSubmit(page);
   const key = (await refused.getAttribute('data-key'))!;

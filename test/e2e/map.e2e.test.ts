@@ -144,7 +144,7 @@ describe('command-centre map page', () => {
     expect(station).toBeDefined();
     await page.getByRole('searchbox', { name: '地名搜索' }).fill(station!.name);
     const hit = page.locator('.search-results button', { hasText: station!.name }).first();
-    await hit.click({ timeout: 30_000 });
+    await hit.click({ timeout: 60_000 });
     await page.waitForFunction(() => window.__harbinMap?.isMoving() === false && window.__harbinMap.loaded());
     await waitForMapIdle(page);
     const view = await mapCenterAndZoom(page);

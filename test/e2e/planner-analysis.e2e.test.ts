@@ -42,7 +42,7 @@ const shot = async (name: string) => {
 
 async function mapIdle(): Promise<void> {
   await page.waitForTimeout(300);
-  await page.locator('.map[data-map-state=idle]').waitFor({ timeout: 30_000 });
+  await page.locator('.map[data-map-state=idle]').waitFor({ timeout: 60_000 });
   await page.waitForTimeout(700);
 }
 
@@ -123,7 +123,7 @@ it('draws the incidents as a deck.gl heat map and as hexbins, with Chinese legen
   await page.locator('[data-testid=aggregate-unit]').selectOption('district');
   await page.locator('[data-testid=aggregate-display]').selectOption('heatmap');
   await page.locator('[data-testid=aggregate-button]').click();
-  await page.locator('[data-testid=aggregate-total]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=aggregate-total]').waitFor({ timeout: 60_000 });
   // Sent with the page's cookie and, as the page's own fetch would, its Origin.
   const agg = await page.request.post(`${e2e!.gateway.url}/api/analysis/aggregate`, {
     headers: { Origin: e2e!.gateway.url },
@@ -136,7 +136,7 @@ it('draws the incidents as a deck.gl heat map and as hexbins, with Chinese legen
   expect(pageTotal).toBeGreaterThanOrEqual(N);
   expect(pageTotal).toBeLessThanOrEqual(assigned);
   const points = page.locator('[data-testid=density-points]');
-  await points.waitFor({ timeout: 30_000 });
+  await points.waitFor({ timeout: 60_000 });
   // Other suites add incidents meanwhile: the page drew at least this suite's, and no more than the server has now.
   const drawn = Number(await points.getAttribute('data-count'));
   expect(drawn).toBeGreaterThanOrEqual(N);
@@ -156,7 +156,7 @@ it('draws the incidents as a deck.gl heat map and as hexbins, with Chinese legen
   await page.waitForFunction(
     () => document.querySelector('[data-testid=aggregate-table]')?.getAttribute('data-unit')?.startsWith('H3 第 8 级') === true,
     undefined,
-    { timeout: 30_000 },
+    { timeout: 60_000 },
   );
   const hexLegend = page.locator('[data-testid=hexagon-legend]');
   await hexLegend.waitFor({ timeout: 60_000 });
@@ -269,7 +269,7 @@ it('keeps the live incident tiles fresh: a new incident is re-fetched into the m
         new Set(window.__harbinMap!.querySourceFeatures('planner-incidents-live', { sourceLayer: 'incidents' }).map((f) => f.id))
           .size >= n,
       N,
-      { timeout: 30_000 },
+      { timeout: 60_000 },
     )
     .catch(() => undefined);
   const shownBefore = (await liveIds()).length;
@@ -285,14 +285,14 @@ it('keeps the live incident tiles fresh: a new incident is re-fetched into the m
   await page.waitForFunction(
     (before) => Number(document.querySelector('[data-testid=live-tiles]')?.getAttribute('data-refreshed')) > before,
     refreshedBefore,
-    { timeout: 45_000 },
+    { timeout: 60_000 },
   );
   await page.waitForFunction(
     (n) =>
       new Set(window.__harbinMap!.querySourceFeatures('planner-incidents-live', { sourceLayer: 'incidents' }).map((f) => f.id))
         .size >= n,
     shownBefore + 1,
-    { timeout: 45_000 },
+    { timeout: 60_000 },
   );
   // Only tiles were fetched again: the page was not reloaded, and tiles that did not change were not asked for.
   expect(page.url()).toBe(marker);

@@ -84,7 +84,7 @@ it('zooms the map to the results: the view then contains every result', async ()
     await page.mouse.wheel(0, -600);
     await page.waitForTimeout(150);
   }
-  await page.locator('.map[data-map-state=idle]').waitFor({ timeout: 30_000 });
+  await page.locator('.map[data-map-state=idle]').waitFor({ timeout: 60_000 });
   const before = await viewBounds();
   const contains = (v: number[]) => v[0]! <= w && v[1]! <= s && v[2]! >= e && v[3]! >= n;
   expect(contains(before)).toBe(false);
@@ -98,7 +98,7 @@ it('zooms the map to the results: the view then contains every result', async ()
   expect(contains(after)).toBe(true);
   // Fitted, not the whole world: the view is at most a few times the results' extent (plus padding).
   expect(after[2]! - after[0]!).toBeLessThan(Math.max(0.05, (e - w) * 4));
-  await page.locator('.map[data-map-state=idle]').waitFor({ timeout: 30_000 });
+  await page.locator('.map[data-map-state=idle]').waitFor({ timeout: 60_000 });
   await page.waitForTimeout(800);
   await shot('planner-labels-zoomed.png');
   expect(problems.errors).toEqual([]);

@@ -112,7 +112,7 @@ it('aggregates POI by district: the unit counts add up to the total shown', asyn
   await page.locator('[data-testid=aggregate-unit]').selectOption('district');
   await page.locator('[data-testid=aggregate-button]').click();
   const total = page.locator('[data-testid=aggregate-total]');
-  await total.waitFor({ timeout: 30_000 });
+  await total.waitFor({ timeout: 60_000 });
   const rows = page.locator('[data-testid=aggregate-row]');
   expect(await rows.count()).toBeGreaterThan(1);
   const counts = (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))) as number[];
@@ -131,7 +131,7 @@ it('draws a drive-time service area from a clicked origin', async () => {
   const box = (await page.locator('.planner-map').boundingBox())!;
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   const result = page.locator('[data-testid=service-area-result]');
-  await result.waitFor({ timeout: 30_000 });
+  await result.waitFor({ timeout: 60_000 });
   expect(Number(await result.getAttribute('data-edges'))).toBeGreaterThan(0);
   await page.waitForTimeout(1500);
   await shot('planner-service-area.png');

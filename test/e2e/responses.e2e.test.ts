@@ -59,7 +59,7 @@ it('suggestion on the wall → declare Ⅲ级 → task on a handler’s phone �
   try {
     await wall.page.goto(`${gateway.url}/#wall`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await wall.page.locator('[data-testid=wall-page][data-ready=true]').waitFor({ timeout: 60_000 });
-    await wall.page.locator('[data-testid=wall-panel-responses]').waitFor({ timeout: 30_000 });
+    await wall.page.locator('[data-testid=wall-panel-responses]').waitFor({ timeout: 60_000 });
 
     // Two agencies report the same underpass flooding: fused into one incident that meets the Ⅲ级 condition.
     const s = freshScene();
@@ -78,7 +78,7 @@ it('suggestion on the wall → declare Ⅲ级 → task on a handler’s phone �
     const suggestion = wall.page
       .locator('[data-testid=response-suggestion][data-plan=urban-waterlogging][data-level=III]')
       .filter({ hasText: `警情 #${first.incidentId}「` });
-    await suggestion.waitFor({ timeout: 30_000 });
+    await suggestion.waitFor({ timeout: 60_000 });
     const reason = await suggestion.locator('[data-testid=response-suggestion-reason]').innerText();
     expect(reason).toMatch(/^符合《哈尔滨市城市内涝应急预案》Ⅲ级启动条件：/);
     expect(reason).toContain(`警情 #${first.incidentId}`);
@@ -91,7 +91,7 @@ it('suggestion on the wall → declare Ⅲ级 → task on a handler’s phone �
     const card = wall.page.locator(
       `[data-testid=response-card][data-plan=urban-waterlogging][data-level=III][data-incidents~="${first.incidentId}"]`,
     );
-    await card.waitFor({ timeout: 30_000 });
+    await card.waitFor({ timeout: 60_000 });
     await dialog.waitFor({ state: 'detached' });
     expect(await card.locator('[data-testid=response-task-row]').count()).toBe(5);
 
@@ -104,7 +104,7 @@ it('suggestion on the wall → declare Ⅲ级 → task on a handler’s phone �
     const responseId = (await card.getAttribute('data-id'))!;
     const ours = `[data-testid=task-card][data-task-key=drain][data-response="${responseId}"]`;
     const task = phone.page.locator(ours);
-    await task.waitFor({ timeout: 30_000 });
+    await task.waitFor({ timeout: 60_000 });
     expect(await task.getAttribute('data-state')).toBe('issued');
     await phone.shot('responses-phone-issued.png');
 

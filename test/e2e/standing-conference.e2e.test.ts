@@ -55,7 +55,7 @@ it('links the wall chip straight into the standing conference, lists it for invi
       expect(await chip.getAttribute('href')).toBe(`#conference/${id}`);
       await chip.click();
       const room = leader.page.locator(`[data-testid=conference-room][data-conference-id="${id}"][data-phase=in]`);
-      await room.waitFor({ timeout: 30_000 });
+      await room.waitFor({ timeout: 60_000 });
       expect(new URL(leader.page.url()).hash).toBe(`#conference/${id}`);
       // The leader who switched the mode convenes it.
       await leader.page.locator('[data-testid=moderator-panel]').waitFor({ timeout: 60_000 });
@@ -69,13 +69,13 @@ it('links the wall chip straight into the standing conference, lists it for invi
       await item.locator('[data-testid=join-conference]').click();
       await commander.page
         .locator(`[data-testid=conference-room][data-conference-id="${id}"][data-phase=in]`)
-        .waitFor({ timeout: 30_000 });
+        .waitFor({ timeout: 60_000 });
       writeFileSync(path.join(SHOTS, 'standing-conference-leader.png'), await leader.page.screenshot());
 
       // Back to 平时: the conference ends on both pages, with the reason.
       await switchMode({ mode: 'daily', reason: '演练结束' });
       for (const p of [leader.page, commander.page]) {
-        await p.locator('[data-testid=conference-room]').waitFor({ state: 'detached', timeout: 30_000 });
+        await p.locator('[data-testid=conference-room]').waitFor({ state: 'detached', timeout: 60_000 });
         expect(await p.locator('[data-testid=conference-message]').textContent()).toMatch(
           /已结束：「战时指挥」（演练）模式已结束/,
         );

@@ -33,7 +33,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
 /** The wall opened on a 4-tile layout with every tile emptied. */
 async function openEmptyWall(page: Page): Promise<void> {
   await page.goto(`${e2e!.gateway.url}/#video`);
-  await page.locator('[data-testid=video-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=video-page][data-ready=true]').waitFor({ timeout: 60_000 });
   await page.locator('[data-testid=layout-4]').click();
   for (let i = 0; i < 4; i++) {
     const remove = tile(page, i).locator('button[title=移除]');
@@ -44,7 +44,7 @@ async function openEmptyWall(page: Page): Promise<void> {
 /** Clicks a camera's dot on the wall's camera map. */
 async function clickCameraOnMap(page: Page, camera: { lon: number; lat: number }): Promise<void> {
   const map = page.locator('[data-testid=camera-map] .map');
-  await page.locator('[data-testid=camera-map] .map[data-map-state=idle]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=camera-map] .map[data-map-state=idle]').waitFor({ timeout: 60_000 });
   const at = await page.evaluate(
     ([lon, lat]) => {
       const m = window.__harbinMap!;

@@ -53,7 +53,7 @@ it('reports a media worker in /api/health', async () => {
 
 it('plays a simulated camera dragged onto the wall, decoded by Chromium over WebRTC', async () => {
   await page.goto(`${e2e!.gateway.url}/#video`);
-  await page.locator('[data-testid=video-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=video-page][data-ready=true]').waitFor({ timeout: 60_000 });
   // The daily mode's preset: its layout and cameras.
   await page.locator('[data-testid=preset-daily]').click();
   const daily = loadCameraFile().presets.daily!;
@@ -127,7 +127,7 @@ it('stops the cameras nobody watches, and leaves no ffmpeg or worker behind when
   }
   // Watch again, then shut the gateway down while ffmpeg runs.
   await page.goto(`${e2e!.gateway.url}/#video`);
-  await page.locator('[data-testid=video-page][data-ready=true]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=video-page][data-ready=true]').waitFor({ timeout: 60_000 });
   await page.locator('[data-testid=camera-item][data-camera-id=jihong-bridge]').click();
   const running = await (async () => {
     for (const end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {

@@ -30,7 +30,7 @@ const shot = async (page: Page, name: string) =>
 const settled = (page: Page) =>
   page
     .locator('.map[data-map-state=idle]')
-    .waitFor({ timeout: 30_000 })
+    .waitFor({ timeout: 60_000 })
     .catch(() => console.warn('the map was still drawing when the screenshot was taken'));
 
 /** Computed font size, in CSS pixels, of every element matching `selector`. */
@@ -235,7 +235,7 @@ it('dims the wall under a banner with the age of its data while the connection i
   await page.waitForFunction(
     (n) => Number(document.querySelector('[data-testid=wall-stale-banner]')?.getAttribute('data-age-s')) >= n + 2,
     first,
-    { timeout: 30_000 },
+    { timeout: 60_000 },
   );
   // Across the whole wall, in type readable from the back of the room.
   const box = (await banner.boundingBox())!;
@@ -249,8 +249,8 @@ it('dims the wall under a banner with the age of its data while the connection i
   await shot(page, 'wall-4k-stale-banner.png');
 
   await context.setOffline(false);
-  await page.locator('[data-testid=wall-connection][data-state=connected]').waitFor({ timeout: 30_000 });
-  await banner.waitFor({ state: 'detached', timeout: 5000 });
+  await page.locator('[data-testid=wall-connection][data-state=connected]').waitFor({ timeout: 60_000 });
+  await banner.waitFor({ state: 'detached', timeout: 60_000 });
   await expect(page.locator('.wall-body').evaluate((el) => getComputedStyle(el).filter)).resolves.toBe('none');
   // Errors of the requests refused while offline are expected here.
   wall.problems.errors.length = 0;

@@ -62,7 +62,7 @@ it('flags the second report of one agency as 疑似重复 in the queue and folds
   const { page } = desk;
   expect(duplicateId).not.toBe(originalId);
   const chip = row(page, duplicateId).locator('[data-testid=duplicate-chip]');
-  await chip.waitFor({ timeout: 30_000 });
+  await chip.waitFor({ timeout: 60_000 });
   expect(await chip.textContent()).toBe(`疑似重复 #${originalId}`);
   // Only the later one carries the flag.
   expect(await row(page, originalId).locator('[data-testid=duplicate-chip]').count()).toBe(0);
@@ -106,7 +106,7 @@ it('sounds a new top-priority alert on the kiosk wall with nobody touching it, a
     '119',
     report('119', 'fire', offset(PLACE, 3000, 2000), new Date(), { priority: 10, title: '居民楼火灾' }).payload,
   );
-  await row(wall.page, fire.incidentId).waitFor({ timeout: 30_000 });
+  await row(wall.page, fire.incidentId).waitFor({ timeout: 60_000 });
   await wall.page.locator('[data-testid=wall-sound]:not([data-plays="0"])').waitFor({ timeout: 60_000 });
   await shot(wall.page, 'wall-alerts-3-kiosk-sounding-4k.png');
   await sound.click();

@@ -70,7 +70,7 @@ it('lists the three cameras nearest an incident and plays one with a click', asy
   // One click opens the camera in the wall's popup, decoded by Chromium over WebRTC.
   await items.first().locator('[data-testid=open-camera]').click();
   const popup = page.locator(`[data-testid=camera-popup][data-camera-id="${near.cameras[0]!.id}"]`);
-  await popup.waitFor({ timeout: 5000 });
+  await popup.waitFor({ timeout: 60_000 });
   const deadline = Date.now() + 20_000;
   while (Number(await popup.getAttribute('data-frames-decoded')) === 0) {
     if (Date.now() > deadline) {
@@ -85,7 +85,7 @@ it('lists the three cameras nearest an incident and plays one with a click', asy
 
   // Another of the nearest cameras replaces it; closing the popup ends the view.
   await items.nth(1).locator('[data-testid=open-camera]').click();
-  await page.locator(`[data-testid=camera-popup][data-camera-id="${near.cameras[1]!.id}"]`).waitFor({ timeout: 5000 });
+  await page.locator(`[data-testid=camera-popup][data-camera-id="${near.cameras[1]!.id}"]`).waitFor({ timeout: 60_000 });
   await page.locator('[data-testid=camera-popup] button[aria-label=关闭视频]').click();
   await expect(page.locator('[data-testid=camera-popup]').count()).resolves.toBe(0);
   expect(problems.errors).toEqual([]);
@@ -111,7 +111,7 @@ it('opens a camera clicked on the wall map', async () => {
   await page.waitForTimeout(500);
   await page.mouse.click(point.x, point.y);
   const popup = page.locator(`[data-testid=camera-popup][data-camera-id="${camera.id}"]`);
-  await popup.waitFor({ timeout: 5000 });
+  await popup.waitFor({ timeout: 60_000 });
   const deadline = Date.now() + 20_000;
   while (Number(await popup.getAttribute('data-frames-decoded')) === 0) {
     if (Date.now() > deadline) throw new Error(`no frames within 20 s (status ${await popup.getAttribute('data-status')})`);

@@ -134,7 +134,7 @@ beforeAll(async () => {
   await feed('119', 'fire', FAR, at(70));
   crossingIds = [...crossingIds].sort((a, b) => a - b);
   squareIds = [...squareIds].sort((a, b) => a - b);
-  await desk.page.locator('[data-testid=incident-row]').nth(11).waitFor({ timeout: 30_000 });
+  await desk.page.locator('[data-testid=incident-row]').nth(11).waitFor({ timeout: 60_000 });
 }, 400_000);
 
 afterAll(async () => {
@@ -162,7 +162,7 @@ it('shows each heap of incidents at city zoom as one disc with its count, on 108
 
   const wall = await signedInPage(e2e!, 'wall.main', { width: 3840, height: 2160 }, WALL_READY);
   try {
-    await wall.page.locator('[data-testid=incident-row]').nth(11).waitFor({ timeout: 30_000 });
+    await wall.page.locator('[data-testid=incident-row]').nth(11).waitFor({ timeout: 60_000 });
     // Markers twice the size on the wall: at zoom 12 both heaps are one disc, at 13 each its own.
     await view(wall.page, offset(CROSSING, 500, 300), 12);
     expect((await marks(wall.page)).filter((m) => m.kind === 'cluster').map((c) => c.count)).toEqual([11]);
@@ -277,7 +277,7 @@ it('rings the camera being played on the map', async () => {
   await items.first().waitFor({ timeout: 60_000 });
   const cameraId = (await items.first().getAttribute('data-camera-id'))!;
   await items.first().locator('[data-testid=open-camera]').click();
-  await page.locator(`[data-testid=camera-popup][data-camera-id="${cameraId}"]`).waitFor({ timeout: 5000 });
+  await page.locator(`[data-testid=camera-popup][data-camera-id="${cameraId}"]`).waitFor({ timeout: 60_000 });
   await page.locator(`[data-testid=wall-camera-playing][data-camera-id="${cameraId}"]`).waitFor({ state: 'attached' });
 
   const list = (await (await page.request.get(`${e2e!.gateway.url}/api/cameras`)).json()) as CameraList;
